@@ -1,0 +1,29 @@
+"""HTTP handlers under /cellpipe/api/. Each handler parses, calls one method, maps errors."""
+
+import json
+
+import tornado
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
+
+from .. import __version__
+
+API_PREFIX = ("cellpipe", "api")
+
+
+class HealthHandler(APIHandler):
+    """Liveness of the extension itself (not of KFP): answers the installed version."""
+
+    @tornado.web.authenticated
+    def get(self):
+        self.finish(json.dumps({"status": "ok", "version": __version__}))
+
+
+def api_route(base_url: str, *parts: str) -> str:
+    return url_path_join(base_url, *API_PREFIX, *parts)
+
+
+def setup_handlers(web_app) -> None:
+    base_url = web_app.settings["base_url"]
+    handlers = [(api_route(base_url, "health"), HealthHandler)]
+    web_app.add_handlers(".*$", handlers)

@@ -1,0 +1,13 @@
+/** Jest runs the TypeScript sources directly (ts-jest, CommonJS). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src'],
+  testMatch: ['**/__tests__/**/*.test.ts?(x)', '**/*.test.ts?(x)'],
+  transform: {
+    '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', isolatedModules: true }]
+  },
+  moduleNameMapper: {
+    '\\.(css|svg)$': '<rootDir>/src/__mocks__/asset.js'
+  },
+  testTimeout: 60000
+};

@@ -1,0 +1,43 @@
+/**
+ * The notebook as cellpipe reads it: plain data, no JupyterLab objects, so the
+ * analyzer (in a worker), the compiler and the CLI all take the same input.
+ */
+
+export type CellType = 'code' | 'markdown' | 'raw';
+
+export interface NotebookCell {
+  /** nbformat cell id when present, else a stable index-based id. */
+  id: string;
+  cellType: CellType;
+  source: string;
+  /** `metadata.tags`, in order, untouched. */
+  tags: string[];
+  /** The whole cell metadata, kept so nothing is lost on a round trip. */
+  metadata: Record<string, unknown>;
+}
+
+export interface NotebookInput {
+  cells: NotebookCell[];
+  /** The whole notebook metadata (`kubeflow_notebook`, `cellpipe`, anything else). */
+  metadata: Record<string, unknown>;
+  /** Path of the notebook, used in messages and for local module lookup. */
+  path?: string;
+}
+
+/** Read an nbformat 4 JSON object into a NotebookInput. Throws a clear error on bad input. */
+export function fromNbformat(nb: unknown, path?: string): NotebookInput {
+  const where = path ? ` ${path}` : '';
+  if (!nb || typeof nb !== 'object' || !Array.isArray((nb as any).cells)) {
+    throw new Error(`Not a Jupyter notebook${where}: expected a JSON object with a "cells" list`);
+  }
+  const raw = nb as { cells: any[]; metadata?: Record<string, unknown> };
+  const cells = raw.cells.map((cell, index): NotebookCell => {
+    const source = Array.isArray(cell.source) ? cell.source.join('') : String(cell.source ?? '');
+    const metadata = (cell.metadata ?? {}) as Record<string, unknown>;
+    const tags = Array.isArray(metadata.tags) ? (metadata.tags as unknown[]).map(String) : [];
+    const cellType: CellType =
+      cell.cell_type === 'markdown' || cell.cell_type === 'raw' ? cell.cell_type : 'code';
+    return { id: typeof cell.id === 'string' ? cell.id : `cell-${index}`, cellType, source, tags, metadata };
+  });
+  return { cells, metadata: (raw.metadata ?? {}) as Record<string, unknown>, path };
+}
