@@ -1,0 +1,84 @@
+# cellpipe: two commands for a newcomer — `make lab` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+VENV := .venv
+PY := $(CURDIR)/$(VENV)/bin/python
+PIP := $(PY) -m pip
+S := .make
+export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+JLAB_VERSION := 4.6.4
+TS_SOURCES := $(shell find src style schema -type f 2>/dev/null) $(wildcard cellpipe/runtime/*.py) package.json tsconfig.json webpack.config.js
+
+.PHONY: lab test lint test-js test-py test-ui test-install build install bench clean chromium
+
+## make lab: create .venv, install, build, start JupyterLab with the extension on the example notebook
+lab: install
+	@echo "Starting JupyterLab with cellpipe: open the URL printed below."
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR)/examples $(if $(CI),--no-browser,) $(LAB_ARGS) pipeline.ipynb
+
+## make test: install what is missing and run every suite (lint, jest, pytest, Galata)
+test: install chromium
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-js
+	$(MAKE) --no-print-directory test-py
+	$(MAKE) --no-print-directory test-install
+	$(MAKE) --no-print-directory test-ui
+
+$(S)/venv: pyproject.toml
+	@mkdir -p $(S)
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q "jupyterlab==$(JLAB_VERSION)" "hatchling>=1.21" "hatch-nodejs-version>=0.3.2" "hatch-jupyter-builder>=0.9"
+	@touch $@
+
+$(S)/node: package.json package-lock.json
+	@mkdir -p $(S)
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(S)/build: $(S)/node $(S)/venv $(TS_SOURCES)
+	npm run build:lib
+	jupyter labextension build --development True .
+	@touch $@
+
+$(S)/install: $(S)/build pyproject.toml
+	$(PIP) install -q --no-build-isolation -e ".[test]"
+	jupyter labextension develop --overwrite .
+	jupyter server extension enable --sys-prefix cellpipe
+	@touch $@
+
+build: $(S)/build
+install: $(S)/install
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(S)/install
+	npm run --silent lint
+	ruff check cellpipe tests bench
+	ruff format --check cellpipe tests bench
+
+test-js: $(S)/install
+	npx jest --ci
+
+test-py: $(S)/install
+	pytest -q tests
+
+## the installed extension is seen by Jupyter, and a wheel carries the prebuilt labextension
+test-install: $(S)/install
+	jupyter labextension list 2>&1 | tee /dev/stderr | grep -E "cellpipe .*enabled.*OK"
+	jupyter server extension list 2>&1 | tee /dev/stderr | grep -E "cellpipe .*enabled"
+	rm -rf dist && $(PIP) wheel -q --no-deps --no-build-isolation -w dist .
+	$(PY) -c "import zipfile,glob,sys; n=zipfile.ZipFile(glob.glob('dist/cellpipe-*.whl')[0]).namelist(); need=['share/jupyter/labextensions/cellpipe/package.json','etc/jupyter/jupyter_server_config.d/cellpipe.json']; miss=[x for x in need if not any(m.endswith(x) for m in n)]; sys.exit('wheel lacks: %s' % miss if miss else 0)"
+
+test-ui: $(S)/install chromium
+	cd ui-tests && npx playwright test
+
+## make bench NAME=<name>: run bench/<name>/run, which ends with one JSON line
+bench: install
+	@test -n "$(NAME)" || { echo "usage: make bench NAME=<$$(ls bench | tr '\n' ' ')>"; exit 2; }
+	bash bench/$(NAME)/run
+
+clean:
+	rm -rf $(S) lib cellpipe/labextension dist tsconfig.tsbuildinfo
