@@ -1,4 +1,8 @@
-"""HTTP handlers under /cellpipe/api/. Each handler parses, calls one method, maps errors."""
+"""HTTP handlers under /cellpipe/api/. Each handler parses, calls one method, maps errors.
+
+Feature modules (`kfp_handlers`, `local_handlers`) each expose `routes(base_url)`;
+this module only collects them.
+"""
 
 import json
 
@@ -11,6 +15,10 @@ from .. import __version__
 API_PREFIX = ("cellpipe", "api")
 
 
+def api_route(base_url: str, *parts: str) -> str:
+    return url_path_join(base_url, *API_PREFIX, *parts)
+
+
 class HealthHandler(APIHandler):
     """Liveness of the extension itself (not of KFP): answers the installed version."""
 
@@ -19,11 +27,11 @@ class HealthHandler(APIHandler):
         self.finish(json.dumps({"status": "ok", "version": __version__}))
 
 
-def api_route(base_url: str, *parts: str) -> str:
-    return url_path_join(base_url, *API_PREFIX, *parts)
-
-
 def setup_handlers(web_app) -> None:
+    from . import kfp_handlers, local_handlers
+
     base_url = web_app.settings["base_url"]
     handlers = [(api_route(base_url, "health"), HealthHandler)]
+    handlers += kfp_handlers.routes(base_url)
+    handlers += local_handlers.routes(base_url)
     web_app.add_handlers(".*$", handlers)

@@ -82,3 +82,17 @@ export interface AnalysisResult {
   functionsCells: number[];
   diagnostics: Diagnostic[];
 }
+
+/** How to find the two wasm files: bytes, or a URL/path. Omitted in node: read from node_modules. */
+export interface AnalyzerInit {
+  treeSitterWasm?: string | Uint8Array;
+  pythonWasm?: string | Uint8Array;
+}
+
+/**
+ * `createAnalyzer(init?: AnalyzerInit): Promise<Analyzer>` (exported by `src/analysis/index.ts`)
+ * loads the grammar once; `analyze` is then synchronous and incremental (per-cell facts cached).
+ */
+export interface Analyzer {
+  analyze(notebook: import('../model/notebook').NotebookInput): AnalysisResult;
+}
