@@ -1,0 +1,61 @@
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { readSettings } from './settings';
+import { PanelModel } from './ui/panel/model';
+import { PipelinePanel } from './ui/panel/widget';
+
+const PLUGIN_ID = 'cellpipe:plugin';
+
+export namespace CommandIDs {
+  export const openPanel = 'cellpipe:open-panel';
+}
+
+/** Wires the deployment panel, its command and the settings. Behaviour lives in src/ui. */
+const plugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description: 'Turn an annotated notebook into a Kubeflow Pipelines pipeline.',
+  autoStart: true,
+  requires: [INotebookTracker],
+  optional: [ICommandPalette, ISettingRegistry, ILayoutRestorer, ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    tracker: INotebookTracker,
+    palette: ICommandPalette | null,
+    settingRegistry: ISettingRegistry | null,
+    restorer: ILayoutRestorer | null,
+    translator: ITranslator | null
+  ) => {
+    const trans = (translator ?? nullTranslator).load('cellpipe');
+    const model = new PanelModel(tracker);
+    const panel = new PipelinePanel(model, trans);
+    app.shell.add(panel, 'right', { rank: 600 });
+    restorer?.add(panel, panel.id);
+
+    app.commands.addCommand(CommandIDs.openPanel, {
+      label: trans.__('Open Pipeline Panel'),
+      caption: trans.__('Show the cellpipe deployment panel'),
+      execute: () => app.shell.activateById(panel.id)
+    });
+    palette?.addItem({ command: CommandIDs.openPanel, category: trans.__('cellpipe') });
+
+    if (settingRegistry) {
+      settingRegistry
+        .load(PLUGIN_ID)
+        .then(settings => {
+          const apply = () => (model.settings = readSettings(settings.composite as any));
+          apply();
+          settings.changed.connect(apply);
+        })
+        .catch(reason => console.error('cellpipe: failed to load settings', reason));
+    }
+  }
+};
+
+export default [plugin];

@@ -1,0 +1,30 @@
+/** The user settings of cellpipe (`schema/plugin.json`), read into a typed object. */
+
+export interface CellpipeSettings {
+  kfpEndpoint: string;
+  namespace: string;
+  baseImage: string;
+}
+
+export const DEFAULT_SETTINGS: CellpipeSettings = {
+  kfpEndpoint: '',
+  namespace: '',
+  baseImage: 'python:3.11'
+};
+
+/**
+ * Read the composite settings, falling back to defaults for missing or mistyped values
+ * and trimming whitespace (a pasted endpoint often carries a trailing newline or slash).
+ */
+export function readSettings(composite: Record<string, unknown> | null | undefined): CellpipeSettings {
+  const text = (key: keyof CellpipeSettings): string => {
+    const value = composite?.[key];
+    return typeof value === 'string' ? value.trim() : DEFAULT_SETTINGS[key];
+  };
+  const baseImage = text('baseImage');
+  return {
+    kfpEndpoint: text('kfpEndpoint').replace(/\/+$/, ''),
+    namespace: text('namespace'),
+    baseImage: baseImage || DEFAULT_SETTINGS.baseImage
+  };
+}
