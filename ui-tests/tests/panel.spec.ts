@@ -12,9 +12,14 @@ test.describe('cellpipe foundation', () => {
     await page.notebook.openByPath(`${tmpPath}/pipeline.ipynb`);
     await page.notebook.activate('pipeline.ipynb');
 
-    await page.keyboard.press('Control+Shift+C');
+    // The modal palette closes when focus moves (e.g. while the kernel starts): reopen until it stays.
     const palette = page.locator('#modal-command-palette');
-    await expect(palette).toBeVisible();
+    await expect(async () => {
+      await page.evaluate(async () => {
+        await window.jupyterapp.commands.execute('apputils:activate-command-palette');
+      });
+      await expect(palette).toBeVisible({ timeout: 2000 });
+    }).toPass({ timeout: 30000 });
     await palette.locator('input').fill('Open Pipeline Panel');
     await palette.locator('.lm-CommandPalette-item', { hasText: 'Open Pipeline Panel' }).click();
 
