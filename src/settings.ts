@@ -16,7 +16,9 @@ export const DEFAULT_SETTINGS: CellpipeSettings = {
  * Read the composite settings, falling back to defaults for missing or mistyped values
  * and trimming whitespace (a pasted endpoint often carries a trailing newline or slash).
  */
-export function readSettings(composite: Record<string, unknown> | null | undefined): CellpipeSettings {
+export function readSettings(
+  composite: Record<string, unknown> | null | undefined
+): CellpipeSettings {
   const text = (key: keyof CellpipeSettings): string => {
     const value = composite?.[key];
     return typeof value === 'string' ? value.trim() : DEFAULT_SETTINGS[key];

@@ -37,7 +37,13 @@ export function fromNbformat(nb: unknown, path?: string): NotebookInput {
     const tags = Array.isArray(metadata.tags) ? (metadata.tags as unknown[]).map(String) : [];
     const cellType: CellType =
       cell.cell_type === 'markdown' || cell.cell_type === 'raw' ? cell.cell_type : 'code';
-    return { id: typeof cell.id === 'string' ? cell.id : `cell-${index}`, cellType, source, tags, metadata };
+    return {
+      id: typeof cell.id === 'string' ? cell.id : `cell-${index}`,
+      cellType,
+      source,
+      tags,
+      metadata
+    };
   });
   return { cells, metadata: (raw.metadata ?? {}) as Record<string, unknown>, path };
 }

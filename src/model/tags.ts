@@ -7,12 +7,7 @@
  */
 
 export type CellKind =
-  | 'imports'
-  | 'functions'
-  | 'pipeline-parameters'
-  | 'pipeline-metrics'
-  | 'step'
-  | 'skip';
+  'imports' | 'functions' | 'pipeline-parameters' | 'pipeline-metrics' | 'step' | 'skip';
 
 export const SHARED_CODE_KINDS: ReadonlySet<CellKind> = new Set(['imports', 'functions']);
 
