@@ -1,6 +1,7 @@
 /** Jest runs the TypeScript sources directly (ts-jest, CommonJS). */
 module.exports = {
   testEnvironment: 'node',
+  globalSetup: '<rootDir>/scripts/jest-global-setup.js',
   roots: ['<rootDir>/src'],
   testMatch: ['**/__tests__/**/*.test.ts?(x)', '**/*.test.ts?(x)'],
   transform: {
