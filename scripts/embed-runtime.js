@@ -56,7 +56,9 @@ function render() {
     '',
     '/** Module path → source text, sorted by path. */',
     'export const RUNTIME_SOURCES: Readonly<Record<string, string>> = {',
-    ...Object.keys(sources).map(key => `  ${JSON.stringify(key)}: ${JSON.stringify(sources[key])},`),
+    ...Object.keys(sources).map(
+      key => `  ${JSON.stringify(key)}: ${JSON.stringify(sources[key])},`
+    ),
     '};',
     '',
     '/** `cellpipe/runtime/bootstrap.py`, inlined verbatim into every step program; null until it exists. */',

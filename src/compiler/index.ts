@@ -1,0 +1,169 @@
+/**
+ * Annotated notebook + analysis → KFP pipeline package (PipelineSpec YAML + kfp-kubernetes platform spec).
+ * Pure: no DOM, no kernel, no network; the same input gives byte-identical YAML.
+ */
+import { NotebookInput } from '../model/notebook';
+import { DeployConfig, resolveDeployConfig } from '../model/deploy';
+import { AnalysisResult, Analyzer } from '../analysis/types';
+import { StepContext, containerSpec } from './container';
+import { checkAnalysis, metricNames } from './graph';
+import { baseName, pipelineInfo, taskNames } from './names';
+import { TypedParameter, rootParameterDefinitions, typedParameters } from './parameters';
+import { kubernetesExecutorConfig } from './platform';
+import { buildProgram } from './program';
+import { compact, component, componentName, executorLabel, task } from './pipeline';
+import { CELLPIPE_VERSION } from './runtime-sources.generated';
+import {
+  CompileError,
+  CompileOptions,
+  CompileResult,
+  CompiledStep,
+  DEFAULT_ACCELERATOR_NODE_SELECTOR_KEY,
+  DEFAULT_IMAGE,
+  LineMapEntry,
+  Problems
+} from './types';
+import { yamlComment, yamlStream } from './yaml';
+
+export * from './types';
+export { toKebab } from './names';
+export { STEP_COMMAND, EXECUTOR_INPUT_PLACEHOLDER } from './container';
+export { CELLPIPE_VERSION };
+
+export const SCHEMA_VERSION = '2.1.0';
+export const SDK_VERSION = `cellpipe-${CELLPIPE_VERSION}`;
+
+function checkDeploy(deploy: DeployConfig, ctx: StepContext): void {
+  const { retries } = deploy;
+  if (retries !== undefined && (!Number.isInteger(retries) || retries < 0)) {
+    ctx.problems.add({
+      cellIndex: ctx.cellIndex,
+      step: ctx.step,
+      message: `step "${ctx.step}": retries ${JSON.stringify(retries)} is not a whole number ≥ 0`
+    });
+  }
+}
+
+function header(
+  name: string,
+  description: string | undefined,
+  parameters: Map<string, TypedParameter>
+): string {
+  const lines = ['PIPELINE DEFINITION', `Name: ${name}`];
+  if (description) {
+    lines.push(`Description: ${description}`);
+  }
+  if (parameters.size) {
+    lines.push('Inputs:');
+    for (const p of [...parameters.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      lines.push(`   ${p.name}: ${p.type} [Default: ${JSON.stringify(p.value)}]`);
+    }
+  }
+  lines.push(`Compiled by cellpipe ${CELLPIPE_VERSION}`);
+  return yamlComment(lines);
+}
+
+export function compile(
+  notebook: NotebookInput,
+  analysis: AnalysisResult,
+  options: CompileOptions = {}
+): CompileResult {
+  const notebookPath = options.notebookPath ?? notebook.path ?? 'notebook.ipynb';
+  const acceleratorKey =
+    options.acceleratorNodeSelectorKey ?? DEFAULT_ACCELERATOR_NODE_SELECTOR_KEY;
+  const problems = new Problems();
+
+  const info = pipelineInfo(notebook, notebookPath, problems);
+  const parameters = typedParameters(analysis.parameters, problems);
+  checkAnalysis(analysis, new Set(analysis.parameters.map(p => p.name)), problems);
+  const tasks = taskNames(analysis.steps, problems);
+  problems.throwIfAny();
+
+  const taskOf = (step: string) => tasks.get(step)!;
+  const components: Record<string, unknown> = {};
+  const executors: Record<string, unknown> = {};
+  const dagTasks: Record<string, unknown> = {};
+  const platformExecutors: Record<string, unknown> = {};
+  const steps: CompiledStep[] = [];
+  const lineMaps: Record<string, LineMapEntry[]> = {};
+  let metrics: string[] = [];
+
+  for (const step of analysis.steps) {
+    const name = taskOf(step.name);
+    const cellIndex = step.cellIndices[0] ?? -1;
+    const ctx: StepContext = { step: step.name, cellIndex, problems };
+    const deploy = resolveDeployConfig(notebook, cellIndex);
+    checkDeploy(deploy, ctx);
+    const stepMetrics = metricNames(step);
+    if (step.kind === 'metrics') {
+      metrics = stepMetrics;
+    }
+    const program = buildProgram({
+      notebook,
+      analysis,
+      step,
+      pipelineName: info.name,
+      notebookName: baseName(notebookPath),
+      metrics: stepMetrics,
+      bundles: options.bundles ?? []
+    });
+    const image = deploy.image ?? options.defaultImage ?? DEFAULT_IMAGE;
+    components[componentName(name)] = component(step, name, parameters, stepMetrics);
+    executors[executorLabel(name)] = { container: containerSpec(image, program.text, deploy, ctx) };
+    dagTasks[name] = task(step, name, analysis, deploy, taskOf);
+    const k8s = kubernetesExecutorConfig(deploy, acceleratorKey, ctx);
+    if (k8s) {
+      platformExecutors[executorLabel(name)] = k8s;
+    }
+    steps.push({ step: step.name, task: name, program: program.text, lineMap: program.lineMap });
+    lineMaps[step.name] = program.lineMap;
+  }
+  problems.throwIfAny();
+
+  const rootParameters = rootParameterDefinitions(parameters);
+  const pipelineSpec: Record<string, unknown> = {
+    components,
+    deploymentSpec: { executors },
+    pipelineInfo: compact({
+      description: info.description,
+      displayName: info.displayName,
+      name: info.name
+    }),
+    root: compact({
+      dag: { tasks: dagTasks },
+      inputDefinitions: Object.keys(rootParameters).length
+        ? { parameters: rootParameters }
+        : undefined
+    }),
+    schemaVersion: SCHEMA_VERSION,
+    sdkVersion: SDK_VERSION
+  };
+  const platformSpec = Object.keys(platformExecutors).length
+    ? { platforms: { kubernetes: { deploymentSpec: { executors: platformExecutors } } } }
+    : undefined;
+  const documents = platformSpec ? [pipelineSpec, platformSpec] : [pipelineSpec];
+  const yaml = yamlStream(header(info.name, info.description, parameters), documents);
+  return { yaml, pipelineSpec, platformSpec, lineMaps, steps, metrics };
+}
+
+/** Analyze, refuse a notebook with error diagnostics (each listed with its cell), then compile. */
+export function compileNotebook(
+  notebook: NotebookInput,
+  analyzer: Analyzer,
+  options: CompileOptions = {}
+): CompileResult {
+  const analysis = analyzer.analyze(notebook);
+  const errors = analysis.diagnostics.filter(d => d.severity === 'error');
+  if (errors.length) {
+    throw new CompileError(
+      errors.map(d => ({
+        cellIndex: d.cellIndex,
+        step: d.step,
+        variable: d.variable,
+        message: d.message
+      })),
+      'The notebook has errors'
+    );
+  }
+  return compile(notebook, analysis, options);
+}

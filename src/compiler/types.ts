@@ -1,0 +1,81 @@
+/**
+ * The compiler's public data: options in, a pipeline package out, problems as data.
+ */
+
+export interface CompileOptions {
+  /** Notebook path for messages and tracebacks; defaults to `notebook.path`, else `notebook.ipynb`. */
+  notebookPath?: string;
+  /** Image of a step when neither the step nor the notebook names one. */
+  defaultImage?: string;
+  /** Node label that selects a GPU product (`gpu.product`). */
+  acceleratorNodeSelectorKey?: string;
+  /** Local modules shipped by value: `[sha256_hex, base64_zip]` pairs (see docs/step-program.md). */
+  bundles?: [string, string][];
+}
+
+export const DEFAULT_IMAGE = 'python:3.11';
+export const DEFAULT_ACCELERATOR_NODE_SELECTOR_KEY = 'cloud.google.com/gke-accelerator';
+
+/** `[first_program_line, last_program_line, cell_index, first_cell_line]`: 1-based program lines, 0-based cell lines. */
+export type LineMapEntry = [number, number, number, number];
+
+export interface CompiledStep {
+  /** The step's name in the notebook (`step:NAME`). */
+  step: string;
+  /** Its KFP task name (kebab-case). */
+  task: string;
+  /** The self-contained Python program the executor runs. */
+  program: string;
+  lineMap: LineMapEntry[];
+}
+
+export interface CompileResult {
+  /** The pipeline package: PipelineSpec, then the kfp-kubernetes platform spec when a step needs one. */
+  yaml: string;
+  pipelineSpec: Record<string, unknown>;
+  platformSpec?: Record<string, unknown>;
+  /** Line maps by step name. */
+  lineMaps: Record<string, LineMapEntry[]>;
+  steps: CompiledStep[];
+  /** Metric names of the metrics task, for choosing a Katib objective later. */
+  metrics: string[];
+}
+
+/** One reason a notebook cannot be compiled. `cellIndex` is 0-based; -1 for the notebook. */
+export interface CompileProblem {
+  message: string;
+  cellIndex: number;
+  step?: string;
+  variable?: string;
+}
+
+/** Where a problem is, in a person's words (cells counted from 1). */
+export function describeProblem(problem: CompileProblem): string {
+  const where = problem.cellIndex >= 0 ? `cell ${problem.cellIndex + 1}` : 'notebook';
+  return `${where}: ${problem.message}`;
+}
+
+export class CompileError extends Error {
+  readonly problems: CompileProblem[];
+
+  constructor(problems: CompileProblem[], headline = 'Cannot compile the notebook') {
+    super([`${headline}:`, ...problems.map(p => `  ${describeProblem(p)}`)].join('\n'));
+    this.name = 'CompileError';
+    this.problems = problems;
+  }
+}
+
+/** Collects problems so one compile reports all of them, not only the first. */
+export class Problems {
+  readonly list: CompileProblem[] = [];
+
+  add(problem: CompileProblem): void {
+    this.list.push(problem);
+  }
+
+  throwIfAny(headline?: string): void {
+    if (this.list.length) {
+      throw new CompileError(this.list, headline);
+    }
+  }
+}
