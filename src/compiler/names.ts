@@ -11,9 +11,11 @@ const PIPELINE_NAME = /^[a-z0-9][a-z0-9-]{0,127}$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_TASK_NAME = 63;
 
-/** Lower case, anything but letters and digits becomes one `-`, no `-` at either end. */
+/** Accents dropped, lower case, anything but letters and digits becomes one `-`, no `-` at either end. */
 export function toKebab(name: string): string {
   return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');

@@ -102,3 +102,46 @@ export function exampleAnalysis(): AnalysisResult {
     diagnostics: []
   };
 }
+
+/** What the analyzer decides for tests/fixtures/compile_deploy.ipynb. */
+export function deployAnalysis(): AnalysisResult {
+  return {
+    importsCells: [1],
+    functionsCells: [],
+    parameters: [
+      { name: 'greeting_name', cellIndex: 2, valueText: '"world"', value: 'world', type: 'str' },
+      { name: 'flag', cellIndex: 2, valueText: 'True', value: true, type: 'bool' },
+      { name: 'weights', cellIndex: 2, valueText: '[1, 2.5, 3]', value: [1, 2.5, 3], type: 'list' },
+      {
+        name: 'config',
+        cellIndex: 2,
+        valueText: '{"depth": 3, "tags": ["a", "b"]}',
+        value: { depth: 3, tags: ['a', 'b'] },
+        type: 'dict'
+      },
+      { name: 'rate', cellIndex: 2, valueText: '0.5', value: 0.5, type: 'float' }
+    ],
+    steps: [
+      step('make_data', [3], {
+        outputs: ['greeting', 'numbers'],
+        parameters: ['greeting_name', 'rate', 'weights']
+      }),
+      step('train', [4, 5], {
+        depends: ['make_data'],
+        inputs: ['greeting', 'numbers'],
+        inputSources: { greeting: 'make_data', numbers: 'make_data' },
+        outputs: ['total'],
+        parameters: ['config', 'flag']
+      }),
+      {
+        ...step('pipeline_metrics', [6], { inputs: ['total'], inputSources: { total: 'train' } }),
+        kind: 'metrics'
+      }
+    ],
+    edges: [
+      { from: 'make_data', to: 'train', passes: ['greeting', 'numbers'] },
+      { from: 'train', to: 'pipeline_metrics', passes: ['total'] }
+    ],
+    diagnostics: []
+  };
+}
