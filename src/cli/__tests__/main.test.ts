@@ -1,0 +1,110 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { compile } from '../../compiler';
+import { AnalysisResult } from '../../analysis/types';
+import { exampleAnalysis, loadNotebook, ROOT } from '../../compiler/__tests__/fixtures';
+import { run, EXIT_FAILED, EXIT_USAGE } from '../main';
+
+const EXAMPLE = path.join(ROOT, 'examples/pipeline.ipynb');
+
+/** Runs the CLI with an analyzer that answers `analysis`, capturing what it prints. */
+async function cli(argv: string[], analysis: AnalysisResult = exampleAnalysis()) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(argv, {
+    createAnalyzer: async () => ({ analyze: () => analysis }),
+    stdout: text => out.push(text),
+    stderr: text => err.push(text)
+  });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellpipe-cli-'));
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('cellpipe compile', () => {
+  it('writes the package to -o', async () => {
+    const output = path.join(dir, 'pipeline.yaml');
+    const result = await cli(['compile', EXAMPLE, '-o', output]);
+    expect(result).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: `cellpipe: wrote ${output} (6 steps)\n`
+    });
+    const expected = compile(loadNotebook('examples/pipeline.ipynb'), exampleAnalysis(), {
+      notebookPath: 'pipeline.ipynb'
+    });
+    expect(fs.readFileSync(output, 'utf8')).toBe(expected.yaml);
+  });
+
+  it('writes to stdout with -o - and passes compile options', async () => {
+    const result = await cli(['compile', EXAMPLE, '--output=-', '--default-image', 'unused:1']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('sdkVersion: cellpipe-');
+    expect(result.stdout).toContain('image: python:3.11\n');
+  });
+
+  it('defaults the output to the notebook name with .yaml', async () => {
+    const copy = path.join(dir, 'demo.ipynb');
+    fs.copyFileSync(EXAMPLE, copy);
+    expect((await cli(['compile', copy])).code).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'demo.yaml'))).toBe(true);
+  });
+
+  it('says which file is missing', async () => {
+    const missing = path.join(dir, 'nope.ipynb');
+    expect(await cli(['compile', missing])).toEqual({
+      code: EXIT_FAILED,
+      stdout: '',
+      stderr: `cellpipe: cannot read ${missing}: no such file\n`
+    });
+  });
+
+  it('refuses invalid JSON and JSON that is not a notebook', async () => {
+    const broken = path.join(dir, 'broken.ipynb');
+    fs.writeFileSync(broken, '{"cells": [');
+    const invalid = await cli(['compile', broken]);
+    expect(invalid.code).toBe(EXIT_FAILED);
+    expect(invalid.stderr).toMatch(/^cellpipe: .*broken\.ipynb is not a notebook: invalid JSON \(/);
+    const other = path.join(dir, 'other.ipynb');
+    fs.writeFileSync(other, '{"hello": 1}');
+    expect((await cli(['compile', other])).stderr).toBe(
+      'cellpipe: Not a Jupyter notebook other.ipynb: expected a JSON object with a "cells" list\n'
+    );
+  });
+
+  it('lists the notebook errors with their cells and exits non-zero', async () => {
+    const analysis = exampleAnalysis();
+    analysis.diagnostics = [
+      { code: 'cycle', severity: 'error', message: 'steps form a cycle', cellIndex: 4 }
+    ];
+    const result = await cli(['compile', EXAMPLE, '-o', path.join(dir, 'x.yaml')], analysis);
+    expect(result.code).toBe(EXIT_FAILED);
+    expect(result.stderr).toBe(
+      `cellpipe: ${EXAMPLE}: The notebook has errors:\n  cell 5: steps form a cycle\n`
+    );
+    expect(fs.existsSync(path.join(dir, 'x.yaml'))).toBe(false);
+  });
+
+  it('explains its usage on bad command lines', async () => {
+    expect((await cli([])).code).toBe(EXIT_USAGE);
+    expect((await cli(['build'])).stderr).toMatch(
+      /^cellpipe: unknown command "build"\n\nusage: cellpipe compile/
+    );
+    expect((await cli(['compile', EXAMPLE, '--frobnicate'])).stderr).toMatch(
+      /^cellpipe: unknown option --frobnicate/
+    );
+    expect((await cli(['compile', EXAMPLE, '-o'])).code).toBe(EXIT_USAGE);
+    expect((await cli(['compile'])).stderr).toMatch(/^cellpipe: compile takes one notebook, got 0/);
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: cellpipe compile/);
+    expect((await cli(['--version'])).stdout).toMatch(/^cellpipe \d+\.\d+\.\d+\n$/);
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * `cellpipe compile notebook.ipynb -o pipeline.yaml`: the same compiler as the panel, from a shell.
+ * Bad input ends with one readable message and a non-zero exit code, never a stack trace.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Analyzer, AnalyzerInit } from '../analysis/types';
+import { fromNbformat } from '../model/notebook';
+import { CELLPIPE_VERSION, CompileError, CompileOptions, compileNotebook } from '../compiler';
+
+export const USAGE = `usage: cellpipe compile NOTEBOOK.ipynb [-o PIPELINE.yaml] [options]
+
+Compile an annotated notebook into a Kubeflow Pipelines package (PipelineSpec YAML).
+
+options:
+  -o, --output FILE           where to write the package (default: the notebook's name with .yaml; - for stdout)
+  --default-image IMAGE       image of steps that name none (default: python:3.11)
+  --node-selector-key KEY     node label that selects a GPU product (default: cloud.google.com/gke-accelerator)
+  -h, --help                  show this help
+  --version                   show the version`;
+
+export const EXIT_USAGE = 2;
+export const EXIT_FAILED = 1;
+
+export interface CliEnvironment {
+  createAnalyzer(init?: AnalyzerInit): Promise<Analyzer>;
+  /** Where the two wasm files are when they ship beside the bundle; omitted in a source checkout. */
+  analyzerInit?: AnalyzerInit;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** A problem the user can fix, reported as one message. */
+class CliError extends Error {
+  constructor(
+    message: string,
+    readonly code = EXIT_FAILED
+  ) {
+    super(message);
+  }
+}
+
+interface CompileArgs {
+  notebook: string;
+  output: string;
+  options: CompileOptions;
+}
+
+const OPTION_FLAGS: Record<string, keyof CompileOptions | 'output'> = {
+  '-o': 'output',
+  '--output': 'output',
+  '--default-image': 'defaultImage',
+  '--node-selector-key': 'acceleratorNodeSelectorKey'
+};
+
+function parseCompileArgs(args: string[]): CompileArgs {
+  const positional: string[] = [];
+  const values: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+    const key = OPTION_FLAGS[flag];
+    if (key) {
+      const value = inline ?? args[++i];
+      if (value === undefined || value === '') {
+        throw new CliError(`${flag} needs a value\n\n${USAGE}`, EXIT_USAGE);
+      }
+      values[key] = value;
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new CliError(`unknown option ${arg}\n\n${USAGE}`, EXIT_USAGE);
+    } else {
+      positional.push(arg);
+    }
+  }
+  if (positional.length !== 1) {
+    throw new CliError(
+      `compile takes one notebook, got ${positional.length}\n\n${USAGE}`,
+      EXIT_USAGE
+    );
+  }
+  const notebook = positional[0];
+  const { output, ...options } = values;
+  return {
+    notebook,
+    output: output ?? notebook.replace(/\.ipynb$/i, '') + '.yaml',
+    options: options as CompileOptions
+  };
+}
+
+function readNotebook(file: string) {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(e);
+    throw new CliError(`cannot read ${file}: ${why}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new CliError(`${file} is not a notebook: invalid JSON (${(e as Error).message})`);
+  }
+  try {
+    return fromNbformat(json, path.basename(file));
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
+async function compileCommand(args: string[], env: CliEnvironment): Promise<number> {
+  const { notebook: file, output, options } = parseCompileArgs(args);
+  const notebook = readNotebook(file);
+  const analyzer = await env.createAnalyzer(env.analyzerInit);
+  let result;
+  try {
+    result = compileNotebook(notebook, analyzer, options);
+  } catch (e) {
+    if (e instanceof CompileError) {
+      throw new CliError(`${file}: ${e.message}`);
+    }
+    throw e;
+  }
+  if (output === '-') {
+    env.stdout(result.yaml);
+  } else {
+    try {
+      fs.writeFileSync(output, result.yaml);
+    } catch (e) {
+      throw new CliError(`cannot write ${output}: ${(e as Error).message}`);
+    }
+    env.stderr(`cellpipe: wrote ${output} (${result.steps.length} steps)\n`);
+  }
+  return 0;
+}
+
+/** Runs one command line; returns the exit code. */
+export async function run(argv: string[], env: CliEnvironment): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      (command === undefined ? env.stderr : env.stdout)(USAGE + '\n');
+      return command === undefined ? EXIT_USAGE : 0;
+    }
+    if (command === '--version') {
+      env.stdout(`cellpipe ${CELLPIPE_VERSION}\n`);
+      return 0;
+    }
+    if (command !== 'compile') {
+      throw new CliError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`, EXIT_USAGE);
+    }
+    if (rest.includes('-h') || rest.includes('--help')) {
+      env.stdout(USAGE + '\n');
+      return 0;
+    }
+    return await compileCommand(rest, env);
+  } catch (e) {
+    if (e instanceof CliError) {
+      env.stderr(`cellpipe: ${e.message}\n`);
+      return e.code;
+    }
+    env.stderr(`cellpipe: internal error: ${(e as Error)?.stack ?? e}\n`);
+    return EXIT_FAILED;
+  }
+}
