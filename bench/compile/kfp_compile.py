@@ -10,10 +10,10 @@ import tempfile
 import time
 
 import yaml
-from kfp import compiler, dsl
 from kfp.dsl import Artifact, Input, Output
-
 from make_notebook import upstream
+
+from kfp import compiler, dsl
 
 TYPES = {"NUMBER_INTEGER": "int", "NUMBER_DOUBLE": "float", "STRING": "str", "BOOLEAN": "bool"}
 
@@ -31,13 +31,17 @@ def build_pipeline(package_path: str):
         params = comp.get("inputDefinitions", {}).get("parameters", {})
         sig = [f"v{j}: Input[Artifact]" for j in upstream(i)]
         sig += [f"{p}: {TYPES[d['parameterType']]}" for p, d in sorted(params.items())]
-        sig.append(f"v{i}: Output[Artifact]")
+        sig += [
+            f"{o}: Output[Artifact]" for o in sorted(comp.get("outputDefinitions", {}).get("artifacts", {}))
+        ]
         lines += [
             "    @dsl.container_component",
             f"    def s{i}({', '.join(sig)}):",
             f"        return dsl.ContainerSpec(image=IMAGE, command=COMMAND, args=ARGS['s{i}'])",
         ]
-    defaults = ", ".join(f"{p}: {TYPES[d['parameterType']]} = {d['defaultValue']!r}" for p, d in root_params.items())
+    defaults = ", ".join(
+        f"{p}: {TYPES[d['parameterType']]} = {d['defaultValue']!r}" for p, d in root_params.items()
+    )
     lines.append(f"    @dsl.pipeline(name={spec['pipelineInfo']['name']!r})")
     lines.append(f"    def pipeline({defaults}):")
     for i in range(steps):

@@ -9,7 +9,13 @@ def upstream(i: int) -> list:
 
 
 def cell(source: str, tags: list) -> dict:
-    return {"cell_type": "code", "execution_count": None, "metadata": {"tags": tags}, "outputs": [], "source": source}
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {"tags": tags},
+        "outputs": [],
+        "source": source,
+    }
 
 
 def notebook(steps: int) -> dict:
