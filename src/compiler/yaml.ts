@@ -13,7 +13,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 /** Words YAML 1.1 (PyYAML) reads as booleans or null. */
 const RESERVED = /^(y|yes|n|no|on|off|true|false|null)$/i;
 /** A letter (or options like -ec, --flag) first, then a conservative set: no `:`, `#`, quotes, brackets. */
-const PLAIN_WORDS = /^(-{1,2}[A-Za-z]|[A-Za-z_])[A-Za-z0-9_./()+=@,-]*( [A-Za-z0-9_./()+=@,-]+)*$/;
+const PLAIN_WORDS = /^(-{1,2}[A-Za-z]|[A-Za-z_/])[A-Za-z0-9_./()+=@,-]*( [A-Za-z0-9_./()+=@,-]+)*$/;
 /** Dotted versions like 2.1.0: two dots keep them from being floats. */
 const PLAIN_VERSION = /^[0-9]+\.[0-9]+(\.[0-9]+)+$/;
 /** What a YAML reader rejects or folds in a stream or a literal block: escaped inside double quotes. */

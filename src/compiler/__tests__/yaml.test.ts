@@ -68,6 +68,9 @@ export const TRICKY_STRINGS = [
   'del\u007f',
   'émoji 🎉 ünïcode',
   'cloud.google.com/gke-accelerator',
+  '/data',
+  '//',
+  '/',
   'Train a random forest, then a logistic regression (v2)',
   'sh -ec "$0"'
 ];
