@@ -1,5 +1,195 @@
-"""Handlers under /cellpipe/api/kfp/ (filled in by the kfp feature)."""
+"""Handlers under /cellpipe/api/kfp/: parse the request, call one KFPClient method, map errors to HTTP.
+
+Every handler needs Jupyter authentication; POSTs also need the XSRF token (APIHandler checks it).
+No URL or credential ever comes from the browser: the endpoint is the server's configuration.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import tornado
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
+
+from .config import CellpipeKFP
+from .kfp_client import KFPClient, KFPError
+
+_CLIENT_KEY = "cellpipe_kfp_client"
+
+
+class KFPHandler(APIHandler):
+    @property
+    def kfp(self) -> KFPClient:
+        client = self.settings.get(_CLIENT_KEY)
+        if client is None:
+            client = KFPClient(CellpipeKFP(config=self.config).settings())
+            self.settings[_CLIENT_KEY] = client
+        return client
+
+    def body(self) -> dict:
+        try:
+            data = json.loads(self.request.body or b"{}")
+        except ValueError:
+            raise KFPError(400, "bad_request", "The request body is not JSON") from None
+        if not isinstance(data, dict):
+            raise KFPError(400, "bad_request", "The request body must be a JSON object")
+        return data
+
+    def text(self, data: dict, field: str, required: bool = False) -> str:
+        value = data.get(field, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise KFPError(400, "bad_request", f'Field "{field}" must be a string')
+        if required and not value:
+            raise KFPError(400, "bad_request", f'Field "{field}" is required')
+        return value
+
+    def namespace(self, data: dict | None = None) -> str | None:
+        if data is not None:
+            return self.text(data, "namespace") or None
+        return self.get_query_argument("namespace", None) or None
+
+    async def answer(self, call) -> None:
+        try:
+            result: Any = await call
+        except KFPError as e:
+            self.set_status(e.status)
+            self.finish(json.dumps(e.to_json()))
+            return
+        self.finish(json.dumps(result))
+
+    async def run(self, make_call) -> None:
+        """Runs `make_call()` (which parses and calls); parse errors are answered like KFP errors."""
+        try:
+            call = make_call()
+        except KFPError as e:
+            self.set_status(e.status)
+            self.finish(json.dumps(e.to_json()))
+            return
+        await self.answer(call)
+
+
+class HealthHandler(KFPHandler):
+    @tornado.web.authenticated
+    async def get(self):
+        await self.run(lambda: self.kfp.health())
+
+
+class ExperimentsHandler(KFPHandler):
+    @tornado.web.authenticated
+    async def get(self):
+        await self.run(lambda: self.kfp.list_experiments(self.namespace()))
+
+    @tornado.web.authenticated
+    async def post(self):
+        def call():
+            data = self.body()
+            return self.kfp.create_experiment(
+                self.text(data, "name", required=True), self.namespace(data), self.text(data, "description")
+            )
+
+        await self.run(call)
+
+
+class PipelinesHandler(KFPHandler):
+    """POST: upload a package as a pipeline, or as a new version of the pipeline of that name."""
+
+    @tornado.web.authenticated
+    async def post(self):
+        def call():
+            data = self.body()
+            return self.kfp.publish(
+                self.text(data, "package", required=True),
+                self.text(data, "name", required=True),
+                self.text(data, "description"),
+                self.namespace(data),
+                self.text(data, "version_name"),
+            )
+
+        await self.run(call)
+
+
+class PipelineVersionsHandler(KFPHandler):
+    @tornado.web.authenticated
+    async def post(self, pipeline_id: str):
+        def call():
+            data = self.body()
+            return self.kfp.upload_pipeline_version(
+                self.text(data, "package", required=True),
+                pipeline_id,
+                self.text(data, "version_name"),
+                self.text(data, "description"),
+            )
+
+        await self.run(call)
+
+
+class RunsHandler(KFPHandler):
+    @tornado.web.authenticated
+    async def get(self):
+        def call():
+            size = self.get_query_argument("page_size", "20")
+            if not size.isdigit() or not 0 < int(size) <= 200:
+                raise KFPError(400, "bad_request", "page_size must be a whole number from 1 to 200")
+            return self.kfp.list_runs(
+                self.namespace(),
+                self.get_query_argument("experiment_id", ""),
+                self.get_query_argument("pipeline_id", ""),
+                int(size),
+            )
+
+        await self.run(call)
+
+    @tornado.web.authenticated
+    async def post(self):
+        def call():
+            data = self.body()
+            parameters = data.get("parameters") or {}
+            if not isinstance(parameters, dict):
+                raise KFPError(400, "bad_request", 'Field "parameters" must be an object of name → value')
+            return self.kfp.create_run(
+                display_name=self.text(data, "name", required=True),
+                experiment_id=self.text(data, "experiment_id"),
+                pipeline_id=self.text(data, "pipeline_id"),
+                pipeline_version_id=self.text(data, "pipeline_version_id"),
+                package=self.text(data, "package"),
+                parameters=parameters,
+                pipeline_root=self.text(data, "pipeline_root"),
+                namespace=self.namespace(data),
+            )
+
+        await self.run(call)
+
+
+class RunHandler(KFPHandler):
+    @tornado.web.authenticated
+    async def get(self, run_id: str):
+        await self.run(lambda: self.kfp.get_run(run_id))
+
+
+class RunActionHandler(KFPHandler):
+    @tornado.web.authenticated
+    async def post(self, run_id: str, action: str):
+        if action == "terminate":
+            await self.run(lambda: self.kfp.terminate_run(run_id))
+        else:
+            await self.run(lambda: self.kfp.retry_run(run_id))
 
 
 def routes(base_url: str) -> list:
-    return []
+    def route(*parts: str) -> str:
+        return url_path_join(base_url, "cellpipe", "api", "kfp", *parts)
+
+    ident = r"([A-Za-z0-9._-]+)"
+    return [
+        (route("health"), HealthHandler),
+        (route("experiments"), ExperimentsHandler),
+        (route("pipelines"), PipelinesHandler),
+        (route("pipelines", ident, "versions"), PipelineVersionsHandler),
+        (route("runs"), RunsHandler),
+        (route("runs", ident), RunHandler),
+        (route("runs", ident, "(terminate|retry)"), RunActionHandler),
+    ]

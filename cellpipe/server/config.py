@@ -1,0 +1,248 @@
+"""Where KFP is and how to authenticate to it: Jupyter server config traits over environment variables.
+
+Every setting can be given as `c.CellpipeKFP.<trait>` in a Jupyter server config file; when it is not,
+the environment variable named beside it is read, and then a default that works inside a Kubeflow
+notebook server. The browser never chooses any of these.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+
+from traitlets import Bool, Enum, Float, Unicode, default
+from traitlets.config import Configurable
+
+IN_CLUSTER_ENDPOINT = "http://ml-pipeline.kubeflow.svc.cluster.local:8888"
+DEFAULT_SA_TOKEN_PATH = "/var/run/secrets/kubeflow/pipelines/token"
+# The namespace a Kubeflow notebook pod runs in is the user's profile namespace.
+POD_NAMESPACE_PATH = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
+DEFAULT_USER_ID_HEADER = "kubeflow-userid"
+
+AUTH_MODES = ("auto", "none", "sa_token", "bearer", "cookie", "user_id")
+
+
+def _env(name: str, fallback: str = "") -> str:
+    return os.environ.get(name, fallback)
+
+
+class CellpipeKFP(Configurable):
+    """Settings of the connection to Kubeflow Pipelines (`c.CellpipeKFP.*`)."""
+
+    endpoint = Unicode(help="KFP API base URL (env KF_PIPELINES_ENDPOINT).").tag(config=True)
+    ui_endpoint = Unicode(
+        help="KFP UI base URL for run links (env KF_PIPELINES_UI_ENDPOINT; default: the API endpoint)."
+    ).tag(config=True)
+    namespace = Unicode(
+        help="Default namespace (env KF_PIPELINES_NAMESPACE; default: the notebook pod's namespace)."
+    ).tag(config=True)
+    auth_mode = Enum(
+        AUTH_MODES,
+        default_value="auto",
+        help=(
+            "auto: the first of bearer token, token file, service-account token, cookie, user-id header "
+            "that is configured; or one of them by name, or none."
+        ),
+    ).tag(config=True)
+    sa_token_path = Unicode(
+        help=f"Projected service-account token (env KF_PIPELINES_SA_TOKEN_PATH, default {DEFAULT_SA_TOKEN_PATH})."
+    ).tag(config=True)
+    token = Unicode(help="Bearer token (env KF_PIPELINES_TOKEN).").tag(config=True)
+    token_file = Unicode(help="File holding a bearer token (env KF_PIPELINES_TOKEN_FILE).").tag(config=True)
+    cookie = Unicode(
+        help="Session cookie for Dex/oauth2-proxy gateways, e.g. 'authservice_session=...' (env KF_PIPELINES_COOKIE)."
+    ).tag(config=True)
+    user_id = Unicode(help="User id sent in the user-id header (env KF_PIPELINES_USER_ID).").tag(config=True)
+    user_id_header = Unicode(
+        help=f"Header carrying the user id (env KF_PIPELINES_USER_ID_HEADER, default {DEFAULT_USER_ID_HEADER})."
+    ).tag(config=True)
+    verify_tls = Bool(True, help="Verify the endpoint's TLS certificate.").tag(config=True)
+    ca_bundle = Unicode(help="CA bundle file for TLS (env KF_PIPELINES_CA_BUNDLE).").tag(config=True)
+    connect_timeout = Float(10.0, help="Seconds to wait for a connection.").tag(config=True)
+    request_timeout = Float(60.0, help="Seconds to wait for a whole request (uploads included).").tag(
+        config=True
+    )
+
+    @default("endpoint")
+    def _endpoint(self):
+        return _env("KF_PIPELINES_ENDPOINT", IN_CLUSTER_ENDPOINT)
+
+    @default("ui_endpoint")
+    def _ui_endpoint(self):
+        return _env("KF_PIPELINES_UI_ENDPOINT")
+
+    @default("namespace")
+    def _namespace(self):
+        return _env("KF_PIPELINES_NAMESPACE") or _read_text(POD_NAMESPACE_PATH) or ""
+
+    @default("sa_token_path")
+    def _sa_token_path(self):
+        return _env("KF_PIPELINES_SA_TOKEN_PATH", DEFAULT_SA_TOKEN_PATH)
+
+    @default("token")
+    def _token(self):
+        return _env("KF_PIPELINES_TOKEN")
+
+    @default("token_file")
+    def _token_file(self):
+        return _env("KF_PIPELINES_TOKEN_FILE")
+
+    @default("cookie")
+    def _cookie(self):
+        return _env("KF_PIPELINES_COOKIE")
+
+    @default("user_id")
+    def _user_id(self):
+        return _env("KF_PIPELINES_USER_ID")
+
+    @default("user_id_header")
+    def _user_id_header(self):
+        return _env("KF_PIPELINES_USER_ID_HEADER", DEFAULT_USER_ID_HEADER)
+
+    @default("ca_bundle")
+    def _ca_bundle(self):
+        return _env("KF_PIPELINES_CA_BUNDLE")
+
+    def settings(self) -> KFPSettings:
+        return KFPSettings(
+            endpoint=self.endpoint.rstrip("/"),
+            ui_endpoint=(self.ui_endpoint or self.endpoint).rstrip("/"),
+            namespace=self.namespace or None,
+            auth=Auth(
+                mode=self.auth_mode,
+                token=self.token,
+                token_file=self.token_file,
+                sa_token_path=self.sa_token_path,
+                cookie=self.cookie,
+                user_id=self.user_id,
+                user_id_header=self.user_id_header,
+            ),
+            verify_tls=self.verify_tls,
+            ca_bundle=self.ca_bundle or None,
+            connect_timeout=self.connect_timeout,
+            request_timeout=self.request_timeout,
+        )
+
+
+def _read_text(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+class _RotatingFile:
+    """A secret file re-read whenever it changes on disk (Kubernetes rotates projected tokens)."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._stamp: tuple | None = None
+        self._text = ""
+        self._lock = threading.Lock()
+
+    def exists(self) -> bool:
+        return bool(self.path) and os.path.isfile(self.path)
+
+    def read(self) -> str:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return ""
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        with self._lock:
+            if stamp != self._stamp:
+                self._text = _read_text(self.path)
+                self._stamp = stamp
+            return self._text
+
+
+class Auth:
+    """Produces the credential headers of one request; never exposes them anywhere else."""
+
+    def __init__(
+        self,
+        mode: str = "auto",
+        token: str = "",
+        token_file: str = "",
+        sa_token_path: str = DEFAULT_SA_TOKEN_PATH,
+        cookie: str = "",
+        user_id: str = "",
+        user_id_header: str = DEFAULT_USER_ID_HEADER,
+    ):
+        if mode not in AUTH_MODES:
+            raise ValueError(f"unknown KFP auth mode {mode!r}; expected one of {', '.join(AUTH_MODES)}")
+        self.mode = mode
+        self._token = token
+        self._token_file = _RotatingFile(token_file)
+        self._sa_token = _RotatingFile(sa_token_path)
+        self._cookie = cookie
+        self._user_id = user_id
+        self.user_id_header = user_id_header or DEFAULT_USER_ID_HEADER
+
+    def effective_mode(self) -> str:
+        """The mode in use: for `auto`, the first credential that is configured."""
+        if self.mode != "auto":
+            return self.mode
+        if self._token or self._token_file.exists():
+            return "bearer"
+        if self._sa_token.exists():
+            return "sa_token"
+        if self._cookie:
+            return "cookie"
+        if self._user_id:
+            return "user_id"
+        return "none"
+
+    def headers(self) -> dict:
+        mode = self.effective_mode()
+        if mode == "bearer":
+            token = self._token or self._token_file.read()
+            if not token:
+                raise AuthMissing(
+                    "bearer auth is selected but neither KF_PIPELINES_TOKEN nor a token file is set"
+                )
+            return {"Authorization": f"Bearer {token}"}
+        if mode == "sa_token":
+            token = self._sa_token.read()
+            if not token:
+                raise AuthMissing(f"the service-account token file {self._sa_token.path} is missing or empty")
+            return {"Authorization": f"Bearer {token}"}
+        if mode == "cookie":
+            if not self._cookie:
+                raise AuthMissing("cookie auth is selected but KF_PIPELINES_COOKIE is not set")
+            return {"Cookie": self._cookie}
+        if mode == "user_id":
+            if not self._user_id:
+                raise AuthMissing("user-id auth is selected but KF_PIPELINES_USER_ID is not set")
+            return {self.user_id_header: self._user_id}
+        return {}
+
+    def secrets(self) -> list:
+        """Every credential value, so that messages can be scrubbed of them."""
+        values = [self._token, self._cookie, self._token_file.read(), self._sa_token.read()]
+        return [v for v in values if v]
+
+    def __repr__(self) -> str:  # never print a credential
+        return f"Auth(mode={self.mode!r})"
+
+
+class AuthMissing(Exception):
+    """The selected auth mode has no credential to send."""
+
+
+@dataclass
+class KFPSettings:
+    endpoint: str = IN_CLUSTER_ENDPOINT
+    ui_endpoint: str = IN_CLUSTER_ENDPOINT
+    namespace: str | None = None
+    auth: Auth = None  # type: ignore[assignment]
+    verify_tls: bool = True
+    ca_bundle: str | None = None
+    connect_timeout: float = 10.0
+    request_timeout: float = 60.0
+
+    def __post_init__(self):
+        if self.auth is None:
+            self.auth = Auth()

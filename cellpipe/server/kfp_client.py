@@ -1,0 +1,483 @@
+"""A plain client of the Kubeflow Pipelines REST API v2beta1, used by the thin handlers in kfp_handlers.
+
+It talks only to the configured endpoint, adds the credential headers itself, and turns every failure
+into a `KFPError` whose message a person can act on (and which never carries a credential).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import ssl
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+
+import yaml
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.simple_httpclient import HTTPTimeoutError
+
+from .config import AuthMissing, KFPSettings
+
+log = logging.getLogger("cellpipe.kfp")
+
+API = "/apis/v2beta1"
+
+# What KFP's parameter types accept, as JSON values (bool is not a number here, as in Python's KFP).
+_PARAMETER_CHECKS = {
+    "NUMBER_INTEGER": (
+        lambda v: not isinstance(v, bool)
+        and (isinstance(v, int) or (isinstance(v, float) and v.is_integer())),
+        "a whole number",
+    ),
+    "NUMBER_DOUBLE": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), "a number"),
+    "STRING": (lambda v: isinstance(v, str), "a string"),
+    "BOOLEAN": (lambda v: isinstance(v, bool), "true or false"),
+    "LIST": (lambda v: isinstance(v, list), "a list"),
+    "STRUCT": (lambda v: isinstance(v, dict), "a dict"),
+}
+
+
+class KFPError(Exception):
+    """A failure to show to the user: `status` is the HTTP status our handler answers with."""
+
+    def __init__(self, status: int, reason: str, message: str, kfp_status: int | None = None):
+        super().__init__(message)
+        self.status = status
+        self.reason = reason
+        self.message = message
+        self.kfp_status = kfp_status
+
+    def to_json(self) -> dict:
+        out = {"reason": self.reason, "message": self.message}
+        if self.kfp_status is not None:
+            out["kfp_status"] = self.kfp_status
+        return out
+
+
+def split_pipeline_package(text: str) -> tuple:
+    """The package's PipelineSpec and its kfp-kubernetes platform spec ({} when there is none)."""
+    try:
+        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+    except yaml.YAMLError as e:
+        raise KFPError(400, "bad_request", f"The pipeline package is not valid YAML: {e}") from None
+    if not docs or not isinstance(docs[0], dict) or "root" not in docs[0]:
+        raise KFPError(
+            400, "bad_request", "The pipeline package has no PipelineSpec (no `root` in its first document)"
+        )
+    platform: dict = {}
+    for doc in docs[1:]:
+        if not isinstance(doc, dict):
+            raise KFPError(
+                400, "bad_request", "A platform spec document of the pipeline package is not a mapping"
+            )
+        platform.update(doc)
+    return docs[0], platform
+
+
+def check_parameters(pipeline_spec: dict, parameters: dict) -> dict:
+    """Checks run parameters against the pipeline's root inputs; answers them unchanged when they fit."""
+    defs = pipeline_spec.get("root", {}).get("inputDefinitions", {}).get("parameters", {}) or {}
+    problems = []
+    for name, value in parameters.items():
+        if name not in defs:
+            known = ", ".join(sorted(defs)) or "none"
+            problems.append(f'parameter "{name}" is not a pipeline parameter (known: {known})')
+            continue
+        kind = defs[name].get("parameterType", "STRING")
+        check = _PARAMETER_CHECKS.get(kind)
+        if check and not check[0](value):
+            problems.append(f'parameter "{name}" must be {check[1]} ({kind}), got {json.dumps(value)}')
+    if problems:
+        raise KFPError(400, "bad_parameters", "; ".join(problems))
+    return parameters
+
+
+def _public_url(url: str) -> str:
+    """The URL without any user:password part, for messages and the browser."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def _kfp_message(body: bytes) -> str:
+    try:
+        data = json.loads(body.decode("utf-8", "replace"))
+    except ValueError:
+        text = body.decode("utf-8", "replace").strip()
+        return text[:500]
+    if isinstance(data, dict):
+        return str(data.get("message") or data.get("error") or "").strip()
+    return ""
+
+
+def _multipart(field: str, filename: str, content: bytes) -> tuple:
+    boundary = f"cellpipe-{uuid.uuid4().hex}"
+    head = (
+        f"--{boundary}\r\n"
+        f'Content-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+        "Content-Type: application/x-yaml\r\n\r\n"
+    ).encode()
+    body = head + content + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+class KFPClient:
+    """Calls of the KFP API v2beta1 that cellpipe needs. Each returns KFP's JSON (a dict)."""
+
+    def __init__(self, settings: KFPSettings, http: AsyncHTTPClient | None = None):
+        self.settings = settings
+        self._http = http
+
+    @property
+    def http(self) -> AsyncHTTPClient:
+        if self._http is None:
+            self._http = AsyncHTTPClient()
+        return self._http
+
+    # ---- health, experiments -------------------------------------------------------------------
+
+    async def health(self) -> dict:
+        """Reachability of the endpoint plus what the browser may know about the connection."""
+        data = await self._call("GET", "/healthz", what="the KFP health check")
+        return {
+            "reachable": True,
+            "endpoint": _public_url(self.settings.endpoint),
+            "ui_endpoint": _public_url(self.settings.ui_endpoint),
+            "namespace": self.settings.namespace,
+            "auth_mode": self.settings.auth.effective_mode(),
+            "multi_user": bool(data.get("multi_user", False)),
+        }
+
+    async def list_experiments(self, namespace: str | None = None, page_size: int = 100) -> dict:
+        query = {
+            "namespace": self._namespace(namespace),
+            "page_size": page_size,
+            "sort_by": "created_at desc",
+        }
+        data = await self._call("GET", "/experiments", query=query, what="experiments", namespace=namespace)
+        data.setdefault("experiments", [])
+        return data
+
+    async def create_experiment(self, name: str, namespace: str | None = None, description: str = "") -> dict:
+        if not name:
+            raise KFPError(400, "bad_request", "An experiment needs a name")
+        body = {"display_name": name, "description": description}
+        ns = self._namespace(namespace)
+        if ns:
+            body["namespace"] = ns
+        return await self._call("POST", "/experiments", body=body, what=f'experiment "{name}"', namespace=ns)
+
+    # ---- pipelines -----------------------------------------------------------------------------
+
+    async def find_pipeline(self, name: str, namespace: str | None = None) -> dict | None:
+        """The pipeline of that name, or None."""
+        ns = self._namespace(namespace)
+        try:
+            return await self._call(
+                "GET",
+                f"/pipelines/names/{quote(name, safe='')}",
+                query={"namespace": ns},
+                what=f'pipeline "{name}"',
+                namespace=ns,
+            )
+        except KFPError as e:
+            if e.kfp_status == 404:
+                return None
+            raise
+
+    async def upload_pipeline(
+        self, package: str, name: str, description: str = "", namespace: str | None = None
+    ) -> dict:
+        split_pipeline_package(package)
+        ns = self._namespace(namespace)
+        query = {"name": name, "display_name": name, "description": description or None, "namespace": ns}
+        return await self._upload("/pipelines/upload", package, query, f'pipeline "{name}"', ns)
+
+    async def upload_pipeline_version(
+        self, package: str, pipeline_id: str, version_name: str = "", description: str = ""
+    ) -> dict:
+        split_pipeline_package(package)
+        version_name = version_name or _version_name()
+        query = {
+            "pipelineid": pipeline_id,
+            "name": version_name,
+            "display_name": version_name,
+            "description": description or None,
+        }
+        return await self._upload(
+            "/pipelines/upload_version",
+            package,
+            query,
+            f'version "{version_name}" of pipeline {pipeline_id}',
+            None,
+        )
+
+    async def latest_version(self, pipeline_id: str) -> dict | None:
+        query = {"page_size": 1, "sort_by": "created_at desc"}
+        data = await self._call(
+            "GET",
+            f"/pipelines/{quote(pipeline_id, safe='')}/versions",
+            query=query,
+            what=f"pipeline {pipeline_id}",
+        )
+        versions = data.get("pipeline_versions") or []
+        return versions[0] if versions else None
+
+    async def publish(
+        self,
+        package: str,
+        name: str,
+        description: str = "",
+        namespace: str | None = None,
+        version_name: str = "",
+    ) -> dict:
+        """Uploads the package as a new pipeline, or as a new version when the name exists already."""
+        existing = await self.find_pipeline(name, namespace)
+        if existing is None:
+            pipeline = await self.upload_pipeline(package, name, description, namespace)
+            pipeline_id = pipeline.get("pipeline_id", "")
+            version = await self.latest_version(pipeline_id) or {}
+            created = True
+        else:
+            pipeline_id = existing.get("pipeline_id", "")
+            version = await self.upload_pipeline_version(package, pipeline_id, version_name, description)
+            created = False
+        return {
+            "pipeline_id": pipeline_id,
+            "pipeline_version_id": version.get("pipeline_version_id", ""),
+            "version_name": version.get("display_name", ""),
+            "created_pipeline": created,
+        }
+
+    # ---- runs ----------------------------------------------------------------------------------
+
+    async def create_run(
+        self,
+        display_name: str,
+        experiment_id: str = "",
+        pipeline_id: str = "",
+        pipeline_version_id: str = "",
+        package: str = "",
+        parameters: dict | None = None,
+        pipeline_root: str = "",
+        namespace: str | None = None,
+    ) -> dict:
+        """A run of an uploaded version (ids) or of an inline package (YAML), with typed parameters."""
+        if not display_name:
+            raise KFPError(400, "bad_request", "A run needs a name")
+        if bool(package) == bool(pipeline_version_id):
+            raise KFPError(
+                400,
+                "bad_request",
+                "Give either a pipeline version (pipeline_id, pipeline_version_id) or a package",
+            )
+        parameters = dict(parameters or {})
+        run: dict = {"display_name": display_name}
+        if experiment_id:
+            run["experiment_id"] = experiment_id
+        if package:
+            spec, platform = split_pipeline_package(package)
+            check_parameters(spec, parameters)
+            # The shape the KFP SDK sends: the bare spec, or both documents when there is a platform spec.
+            run["pipeline_spec"] = {"pipeline_spec": spec, "platform_spec": platform} if platform else spec
+        else:
+            run["pipeline_version_reference"] = {
+                "pipeline_id": pipeline_id,
+                "pipeline_version_id": pipeline_version_id,
+            }
+        runtime: dict = {"parameters": parameters}
+        if pipeline_root:
+            runtime["pipeline_root"] = pipeline_root
+        run["runtime_config"] = runtime
+        data = await self._call(
+            "POST", "/runs", body=run, what=f'run "{display_name}"', namespace=self._namespace(namespace)
+        )
+        return self._with_link(data)
+
+    async def get_run(self, run_id: str) -> dict:
+        data = await self._call("GET", f"/runs/{quote(run_id, safe='')}", what=f"run {run_id}")
+        return self._with_link(data)
+
+    async def list_runs(
+        self,
+        namespace: str | None = None,
+        experiment_id: str = "",
+        pipeline_id: str = "",
+        page_size: int = 20,
+    ) -> dict:
+        """The newest runs of a namespace or experiment; of one pipeline when `pipeline_id` is given."""
+        ns = self._namespace(namespace)
+        query = {
+            "namespace": ns if not experiment_id else None,
+            "experiment_id": experiment_id or None,
+            "page_size": page_size,
+            "sort_by": "created_at desc",
+        }
+        data = await self._call("GET", "/runs", query=query, what="runs", namespace=ns)
+        runs = [self._with_link(r) for r in data.get("runs") or []]
+        if pipeline_id:
+            runs = [
+                r
+                for r in runs
+                if (r.get("pipeline_version_reference") or {}).get("pipeline_id") == pipeline_id
+            ]
+        return {"runs": runs, "next_page_token": data.get("next_page_token", "")}
+
+    async def terminate_run(self, run_id: str) -> dict:
+        await self._call("POST", f"/runs/{quote(run_id, safe='')}:terminate", body={}, what=f"run {run_id}")
+        return {"run_id": run_id, "terminated": True}
+
+    async def retry_run(self, run_id: str) -> dict:
+        await self._call("POST", f"/runs/{quote(run_id, safe='')}:retry", body={}, what=f"run {run_id}")
+        return {"run_id": run_id, "retried": True}
+
+    def run_url(self, run_id: str) -> str:
+        return f"{_public_url(self.settings.ui_endpoint)}/#/runs/details/{quote(run_id, safe='')}"
+
+    # ---- transport -----------------------------------------------------------------------------
+
+    def _namespace(self, namespace: str | None) -> str | None:
+        return namespace or self.settings.namespace or None
+
+    def _with_link(self, run: dict) -> dict:
+        if isinstance(run, dict) and run.get("run_id"):
+            run = {**run, "ui_url": self.run_url(run["run_id"])}
+        return run
+
+    async def _upload(self, path: str, package: str, query: dict, what: str, namespace: str | None) -> dict:
+        body, content_type = _multipart("uploadfile", "pipeline.yaml", package.encode("utf-8"))
+        return await self._call(
+            "POST", path, query=query, raw=(body, content_type), what=what, namespace=namespace
+        )
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: dict | None = None,
+        body: Any = None,
+        raw: tuple | None = None,
+        what: str,
+        namespace: str | None = None,
+    ) -> dict:
+        s = self.settings
+        url = s.endpoint + API + path
+        pairs = {k: v for k, v in (query or {}).items() if v not in (None, "")}
+        if pairs:
+            url += "?" + urlencode(pairs)
+        try:
+            headers = s.auth.headers()
+        except AuthMissing as e:
+            raise KFPError(401, "unauthenticated", f"No credentials for Kubeflow Pipelines: {e}") from None
+        headers["Accept"] = "application/json"
+        payload = None
+        if raw is not None:
+            payload, headers["Content-Type"] = raw
+        elif body is not None:
+            payload = json.dumps(body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        request = HTTPRequest(
+            url,
+            method=method,
+            headers=headers,
+            body=payload,
+            follow_redirects=False,
+            validate_cert=s.verify_tls,
+            ca_certs=s.ca_bundle,
+            connect_timeout=s.connect_timeout,
+            request_timeout=s.request_timeout,
+            allow_nonstandard_methods=True,
+        )
+        log.debug("KFP %s %s%s", method, API, path)
+        try:
+            response = await self.http.fetch(request, raise_error=False)
+        except Exception as cause:  # connection, TLS, timeout: no HTTP answer at all
+            raise self._no_answer(cause, what) from None
+        if 200 <= response.code < 300:
+            if not response.body:
+                return {}
+            try:
+                return json.loads(response.body)
+            except ValueError:
+                raise KFPError(
+                    502, "bad_response", f"Kubeflow Pipelines answered {what} with a body that is not JSON"
+                ) from None
+        raise self._error(response, what, namespace)
+
+    def _error(self, response, what: str, namespace: str | None) -> KFPError:
+        endpoint = _public_url(self.settings.endpoint)
+        mode = self.settings.auth.effective_mode()
+        code = response.code
+        if code == 599:
+            return self._no_answer(response.error, what)
+        if True:
+            detail = _kfp_message(response.body or b"")
+            suffix = f": {detail}" if detail else ""
+            ns = f' in namespace "{namespace}"' if namespace else ""
+            if 300 <= code < 400:
+                err = KFPError(
+                    401,
+                    "unauthenticated",
+                    f"Kubeflow Pipelines at {endpoint} redirected to a login page ({mode} auth); "
+                    "set a session cookie (KF_PIPELINES_COOKIE) or a token",
+                    code,
+                )
+            elif code == 401:
+                err = KFPError(
+                    401,
+                    "unauthenticated",
+                    f"Kubeflow Pipelines at {endpoint} did not accept the credentials ({mode} auth){suffix}",
+                    code,
+                )
+            elif code == 403:
+                err = KFPError(
+                    403, "forbidden", f"Not allowed to access {what}{ns} ({mode} auth){suffix}", code
+                )
+            elif code == 404:
+                err = KFPError(404, "not_found", f"Not found: {what}{ns}{suffix}", code)
+            elif code == 409:
+                err = KFPError(
+                    409, "conflict", f"Kubeflow Pipelines refused {what}: it exists already{suffix}", code
+                )
+            elif 400 <= code < 500:
+                err = KFPError(400, "rejected", f"Kubeflow Pipelines rejected {what}{suffix}", code)
+            else:
+                err = KFPError(
+                    502, "kfp_error", f"Kubeflow Pipelines failed on {what} (HTTP {code}){suffix}", code
+                )
+        err = KFPError(err.status, err.reason, self._scrub(err.message), err.kfp_status)
+        log.warning("KFP request failed: %s", err.message)
+        return err
+
+    def _no_answer(self, cause: BaseException, what: str) -> KFPError:
+        endpoint = _public_url(self.settings.endpoint)
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            err = KFPError(
+                502,
+                "tls",
+                f"The TLS certificate of {endpoint} is not trusted ({cause.verify_message}); "
+                "set c.CellpipeKFP.ca_bundle or KF_PIPELINES_CA_BUNDLE",
+            )
+        elif isinstance(cause, (TimeoutError, HTTPTimeoutError)):
+            err = KFPError(504, "timeout", f"Kubeflow Pipelines at {endpoint} did not answer {what} in time")
+        else:
+            reason = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
+            err = KFPError(502, "unreachable", f"Cannot reach Kubeflow Pipelines at {endpoint}: {reason}")
+        err = KFPError(err.status, err.reason, self._scrub(err.message))
+        log.warning("KFP request failed: %s", err.message)
+        return err
+
+    def _scrub(self, text: str) -> str:
+        for secret in self.settings.auth.secrets():
+            text = text.replace(secret, "***")
+        return re.sub(r"(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}", r"\1***", text)
+
+
+def _version_name() -> str:
+    return datetime.now(timezone.utc).strftime("v%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
