@@ -115,6 +115,23 @@ def test_deploy_fixture_platform_settings(packages):
     assert resources.resource_memory_limit == "2Gi"
 
 
+def test_strings_read_back_as_written(packages):
+    spec = documents(packages["compile_strings.ipynb"])[0]
+    defaults = {name: p["defaultValue"] for name, p in spec["root"]["inputDefinitions"]["parameters"].items()}
+    assert defaults == {
+        "answer": "yes",
+        "day": "2020-01-01",
+        "version": "1.10",
+        "note": "a: b # c",
+        "multi": "line1\nline2\n",
+        "empty": "",
+        "octal": "0777",
+        "braces": "{{$}}",
+        "nested": {"on": [True, None], "off": {"x": -1.5e-07}},
+    }
+    assert sorted(spec["root"]["dag"]["tasks"]) == ["preparer-donnees", "show-them"]
+
+
 @pytest.mark.parametrize("notebook", [p.name for p in NOTEBOOKS])
 def test_kfp_loads_the_package(packages, notebook):
     pipeline = components.load_component_from_file(str(packages[notebook]))
