@@ -20,7 +20,6 @@ from kfp import components, dsl
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-BUNDLE = ROOT / "cellpipe" / "compiler_js" / "cellpipe.cjs"
 NOTEBOOKS = [ROOT / "examples" / "pipeline.ipynb"] + sorted(
     p for p in FIXTURES.glob("compile_*.ipynb") if not p.name.startswith("compile_error_")
 )
@@ -32,14 +31,26 @@ if not (ROOT / "src" / "cli" / "index.ts").exists():
     pytest.skip("the CLI entry waits for the analyzer (src/analysis/index.ts)", allow_module_level=True)
 
 
-def cellpipe_cli(*args: str) -> subprocess.CompletedProcess:
-    if not BUNDLE.exists():
-        subprocess.run(["node", str(ROOT / "scripts" / "build-cli.js")], cwd=ROOT, check=True)
-    return subprocess.run(["node", str(BUNDLE), *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    """A fresh private build of the CLI bundle (the shipped one may be stale or in use)."""
+    out = tmp_path_factory.mktemp("compiler_js")
+    subprocess.run(["node", str(ROOT / "scripts" / "build-cli.js"), str(out)], cwd=ROOT, check=True)
+    return out / "cellpipe.cjs"
 
 
 @pytest.fixture(scope="module")
-def packages(tmp_path_factory) -> dict:
+def cellpipe_cli(bundle):
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["node", str(bundle), *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory, cellpipe_cli) -> dict:
     """Notebook name → path of its compiled package."""
     out = tmp_path_factory.mktemp("packages")
     compiled = {}
@@ -143,7 +154,7 @@ def test_kfp_loads_the_package(packages, notebook):
     assert set(pipeline.pipeline_spec.root.dag.tasks) == set(spec["root"]["dag"]["tasks"])
 
 
-def test_same_notebook_same_bytes(packages, tmp_path):
+def test_same_notebook_same_bytes(packages, tmp_path, cellpipe_cli):
     notebook = ROOT / "examples" / "pipeline.ipynb"
     again = tmp_path / "again.yaml"
     assert cellpipe_cli("compile", str(notebook), "-o", str(again)).returncode == 0
@@ -158,7 +169,7 @@ def test_same_notebook_same_bytes(packages, tmp_path):
         ("compile_error_parameter.ipynb", '"n"'),
     ],
 )
-def test_bad_notebooks_are_refused_with_a_reason(notebook, expected, tmp_path):
+def test_bad_notebooks_are_refused_with_a_reason(notebook, expected, tmp_path, cellpipe_cli):
     assert notebook in [p.name for p in ERROR_NOTEBOOKS]
     target = tmp_path / "out.yaml"
     result = cellpipe_cli("compile", str(FIXTURES / notebook), "-o", str(target))
@@ -170,7 +181,7 @@ def test_bad_notebooks_are_refused_with_a_reason(notebook, expected, tmp_path):
     assert not target.exists()
 
 
-def test_bad_files_are_refused_with_a_reason(tmp_path):
+def test_bad_files_are_refused_with_a_reason(tmp_path, cellpipe_cli):
     missing = cellpipe_cli("compile", str(tmp_path / "missing.ipynb"))
     assert missing.returncode == 1
     assert missing.stderr == f"cellpipe: cannot read {tmp_path / 'missing.ipynb'}: no such file\n"
