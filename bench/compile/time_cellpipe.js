@@ -9,7 +9,11 @@ const path = require('path');
 const { performance } = require('perf_hooks');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const cellpipe = require(path.join(ROOT, 'cellpipe', 'compiler_js', 'cellpipe.cjs'));
+const cellpipe = require(
+  path.resolve(
+    process.env.CELLPIPE_BUNDLE || path.join(ROOT, 'cellpipe', 'compiler_js', 'cellpipe.cjs')
+  )
+);
 
 async function main(notebookPath, outPath, runs) {
   const analyzer = await cellpipe.createAnalyzer(cellpipe.bundledAnalyzerInit());
@@ -26,11 +30,15 @@ async function main(notebookPath, outPath, runs) {
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
-  const median = times.length % 2 ? times[(times.length - 1) / 2] : (times[times.length / 2 - 1] + times[times.length / 2]) / 2;
+  const median =
+    times.length % 2
+      ? times[(times.length - 1) / 2]
+      : (times[times.length / 2 - 1] + times[times.length / 2]) / 2;
   console.log(JSON.stringify({ median_ms: median, bytes: fs.statSync(outPath).size }));
 }
 
-const [notebookPath, outPath = path.join(os.tmpdir(), 'cellpipe-bench.yaml'), runs = '5'] = process.argv.slice(2);
+const [notebookPath, outPath = path.join(os.tmpdir(), 'cellpipe-bench.yaml'), runs = '5'] =
+  process.argv.slice(2);
 main(notebookPath, outPath, Number(runs)).catch(error => {
   console.error(error);
   process.exit(1);
