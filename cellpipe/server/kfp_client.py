@@ -329,11 +329,11 @@ class KFPClient:
         return {"runs": runs, "next_page_token": data.get("next_page_token", "")}
 
     async def terminate_run(self, run_id: str) -> dict:
-        await self._call("POST", f"/runs/{quote(run_id, safe='')}:terminate", body={}, what=f"run {run_id}")
+        await self._call("POST", f"/runs/{quote(run_id, safe='')}:terminate", what=f"run {run_id}")
         return {"run_id": run_id, "terminated": True}
 
     async def retry_run(self, run_id: str) -> dict:
-        await self._call("POST", f"/runs/{quote(run_id, safe='')}:retry", body={}, what=f"run {run_id}")
+        await self._call("POST", f"/runs/{quote(run_id, safe='')}:retry", what=f"run {run_id}")
         return {"run_id": run_id, "retried": True}
 
     def run_url(self, run_id: str) -> str:
@@ -451,7 +451,7 @@ class KFPClient:
                 err = KFPError(
                     502, "kfp_error", f"Kubeflow Pipelines failed on {what} (HTTP {code}){suffix}", code
                 )
-        err = KFPError(err.status, err.reason, self._scrub(err.message), err.kfp_status)
+        err = KFPError(err.status, err.reason, self.scrub(err.message), err.kfp_status)
         log.warning("KFP request failed: %s", err.message)
         return err
 
@@ -469,11 +469,12 @@ class KFPClient:
         else:
             reason = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
             err = KFPError(502, "unreachable", f"Cannot reach Kubeflow Pipelines at {endpoint}: {reason}")
-        err = KFPError(err.status, err.reason, self._scrub(err.message))
+        err = KFPError(err.status, err.reason, self.scrub(err.message))
         log.warning("KFP request failed: %s", err.message)
         return err
 
-    def _scrub(self, text: str) -> str:
+    def scrub(self, text: str) -> str:
+        """The text with every credential value masked (for anything that leaves the server)."""
         for secret in self.settings.auth.secrets():
             text = text.replace(secret, "***")
         return re.sub(r"(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}", r"\1***", text)

@@ -59,7 +59,8 @@ class KFPHandler(APIHandler):
             self.set_status(e.status)
             self.finish(json.dumps(e.to_json()))
             return
-        self.finish(json.dumps(result))
+        # Defence in depth: even a KFP answer that echoes a credential never reaches the browser.
+        self.finish(self.kfp.scrub(json.dumps(result)))
 
     async def run(self, make_call) -> None:
         """Runs `make_call()` (which parses and calls); parse errors are answered like KFP errors."""
@@ -183,7 +184,7 @@ def routes(base_url: str) -> list:
     def route(*parts: str) -> str:
         return url_path_join(base_url, "cellpipe", "api", "kfp", *parts)
 
-    ident = r"([A-Za-z0-9._-]+)"
+    ident = r"([^/]+)"
     return [
         (route("health"), HealthHandler),
         (route("experiments"), ExperimentsHandler),

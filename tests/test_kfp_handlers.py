@@ -1,0 +1,208 @@
+"""The /cellpipe/api/kfp/ handlers in a real Jupyter server: auth, XSRF, error mapping, no token leaks."""
+
+import json
+import logging
+
+import pytest
+from kfp_mock.recorder import Answer, Recorder, route
+from tornado.httpclient import HTTPClientError
+
+TOKEN = "kfp-handler-secret-0123456789"
+
+ROUTES = [
+    ("GET", ("health",)),
+    ("GET", ("experiments",)),
+    ("POST", ("experiments",)),
+    ("POST", ("pipelines",)),
+    ("POST", ("pipelines", "p1", "versions")),
+    ("GET", ("runs",)),
+    ("POST", ("runs",)),
+    ("GET", ("runs", "r1")),
+    ("POST", ("runs", "r1", "terminate")),
+    ("POST", ("runs", "r1", "retry")),
+]
+
+
+@pytest.fixture
+def kfp():
+    with Recorder() as server:
+        yield server
+
+
+@pytest.fixture
+def jp_server_config(kfp):
+    return {
+        "ServerApp": {"jpserver_extensions": {"cellpipe": True}},
+        "CellpipeKFP": {"endpoint": kfp.url, "auth_mode": "bearer", "token": TOKEN, "namespace": "team-a"},
+    }
+
+
+async def fetch_error(jp_fetch, *parts, **kwargs) -> HTTPClientError:
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("cellpipe", "api", "kfp", *parts, **kwargs)
+    return err.value
+
+
+def body_of(err: HTTPClientError) -> dict:
+    return json.loads(err.response.body)
+
+
+@pytest.mark.parametrize("method, parts", ROUTES)
+async def test_every_route_refuses_without_jupyter_auth(jp_fetch, kfp, method, parts):
+    body = "{}" if method == "POST" else None
+    err = await fetch_error(jp_fetch, *parts, method=method, body=body, headers={"Authorization": ""})
+    assert err.code == 403
+    assert kfp.requests == []  # nothing reached KFP
+
+
+async def test_post_with_a_login_cookie_needs_xsrf(jp_fetch, kfp):
+    # A token-authenticated GET sets the login cookie a browser would then use.
+    response = await jp_fetch("cellpipe", "api", "health")
+    cookie = response.headers["Set-Cookie"].split(";")[0]
+    body = json.dumps({"name": "exp"})
+    kfp.answer = Answer(200, {"experiment_id": "e1"})
+
+    err = await fetch_error(
+        jp_fetch, "experiments", method="POST", body=body, headers={"Authorization": "", "Cookie": cookie}
+    )
+    assert err.code == 403 and kfp.requests == []
+
+    ok = await jp_fetch(
+        "cellpipe",
+        "api",
+        "kfp",
+        "experiments",
+        method="POST",
+        body=body,
+        headers={"Authorization": "", "Cookie": f"{cookie}; _xsrf=abc123", "X-XSRFToken": "abc123"},
+    )
+    assert json.loads(ok.body) == {"experiment_id": "e1"}
+    assert kfp.last.headers["authorization"] == f"Bearer {TOKEN}"
+
+
+async def test_health_tells_the_browser_no_secret(jp_fetch, kfp):
+    kfp.answer = Answer(200, {"multi_user": False})
+    response = await jp_fetch("cellpipe", "api", "kfp", "health")
+    body = json.loads(response.body)
+    assert body["endpoint"] == kfp.url and body["auth_mode"] == "bearer" and body["namespace"] == "team-a"
+    assert TOKEN not in response.body.decode()
+
+
+async def test_kfp_errors_keep_their_meaning(jp_fetch, kfp):
+    kfp.answer = Answer(403, {"message": "user alice cannot list experiments"})
+    err = await fetch_error(jp_fetch, "experiments", params={"namespace": "team-b"})
+    assert err.code == 403
+    assert body_of(err) == {
+        "reason": "forbidden",
+        "message": 'Not allowed to access experiments in namespace "team-b" (bearer auth): '
+        "user alice cannot list experiments",
+        "kfp_status": 403,
+    }
+    assert "namespace=team-b" in kfp.last.path
+
+
+async def test_unreachable_kfp_is_a_bad_gateway(jp_fetch, jp_serverapp):
+    with Recorder() as gone:
+        url = gone.url
+    jp_serverapp.web_app.settings.pop("cellpipe_kfp_client", None)
+    jp_serverapp.config.CellpipeKFP.endpoint = url
+    err = await fetch_error(jp_fetch, "health")
+    assert err.code == 502
+    assert body_of(err)["message"].startswith(f"Cannot reach Kubeflow Pipelines at {url}")
+
+
+@pytest.mark.parametrize(
+    "parts, body, message",
+    [
+        (("experiments",), "[1]", "The request body must be a JSON object"),
+        (("experiments",), "not json", "The request body is not JSON"),
+        (("experiments",), "{}", 'Field "name" is required'),
+        (("pipelines",), json.dumps({"name": "x"}), 'Field "package" is required'),
+        (("runs",), json.dumps({"name": 3}), 'Field "name" must be a string'),
+        (("runs",), json.dumps({"name": "r", "parameters": [1]}), 'Field "parameters" must be an object'),
+    ],
+)
+async def test_bad_requests_name_the_field(jp_fetch, kfp, parts, body, message):
+    err = await fetch_error(jp_fetch, *parts, method="POST", body=body)
+    assert err.code == 400
+    assert message in body_of(err)["message"]
+    assert kfp.requests == []
+
+
+async def test_page_size_is_checked(jp_fetch):
+    err = await fetch_error(jp_fetch, "runs", params={"page_size": "0"})
+    assert err.code == 400 and "page_size" in body_of(err)["message"]
+
+
+async def test_submit_flow_through_the_handlers(jp_fetch, kfp, tmp_path):
+    from kfp_mock.packages import compile_package
+
+    package = compile_package(tmp_path)
+    kfp.answer = route(
+        {
+            ("GET", "/apis/v2beta1/pipelines/names/"): Answer(404, {"message": "no such pipeline"}),
+            ("POST", "/apis/v2beta1/pipelines/upload"): Answer(200, {"pipeline_id": "p1"}),
+            ("GET", "/apis/v2beta1/pipelines/p1/versions"): Answer(
+                200, {"pipeline_versions": [{"pipeline_version_id": "v1"}]}
+            ),
+            ("POST", "/apis/v2beta1/runs"): Answer(200, {"run_id": "r1", "state": "PENDING"}),
+            ("GET", "/apis/v2beta1/runs/r1"): Answer(200, {"run_id": "r1", "state": "RUNNING"}),
+            ("GET", "/apis/v2beta1/runs?"): Answer(200, {"runs": [{"run_id": "r1"}]}),
+        }
+    )
+    published = json.loads(
+        (
+            await jp_fetch(
+                "cellpipe",
+                "api",
+                "kfp",
+                "pipelines",
+                method="POST",
+                body=json.dumps({"package": package, "name": "demo"}),
+            )
+        ).body
+    )
+    assert published["pipeline_version_id"] == "v1"
+    run = json.loads(
+        (
+            await jp_fetch(
+                "cellpipe",
+                "api",
+                "kfp",
+                "runs",
+                method="POST",
+                body=json.dumps(
+                    {"name": "r", "pipeline_id": "p1", "pipeline_version_id": "v1", "parameters": {"rows": 2}}
+                ),
+            )
+        ).body
+    )
+    assert run["ui_url"] == f"{kfp.url}/#/runs/details/r1"
+    assert json.loads(kfp.last.body)["runtime_config"] == {"parameters": {"rows": 2}}
+    state = json.loads((await jp_fetch("cellpipe", "api", "kfp", "runs", "r1")).body)
+    assert state["state"] == "RUNNING"
+    recent = json.loads((await jp_fetch("cellpipe", "api", "kfp", "runs", params={"page_size": "5"})).body)
+    assert [r["run_id"] for r in recent["runs"]] == ["r1"]
+
+
+async def test_token_never_in_a_response_or_a_log_line(jp_fetch, kfp, caplog):
+    """Whatever KFP answers (even echoing the credential), the browser and the logs never see it."""
+    caplog.set_level(logging.DEBUG)
+    bodies = []
+    for status in (200, 400, 401, 403, 404, 500):
+        kfp.answer = Answer(status, {"message": f"header was Bearer {TOKEN}", "echo": TOKEN})
+        try:
+            response = await jp_fetch("cellpipe", "api", "kfp", "runs", "r1")
+            bodies.append(response.body.decode())
+        except HTTPClientError as err:
+            bodies.append(err.response.body.decode())
+    kfp.answer = Answer(200, {"multi_user": True})
+    bodies.append((await jp_fetch("cellpipe", "api", "kfp", "health")).body.decode())
+    assert len(kfp.requests) == 7
+    assert all(kfp_req.headers["authorization"] == f"Bearer {TOKEN}" for kfp_req in kfp.requests)
+    assert "***" in bodies[0]  # the echo in a successful answer is masked too
+    for body in bodies:
+        assert TOKEN not in body
+    lines = [record.getMessage() for record in caplog.records]
+    assert any("KFP request failed" in line for line in lines)
+    assert all(TOKEN not in line for line in lines)
