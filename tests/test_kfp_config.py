@@ -1,0 +1,77 @@
+"""CellpipeKFP: Jupyter config traits over environment variables over in-cluster defaults."""
+
+from traitlets.config import Config
+
+from cellpipe.server.config import DEFAULT_SA_TOKEN_PATH, IN_CLUSTER_ENDPOINT, CellpipeKFP
+
+ENV = (
+    "KF_PIPELINES_ENDPOINT",
+    "KF_PIPELINES_UI_ENDPOINT",
+    "KF_PIPELINES_NAMESPACE",
+    "KF_PIPELINES_SA_TOKEN_PATH",
+    "KF_PIPELINES_TOKEN",
+    "KF_PIPELINES_TOKEN_FILE",
+    "KF_PIPELINES_COOKIE",
+    "KF_PIPELINES_USER_ID",
+    "KF_PIPELINES_USER_ID_HEADER",
+    "KF_PIPELINES_CA_BUNDLE",
+)
+
+
+def clean_env(monkeypatch):
+    for name in ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults_work_inside_a_kubeflow_notebook(monkeypatch):
+    clean_env(monkeypatch)
+    kfp = CellpipeKFP()
+    settings = kfp.settings()
+    assert settings.endpoint == IN_CLUSTER_ENDPOINT
+    assert settings.ui_endpoint == IN_CLUSTER_ENDPOINT
+    assert kfp.sa_token_path == DEFAULT_SA_TOKEN_PATH
+    assert kfp.auth_mode == "auto" and kfp.user_id_header == "kubeflow-userid"
+    assert settings.verify_tls is True and settings.ca_bundle is None
+
+
+def test_environment_is_read(monkeypatch, tmp_path):
+    clean_env(monkeypatch)
+    monkeypatch.setenv("KF_PIPELINES_ENDPOINT", "https://kfp.example.com/pipeline/")
+    monkeypatch.setenv("KF_PIPELINES_UI_ENDPOINT", "https://kfp.example.com/ui")
+    monkeypatch.setenv("KF_PIPELINES_NAMESPACE", "team-a")
+    monkeypatch.setenv("KF_PIPELINES_COOKIE", "authservice_session=xyz")
+    monkeypatch.setenv("KF_PIPELINES_CA_BUNDLE", str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("KF_PIPELINES_SA_TOKEN_PATH", str(tmp_path / "absent"))
+    settings = CellpipeKFP().settings()
+    assert settings.endpoint == "https://kfp.example.com/pipeline"
+    assert settings.ui_endpoint == "https://kfp.example.com/ui"
+    assert settings.namespace == "team-a"
+    assert settings.ca_bundle == str(tmp_path / "ca.pem")
+    assert settings.auth.effective_mode() == "cookie"
+    assert settings.auth.headers() == {"Cookie": "authservice_session=xyz"}
+
+
+def test_service_account_token_is_picked_up_when_mounted(monkeypatch, tmp_path):
+    clean_env(monkeypatch)
+    token = tmp_path / "token"
+    token.write_text("projected\n")
+    monkeypatch.setenv("KF_PIPELINES_SA_TOKEN_PATH", str(token))
+    auth = CellpipeKFP().settings().auth
+    assert auth.effective_mode() == "sa_token"
+    assert auth.headers() == {"Authorization": "Bearer projected"}
+
+
+def test_jupyter_config_wins_over_environment(monkeypatch):
+    clean_env(monkeypatch)
+    monkeypatch.setenv("KF_PIPELINES_ENDPOINT", "http://from-env:8888")
+    monkeypatch.setenv("KF_PIPELINES_USER_ID", "env-user")
+    config = Config()
+    config.CellpipeKFP.endpoint = "http://from-config:8888"
+    config.CellpipeKFP.auth_mode = "user_id"
+    config.CellpipeKFP.user_id = "config-user"
+    config.CellpipeKFP.verify_tls = False
+    config.CellpipeKFP.request_timeout = 5.0
+    settings = CellpipeKFP(config=config).settings()
+    assert settings.endpoint == "http://from-config:8888"
+    assert settings.auth.headers() == {"kubeflow-userid": "config-user"}
+    assert settings.verify_tls is False and settings.request_timeout == 5.0
