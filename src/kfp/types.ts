@@ -1,0 +1,138 @@
+/**
+ * What our server extension answers under /cellpipe/api/kfp/ (KFP's own JSON where it passes through).
+ * Only the fields cellpipe reads are typed; KFP may send more.
+ */
+
+/** KFP's run and task states (`v2beta1RuntimeState`). */
+export type KfpRuntimeState =
+  | 'RUNTIME_STATE_UNSPECIFIED'
+  | 'PENDING'
+  | 'RUNNING'
+  | 'SUCCEEDED'
+  | 'SKIPPED'
+  | 'FAILED'
+  | 'CANCELING'
+  | 'CANCELED'
+  | 'PAUSED';
+
+export interface KfpHealth {
+  reachable: boolean;
+  /** The API endpoint the server talks to (no credentials in it). */
+  endpoint: string;
+  /** Where run links point. */
+  ui_endpoint: string;
+  /** The default namespace, when the server knows one. */
+  namespace: string | null;
+  auth_mode: 'none' | 'sa_token' | 'bearer' | 'cookie' | 'user_id';
+  multi_user: boolean;
+}
+
+export interface KfpExperiment {
+  experiment_id: string;
+  display_name: string;
+  namespace?: string;
+  description?: string;
+  created_at?: string;
+}
+
+export interface KfpPublished {
+  pipeline_id: string;
+  pipeline_version_id: string;
+  version_name: string;
+  /** False when the name existed and the package became a new version of it. */
+  created_pipeline: boolean;
+}
+
+export interface KfpStatus {
+  code?: number;
+  message?: string;
+}
+
+export interface KfpTaskDetail {
+  task_id?: string;
+  /** The task's name in the PipelineSpec (our compiler's kebab-case task name). */
+  display_name?: string;
+  state?: KfpRuntimeState | string;
+  pod_name?: string;
+  executor_detail?: { main_job?: string; pre_caching_check_job?: string };
+  parent_task_id?: string;
+  start_time?: string;
+  end_time?: string;
+  error?: KfpStatus;
+}
+
+export interface KfpRun {
+  run_id: string;
+  display_name?: string;
+  experiment_id?: string;
+  state?: KfpRuntimeState | string;
+  created_at?: string;
+  finished_at?: string;
+  error?: KfpStatus;
+  pipeline_version_reference?: { pipeline_id?: string; pipeline_version_id?: string };
+  runtime_config?: { parameters?: Record<string, unknown> };
+  run_details?: { task_details?: KfpTaskDetail[] };
+  /** Link to the run in the KFP UI (added by our server). */
+  ui_url?: string;
+}
+
+export interface KfpRunList {
+  runs: KfpRun[];
+  next_page_token?: string;
+}
+
+/** Why a call failed, as our server says it (`reason`) — e.g. unreachable, forbidden, bad_parameters. */
+export type KfpErrorReason =
+  | 'unreachable'
+  | 'timeout'
+  | 'tls'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'rejected'
+  | 'bad_request'
+  | 'bad_parameters'
+  | 'bad_response'
+  | 'kfp_error'
+  | 'network';
+
+export class KfpApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly reason: KfpErrorReason | string,
+    readonly kfpStatus?: number
+  ) {
+    super(message);
+    this.name = 'KfpApiError';
+  }
+}
+
+export interface CreateRunRequest {
+  name: string;
+  experiment_id?: string;
+  pipeline_id?: string;
+  pipeline_version_id?: string;
+  /** An inline package (YAML) instead of an uploaded version. */
+  package?: string;
+  /** Typed values: numbers, strings, booleans, lists, objects. */
+  parameters?: Record<string, unknown>;
+  namespace?: string;
+  pipeline_root?: string;
+}
+
+export interface PublishRequest {
+  package: string;
+  name: string;
+  description?: string;
+  namespace?: string;
+  version_name?: string;
+}
+
+export interface ListRunsRequest {
+  namespace?: string;
+  experiment_id?: string;
+  pipeline_id?: string;
+  page_size?: number;
+}

@@ -1,0 +1,409 @@
+/**
+ * The "Compile & Run" dialog: typed parameter fields, experiment (pick or create), run name, namespace,
+ * the compiled YAML to look at before submitting, and progress while uploading and creating the run.
+ */
+import { ReactWidget } from '@jupyterlab/ui-components';
+import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+import { IKfpClient } from '../../kfp/client';
+import { KfpExperiment } from '../../kfp/types';
+import { FieldValue, TypedParameter, fieldText, parseFields } from './fields';
+import {
+  ExperimentChoice,
+  STAGE_LABELS,
+  SubmitResult,
+  SubmitStage,
+  defaultRunName,
+  submitRun
+} from './submit';
+
+export interface RunDialogProps {
+  /** Our server extension's client (`new KfpClient()`). */
+  client: IKfpClient;
+  /** The pipeline parameters with their notebook defaults (compiler `TypedParameter`s). */
+  parameters: readonly TypedParameter[];
+  /** Compiles the notebook; answers the package YAML. Called when the dialog opens. */
+  compile: () => Promise<string>;
+  /** The pipeline's name in KFP (a new version is uploaded when it exists). */
+  pipelineName: string;
+  /** Starting namespace; default: the server's (the notebook server's own namespace). */
+  namespace?: string;
+  /** Starting experiment name (picked if it exists, else offered for creation). */
+  experimentName?: string;
+  /** Called once the run exists. */
+  onSubmitted?: (result: SubmitResult) => void;
+  /** Called when the user closes the dialog. */
+  onClose: () => void;
+  trans?: TranslationBundle;
+}
+
+const NEW_EXPERIMENT = '__new__';
+const STAGES: SubmitStage[] = ['compiling', 'uploading', 'experiment', 'creating', 'done'];
+
+type Phase = 'editing' | 'submitting' | 'submitted';
+
+export function RunDialog(props: RunDialogProps): JSX.Element {
+  const trans = props.trans ?? nullTranslator.load('cellpipe');
+  const { client } = props;
+  const [yaml, setYaml] = React.useState<string | null>(null);
+  const [compileError, setCompileError] = React.useState<string | null>(null);
+  const [showYaml, setShowYaml] = React.useState(false);
+  const [namespace, setNamespace] = React.useState(props.namespace ?? '');
+  const [experiments, setExperiments] = React.useState<KfpExperiment[] | null>(null);
+  const [experiment, setExperiment] = React.useState<string>(NEW_EXPERIMENT);
+  const [newExperiment, setNewExperiment] = React.useState(props.experimentName ?? 'Default');
+  const [runName, setRunName] = React.useState(() => defaultRunName(props.pipelineName));
+  const [fields, setFields] = React.useState<Record<string, FieldValue>>(() =>
+    Object.fromEntries(props.parameters.map(p => [p.name, fieldText(p)]))
+  );
+  const [serverError, setServerError] = React.useState<string | null>(null);
+  const [phase, setPhase] = React.useState<Phase>('editing');
+  const [stages, setStages] = React.useState<SubmitStage[]>(['compiling']);
+  const [result, setResult] = React.useState<SubmitResult | null>(null);
+
+  // Compile once on open: the YAML is then viewable before submitting and is what gets submitted.
+  React.useEffect(() => {
+    let live = true;
+    props
+      .compile()
+      .then(text => live && setYaml(text))
+      .catch(error => live && setCompileError(String(error?.message ?? error)));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  // The server knows the default namespace (the notebook's profile) and whether KFP answers.
+  React.useEffect(() => {
+    let live = true;
+    client
+      .health()
+      .then(health => {
+        if (live && !props.namespace && health.namespace) {
+          setNamespace(health.namespace);
+        }
+      })
+      .catch(error => live && setServerError(String(error?.message ?? error)));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  React.useEffect(() => {
+    let live = true;
+    setExperiments(null);
+    const timer = setTimeout(() => {
+      client
+        .listExperiments(namespace || undefined)
+        .then(list => {
+          if (!live) {
+            return;
+          }
+          setExperiments(list);
+          setServerError(null);
+          const wanted = list.find(e => e.display_name === (props.experimentName ?? 'Default'));
+          setExperiment(wanted ? wanted.experiment_id : (list[0]?.experiment_id ?? NEW_EXPERIMENT));
+        })
+        .catch(error => {
+          if (live) {
+            setExperiments([]);
+            setServerError(String(error?.message ?? error));
+          }
+        });
+    }, 300); // wait for typing in the namespace field to settle
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [namespace]);
+
+  const { values, errors } = parseFields(props.parameters, fields);
+  const experimentChoice: ExperimentChoice | undefined =
+    experiment === NEW_EXPERIMENT
+      ? newExperiment.trim()
+        ? { name: newExperiment.trim() }
+        : undefined
+      : { id: experiment };
+  const problems = [
+    ...Object.values(errors),
+    ...(runName.trim() ? [] : [trans.__('The run needs a name')]),
+    ...(experimentChoice ? [] : [trans.__('Name the new experiment')])
+  ];
+  const canSubmit = phase === 'editing' && yaml !== null && problems.length === 0;
+
+  const submit = async () => {
+    if (!canSubmit || yaml === null) {
+      return;
+    }
+    setPhase('submitting');
+    setServerError(null);
+    setStages(['compiling']);
+    try {
+      const done = await submitRun(
+        client,
+        {
+          yaml,
+          pipelineName: props.pipelineName,
+          runName: runName.trim(),
+          namespace: namespace.trim() || undefined,
+          experiment: experimentChoice,
+          parameters: values
+        },
+        stage => setStages(seen => (seen.includes(stage) ? seen : [...seen, stage]))
+      );
+      setResult(done);
+      setPhase('submitted');
+      props.onSubmitted?.(done);
+    } catch (error) {
+      setServerError(String((error as Error)?.message ?? error));
+      setPhase('editing');
+    }
+  };
+
+  const field = (p: TypedParameter) => {
+    const value = fields[p.name];
+    const set = (v: FieldValue) => setFields(f => ({ ...f, [p.name]: v }));
+    const id = `jp-cellpipe-param-${p.name}`;
+    let input: JSX.Element;
+    if (p.type === 'BOOLEAN') {
+      input = (
+        <input
+          id={id}
+          type="checkbox"
+          checked={value === true}
+          onChange={e => set(e.target.checked)}
+        />
+      );
+    } else if (p.type === 'LIST' || p.type === 'STRUCT') {
+      input = (
+        <textarea
+          id={id}
+          className="jp-mod-styled"
+          rows={2}
+          value={String(value)}
+          onChange={e => set(e.target.value)}
+        />
+      );
+    } else {
+      input = (
+        <input
+          id={id}
+          className="jp-mod-styled"
+          type={p.type === 'STRING' ? 'text' : 'number'}
+          step={p.type === 'NUMBER_INTEGER' ? 1 : 'any'}
+          value={String(value)}
+          onChange={e => set(e.target.value)}
+        />
+      );
+    }
+    return (
+      <div key={p.name} className="jp-cellpipe-run-param" style={styles.row}>
+        <label htmlFor={id} style={styles.label}>
+          {p.name} <span style={styles.type}>{p.type}</span>
+        </label>
+        {input}
+        {errors[p.name] && (
+          <span className="jp-cellpipe-run-field-error" style={styles.error}>
+            {errors[p.name]}
+          </span>
+        )}
+      </div>
+    );
+  };
+
+  const editing = phase === 'editing';
+  return (
+    <div className="jp-cellpipe-run-dialog" style={styles.dialog}>
+      <h2 style={styles.heading}>{trans.__('Compile & Run: %1', props.pipelineName)}</h2>
+      <div style={styles.scroll}>
+        <fieldset disabled={!editing} style={styles.fieldset}>
+          <div style={styles.row}>
+            <label htmlFor="jp-cellpipe-run-name" style={styles.label}>
+              {trans.__('Run name')}
+            </label>
+            <input
+              id="jp-cellpipe-run-name"
+              className="jp-mod-styled"
+              value={runName}
+              onChange={e => setRunName(e.target.value)}
+            />
+          </div>
+          <div style={styles.row}>
+            <label htmlFor="jp-cellpipe-run-namespace" style={styles.label}>
+              {trans.__('Namespace')}
+            </label>
+            <input
+              id="jp-cellpipe-run-namespace"
+              className="jp-mod-styled"
+              placeholder={trans.__('the server default')}
+              value={namespace}
+              onChange={e => setNamespace(e.target.value)}
+            />
+          </div>
+          <div style={styles.row}>
+            <label htmlFor="jp-cellpipe-run-experiment" style={styles.label}>
+              {trans.__('Experiment')}
+            </label>
+            <select
+              id="jp-cellpipe-run-experiment"
+              className="jp-mod-styled"
+              value={experiment}
+              disabled={experiments === null}
+              onChange={e => setExperiment(e.target.value)}
+            >
+              {(experiments ?? []).map(e => (
+                <option key={e.experiment_id} value={e.experiment_id}>
+                  {e.display_name || e.experiment_id}
+                </option>
+              ))}
+              <option value={NEW_EXPERIMENT}>{trans.__('New experiment…')}</option>
+            </select>
+            {experiment === NEW_EXPERIMENT && (
+              <input
+                aria-label={trans.__('New experiment name')}
+                className="jp-mod-styled jp-cellpipe-run-new-experiment"
+                value={newExperiment}
+                onChange={e => setNewExperiment(e.target.value)}
+              />
+            )}
+          </div>
+          {props.parameters.length > 0 && (
+            <div className="jp-cellpipe-run-params">
+              <h3 style={styles.subheading}>{trans.__('Parameters')}</h3>
+              {props.parameters.map(field)}
+            </div>
+          )}
+        </fieldset>
+        <div style={styles.row}>
+          <button
+            className="jp-mod-styled jp-cellpipe-run-yaml-toggle"
+            disabled={yaml === null}
+            onClick={() => setShowYaml(s => !s)}
+          >
+            {showYaml ? trans.__('Hide YAML') : trans.__('View YAML')}
+          </button>
+          {yaml === null && !compileError && <span>{trans.__('Compiling…')}</span>}
+        </div>
+        {showYaml && yaml !== null && (
+          <pre className="jp-cellpipe-run-yaml" style={styles.yaml}>
+            {yaml}
+          </pre>
+        )}
+        {compileError && (
+          <pre className="jp-cellpipe-run-error" style={styles.errorBox}>
+            {compileError}
+          </pre>
+        )}
+        {phase !== 'editing' && (
+          <ol className="jp-cellpipe-run-progress" style={styles.progress}>
+            {STAGES.filter(s => stages.includes(s)).map((s, i, shown) => {
+              const current = i === shown.length - 1 && phase === 'submitting';
+              return (
+                <li key={s} data-stage={s} data-state={current ? 'active' : 'done'}>
+                  {current ? '… ' : '✓ '}
+                  {trans.__(STAGE_LABELS[s])}
+                </li>
+              );
+            })}
+          </ol>
+        )}
+        {result && (
+          <div className="jp-cellpipe-run-created" style={styles.created}>
+            {trans.__('Run created: ')}
+            <strong>{result.run.display_name ?? runName}</strong>{' '}
+            {result.run.ui_url && (
+              <a href={result.run.ui_url} target="_blank" rel="noopener noreferrer">
+                {trans.__('Open in Kubeflow Pipelines')}
+              </a>
+            )}
+            <div style={styles.type}>
+              {result.published.created_pipeline
+                ? trans.__('New pipeline uploaded.')
+                : trans.__('Uploaded as version %1.', result.published.version_name || '')}
+            </div>
+          </div>
+        )}
+        {serverError && (
+          <pre className="jp-cellpipe-run-error" style={styles.errorBox}>
+            {serverError}
+          </pre>
+        )}
+      </div>
+      <div className="jp-Dialog-footer" style={styles.footer}>
+        <button className="jp-Dialog-button jp-mod-reject jp-mod-styled" onClick={props.onClose}>
+          <div className="jp-Dialog-buttonLabel">
+            {phase === 'submitted' ? trans.__('Close') : trans.__('Cancel')}
+          </div>
+        </button>
+        {phase !== 'submitted' && (
+          <button
+            className="jp-Dialog-button jp-mod-accept jp-mod-styled jp-cellpipe-run-submit"
+            disabled={!canSubmit}
+            title={problems.join('\n')}
+            onClick={() => void submit()}
+          >
+            <div className="jp-Dialog-buttonLabel">{trans.__('Submit run')}</div>
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Opens the dialog as a modal over the page; resolves with the created run, or null if closed before. */
+export function showRunDialog(
+  props: Omit<RunDialogProps, 'onClose'> & { host?: HTMLElement }
+): Promise<SubmitResult | null> {
+  return new Promise(resolve => {
+    let submitted: SubmitResult | null = null;
+    const backdrop = ReactWidget.create(
+      <div
+        className="jp-Dialog-content jp-cellpipe-run-dialog-content"
+        style={styles.content}
+        onKeyDown={e => e.key === 'Escape' && close()}
+      >
+        <RunDialog
+          {...props}
+          onSubmitted={result => {
+            submitted = result;
+            props.onSubmitted?.(result);
+          }}
+          onClose={() => close()}
+        />
+      </div>
+    );
+    backdrop.addClass('jp-Dialog');
+    backdrop.addClass('jp-ThemedContainer');
+    backdrop.addClass('jp-cellpipe-run-modal');
+    function close() {
+      backdrop.dispose();
+      resolve(submitted);
+    }
+    ReactWidget.attach(backdrop, props.host ?? document.body);
+  });
+}
+
+const styles: Record<string, React.CSSProperties> = {
+  content: { maxHeight: '85vh', width: 640, maxWidth: '95vw' },
+  dialog: { display: 'flex', flexDirection: 'column', minHeight: 0, height: '100%' },
+  heading: { fontSize: 'var(--jp-ui-font-size2)', margin: '0 0 8px' },
+  subheading: { fontSize: 'var(--jp-ui-font-size1)', margin: '8px 0 4px' },
+  scroll: { overflow: 'auto', flex: '1 1 auto', minHeight: 0 },
+  fieldset: { border: 'none', padding: 0, margin: 0 },
+  row: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 8, margin: '4px 0' },
+  label: { width: 140, flex: '0 0 140px' },
+  type: { color: 'var(--jp-ui-font-color2)', fontSize: 'var(--jp-ui-font-size0)' },
+  error: { color: 'var(--jp-error-color1)', flexBasis: '100%', marginLeft: 148 },
+  errorBox: { color: 'var(--jp-error-color1)', whiteSpace: 'pre-wrap', margin: '8px 0' },
+  yaml: {
+    maxHeight: 240,
+    overflow: 'auto',
+    background: 'var(--jp-layout-color2)',
+    padding: 8,
+    fontFamily: 'var(--jp-code-font-family)',
+    fontSize: 'var(--jp-code-font-size)'
+  },
+  progress: { margin: '8px 0', paddingLeft: 20 },
+  created: { margin: '8px 0' },
+  footer: { display: 'flex', justifyContent: 'flex-end', gap: 8, paddingTop: 12 }
+};

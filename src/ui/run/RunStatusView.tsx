@@ -1,0 +1,179 @@
+/**
+ * The live view of a submitted run (phase, per-step states, link to KFP, terminate/retry) and the
+ * list of a pipeline's recent runs.
+ */
+import { UseSignal } from '@jupyterlab/ui-components';
+import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+import { IKfpClient } from '../../kfp/client';
+import { KfpRun, ListRunsRequest } from '../../kfp/types';
+import { StepState, isFinished, runPhase } from './state';
+import { RunStatusModel } from './status';
+
+/** Theme colours per step state, shared with whoever colours the graph. */
+export const STEP_STATE_COLORS: Record<StepState, string> = {
+  pending: 'var(--jp-layout-color3)',
+  running: 'var(--jp-brand-color1)',
+  succeeded: 'var(--jp-success-color1)',
+  failed: 'var(--jp-error-color1)',
+  skipped: 'var(--jp-layout-color4)',
+  cached: 'var(--jp-info-color1)'
+};
+
+export interface RunStatusViewProps {
+  model: RunStatusModel;
+  /** For Terminate and Retry; hidden when absent. */
+  client?: Pick<IKfpClient, 'terminateRun' | 'retryRun'>;
+  trans?: TranslationBundle;
+}
+
+export function RunStatusView(props: RunStatusViewProps): JSX.Element {
+  return <UseSignal signal={props.model.changed}>{() => <RunStatusBody {...props} />}</UseSignal>;
+}
+
+function RunStatusBody(props: RunStatusViewProps): JSX.Element {
+  const { model, client } = props;
+  const trans = props.trans ?? nullTranslator.load('cellpipe');
+  const [actionError, setActionError] = React.useState<string | null>(null);
+  const run = model.run;
+  const act = async (what: 'terminate' | 'retry') => {
+    setActionError(null);
+    try {
+      await (what === 'terminate'
+        ? client!.terminateRun(model.runId)
+        : client!.retryRun(model.runId));
+      model.stop();
+      await model.start();
+    } catch (error) {
+      setActionError(String((error as Error)?.message ?? error));
+    }
+  };
+  return (
+    <div className="jp-cellpipe-run-status" data-phase={model.phase}>
+      <div style={styles.header}>
+        <strong>{run?.display_name ?? model.runId}</strong>
+        <span className="jp-cellpipe-run-phase" style={styles.phase}>
+          {trans.__(model.phase)}
+        </span>
+        {run?.ui_url && (
+          <a href={run.ui_url} target="_blank" rel="noopener noreferrer">
+            {trans.__('Open in Kubeflow Pipelines')}
+          </a>
+        )}
+      </div>
+      <ul className="jp-cellpipe-run-steps" style={styles.list}>
+        {Object.entries(model.steps).map(([step, state]) => (
+          <li key={step} data-step={step} data-state={state} style={styles.item}>
+            <span style={{ ...styles.dot, background: STEP_STATE_COLORS[state] }} />
+            {step} <span style={styles.muted}>{trans.__(state)}</span>
+          </li>
+        ))}
+      </ul>
+      {model.error && <div style={styles.error}>{model.error}</div>}
+      {run?.error?.message && <div style={styles.error}>{run.error.message}</div>}
+      {actionError && <div style={styles.error}>{actionError}</div>}
+      {client && run && (
+        <div style={styles.header}>
+          {!isFinished(run) && (
+            <button className="jp-mod-styled" onClick={() => void act('terminate')}>
+              {trans.__('Terminate')}
+            </button>
+          )}
+          {(run.state === 'FAILED' || run.state === 'CANCELED') && (
+            <button className="jp-mod-styled" onClick={() => void act('retry')}>
+              {trans.__('Retry')}
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export interface RecentRunsProps {
+  client: Pick<IKfpClient, 'listRuns'>;
+  /** Which runs: a namespace, an experiment and/or one pipeline. */
+  filter?: ListRunsRequest;
+  /** Called when a run is picked (e.g. to watch it with a RunStatusModel). */
+  onSelect?: (run: KfpRun) => void;
+  /** Changing this value reloads the list (e.g. the id of the run just created). */
+  reloadKey?: unknown;
+  trans?: TranslationBundle;
+}
+
+export function RecentRuns(props: RecentRunsProps): JSX.Element {
+  const trans = props.trans ?? nullTranslator.load('cellpipe');
+  const [runs, setRuns] = React.useState<KfpRun[] | null>(null);
+  const [error, setError] = React.useState<string | null>(null);
+  const filterKey = JSON.stringify(props.filter ?? {});
+  React.useEffect(() => {
+    let live = true;
+    props.client
+      .listRuns({ page_size: 10, ...props.filter })
+      .then(data => {
+        if (live) {
+          setRuns(data.runs);
+          setError(null);
+        }
+      })
+      .catch(e => live && setError(String(e?.message ?? e)));
+    return () => {
+      live = false;
+    };
+  }, [filterKey, props.reloadKey]);
+  if (error) {
+    return <div style={styles.error}>{error}</div>;
+  }
+  if (runs === null) {
+    return <div style={styles.muted}>{trans.__('Loading runs…')}</div>;
+  }
+  if (!runs.length) {
+    return <div style={styles.muted}>{trans.__('No runs yet.')}</div>;
+  }
+  return (
+    <ul className="jp-cellpipe-recent-runs" style={styles.list}>
+      {runs.map(run => (
+        <li key={run.run_id} data-run={run.run_id} style={styles.item}>
+          <button
+            className="jp-mod-styled jp-cellpipe-recent-run"
+            style={styles.linkButton}
+            onClick={() => props.onSelect?.(run)}
+          >
+            {run.display_name || run.run_id}
+          </button>
+          <span style={styles.muted}>{trans.__(runPhase(run))}</span>
+          {run.created_at && (
+            <span style={styles.muted}>{run.created_at.replace('T', ' ').slice(0, 19)}</span>
+          )}
+          {run.ui_url && (
+            <a
+              href={run.ui_url}
+              target="_blank"
+              rel="noopener noreferrer"
+              title={trans.__('Open in Kubeflow Pipelines')}
+            >
+              ↗
+            </a>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const styles: Record<string, React.CSSProperties> = {
+  header: { display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap', margin: '4px 0' },
+  phase: { textTransform: 'uppercase', fontSize: 'var(--jp-ui-font-size0)' },
+  list: { listStyle: 'none', padding: 0, margin: '4px 0' },
+  item: { display: 'flex', gap: 6, alignItems: 'center', margin: '2px 0' },
+  dot: { width: 10, height: 10, borderRadius: 5, display: 'inline-block' },
+  muted: { color: 'var(--jp-ui-font-color2)' },
+  error: { color: 'var(--jp-error-color1)', whiteSpace: 'pre-wrap' },
+  linkButton: {
+    background: 'none',
+    border: 'none',
+    padding: 0,
+    cursor: 'pointer',
+    color: 'var(--jp-content-link-color)'
+  }
+};

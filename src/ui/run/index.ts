@@ -1,0 +1,16 @@
+/**
+ * Submitting a notebook to KFP and following the run. Mount points for the deployment panel:
+ * `showRunDialog` / `<RunDialog>`, `RunStatusModel` (+ `<RunStatusView>`), `<RecentRuns>`.
+ */
+export { RunDialog, showRunDialog } from './RunDialog';
+export type { RunDialogProps } from './RunDialog';
+export { RunStatusView, RecentRuns, STEP_STATE_COLORS } from './RunStatusView';
+export type { RunStatusViewProps, RecentRunsProps } from './RunStatusView';
+export { RunStatusModel, DEFAULT_BACKOFF, taskToStepOf } from './status';
+export type { RunStatusOptions, Backoff, Scheduler } from './status';
+export { stepStates, taskState, runPhase, isFinished } from './state';
+export type { StepState, RunPhase } from './state';
+export { fieldText, parseField, parseFields, parametersOfSpec } from './fields';
+export type { FieldValue } from './fields';
+export { STAGE_LABELS, defaultRunName, submitRun } from './submit';
+export type { ExperimentChoice, SubmitRequest, SubmitResult, SubmitStage } from './submit';

@@ -1,0 +1,105 @@
+/**
+ * From a KFP run to the state of each notebook step, in the words the graph colours by.
+ */
+import { KfpRun, KfpTaskDetail } from '../../kfp/types';
+
+export type StepState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cached';
+
+/** Where a whole run is: its steps' states plus whether it is still moving. */
+export type RunPhase = 'pending' | 'running' | 'succeeded' | 'failed' | 'canceled';
+
+/** A run in these KFP states will not change any more, so polling stops. */
+const FINISHED = new Set(['SUCCEEDED', 'FAILED', 'CANCELED', 'SKIPPED']);
+
+export function isFinished(run: Pick<KfpRun, 'state'>): boolean {
+  return FINISHED.has(String(run.state ?? ''));
+}
+
+export function runPhase(run: Pick<KfpRun, 'state'>): RunPhase {
+  switch (run.state) {
+    case 'SUCCEEDED':
+    case 'SKIPPED':
+      return 'succeeded';
+    case 'FAILED':
+      return 'failed';
+    case 'CANCELING':
+    case 'CANCELED':
+      return 'canceled';
+    case 'RUNNING':
+      return 'running';
+    default:
+      return 'pending';
+  }
+}
+
+/**
+ * One task entry's state. A task that finished without its executor ever running took its outputs
+ * from the cache: KFP reports it SUCCEEDED (or SKIPPED) with an executor detail but no main job.
+ */
+export function taskState(task: KfpTaskDetail): StepState {
+  const state = String(task.state ?? '');
+  const executorNeverRan =
+    task.executor_detail !== undefined && !task.executor_detail.main_job && !task.pod_name;
+  switch (state) {
+    case 'CACHED':
+      return 'cached';
+    case 'SUCCEEDED':
+      return executorNeverRan ? 'cached' : 'succeeded';
+    case 'SKIPPED':
+      return executorNeverRan ? 'cached' : 'skipped';
+    case 'RUNNING':
+    case 'CANCELING':
+      return 'running';
+    case 'FAILED':
+    case 'CANCELED':
+      return 'failed';
+    default:
+      return 'pending';
+  }
+}
+
+/** When several entries name one task (driver, executor, retries), the most telling one wins. */
+const WEIGHT: Record<StepState, number> = {
+  failed: 6,
+  running: 5,
+  pending: 4,
+  succeeded: 3,
+  cached: 2,
+  skipped: 1
+};
+
+function combine(a: StepState | undefined, b: StepState): StepState {
+  if (a === undefined) {
+    return b;
+  }
+  // A step that succeeded in one entry and is pending in another (its retry, say) is still moving.
+  return WEIGHT[b] > WEIGHT[a] ? b : a;
+}
+
+/**
+ * The state of every step, keyed by step name. `taskToStep` maps KFP task names (the compiler's
+ * kebab-case names) to step names. A step KFP has not reported yet is pending while the run goes on,
+ * and skipped once the run has finished without it.
+ */
+export function stepStates(
+  run: KfpRun,
+  taskToStep: Readonly<Record<string, string>>
+): Record<string, StepState> {
+  const out: Record<string, StepState> = {};
+  for (const task of run.run_details?.task_details ?? []) {
+    const step = taskToStep[task.display_name ?? ''];
+    if (step !== undefined) {
+      out[step] = combine(out[step], taskState(task));
+    }
+  }
+  const finished = isFinished(run);
+  for (const step of Object.values(taskToStep)) {
+    if (out[step] === undefined) {
+      out[step] = finished ? 'skipped' : 'pending';
+    } else if (finished && (out[step] === 'pending' || out[step] === 'running')) {
+      // The run is over: what never ended was stopped with it.
+      out[step] = run.state === 'SUCCEEDED' ? 'skipped' : 'failed';
+    }
+  }
+  return out;
+}
