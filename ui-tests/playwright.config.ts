@@ -5,6 +5,8 @@
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const port = process.env.CELLPIPE_UI_TEST_PORT ?? '8866';
+// Stoplight Prism: a validating mock of the KFP REST API (see tests/kfp_mock/prism.py).
+const prismPort = process.env.CELLPIPE_PRISM_PORT ?? '4010';
 
 module.exports = {
   ...baseConfig,
@@ -35,6 +37,12 @@ module.exports = {
     }
   },
   webServer: [
+    {
+      command: `../.venv/bin/python ../tests/kfp_mock/prism.py --port ${prismPort}`,
+      url: `http://127.0.0.1:${prismPort}/apis/v2beta1/healthz`,
+      timeout: 120000,
+      reuseExistingServer: !process.env.CI
+    },
     {
       command: '../.venv/bin/jupyter lab --config jupyter_server_test_config.py',
       url: `http://127.0.0.1:${port}/lab`,
