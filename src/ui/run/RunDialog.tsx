@@ -7,7 +7,9 @@ import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import { IKfpClient } from '../../kfp/client';
 import { KfpExperiment } from '../../kfp/types';
-import { FieldValue, TypedParameter, fieldText, parseFields } from './fields';
+import { parseAllDocuments } from 'yaml';
+import { FieldValue, TypedParameter, fieldText, parametersOfSpec, parseFields } from './fields';
+import { taskToStepOf } from './status';
 import {
   ExperimentChoice,
   STAGE_LABELS,
@@ -17,21 +19,28 @@ import {
   submitRun
 } from './submit';
 
+/** What `compile` may answer: the YAML, or the compiler's `CompileResult` (which has these fields). */
+export interface CompiledPackage {
+  yaml: string;
+  pipelineSpec?: Record<string, any>;
+  steps?: readonly { step: string; task: string }[];
+}
+
 export interface RunDialogProps {
   /** Our server extension's client (`new KfpClient()`). */
   client: IKfpClient;
-  /** The pipeline parameters with their notebook defaults (compiler `TypedParameter`s). */
-  parameters: readonly TypedParameter[];
-  /** Compiles the notebook; answers the package YAML. Called when the dialog opens. */
-  compile: () => Promise<string>;
-  /** The pipeline's name in KFP (a new version is uploaded when it exists). */
-  pipelineName: string;
+  /** Compiles the notebook (e.g. `() => compileNotebook(nb, analyzer, options)`). Called when the dialog opens. */
+  compile: () => Promise<string | CompiledPackage>;
+  /** The pipeline parameters with their notebook defaults; default: those of the compiled spec. */
+  parameters?: readonly TypedParameter[];
+  /** The pipeline's name in KFP (a new version is uploaded when it exists); default: the spec's name. */
+  pipelineName?: string;
   /** Starting namespace; default: the server's (the notebook server's own namespace). */
   namespace?: string;
   /** Starting experiment name (picked if it exists, else offered for creation). */
   experimentName?: string;
-  /** Called once the run exists. */
-  onSubmitted?: (result: SubmitResult) => void;
+  /** Called once the run exists; `taskToStep` feeds a `RunStatusModel`. */
+  onSubmitted?: (result: SubmittedRun) => void;
   /** Called when the user closes the dialog. */
   onClose: () => void;
   trans?: TranslationBundle;
@@ -42,20 +51,46 @@ const STAGES: SubmitStage[] = ['compiling', 'uploading', 'experiment', 'creating
 
 type Phase = 'editing' | 'submitting' | 'submitted';
 
+/** The created run, plus KFP task name → step name for following it with a `RunStatusModel`. */
+export interface SubmittedRun extends SubmitResult {
+  taskToStep: Record<string, string>;
+}
+
+/** The package from what `compile` answered: YAML, spec, task → step names. */
+export function readPackage(compiled: string | CompiledPackage): Required<CompiledPackage> {
+  const yaml = typeof compiled === 'string' ? compiled : compiled.yaml;
+  let spec = typeof compiled === 'string' ? undefined : compiled.pipelineSpec;
+  if (!spec) {
+    const first = parseAllDocuments(yaml)[0];
+    spec = (first && 'toJSON' in first ? first.toJSON() : {}) ?? {};
+  }
+  let steps = typeof compiled === 'string' ? undefined : compiled.steps;
+  if (!steps) {
+    // Without the compiler's names, steps are known by their task names.
+    const tasks = Object.keys(spec?.root?.dag?.tasks ?? {});
+    steps = tasks.map(task => ({ step: task, task }));
+  }
+  return { yaml, pipelineSpec: spec as Record<string, any>, steps };
+}
+
 export function RunDialog(props: RunDialogProps): JSX.Element {
   const trans = props.trans ?? nullTranslator.load('cellpipe');
   const { client } = props;
-  const [yaml, setYaml] = React.useState<string | null>(null);
+  const [pkg, setPkg] = React.useState<Required<CompiledPackage> | null>(null);
+  const yaml = pkg?.yaml ?? null;
+  const parameters = props.parameters ?? (pkg ? parametersOfSpec(pkg.pipelineSpec) : []);
+  const pipelineName =
+    props.pipelineName || String(pkg?.pipelineSpec?.pipelineInfo?.name ?? '') || 'pipeline';
   const [compileError, setCompileError] = React.useState<string | null>(null);
   const [showYaml, setShowYaml] = React.useState(false);
   const [namespace, setNamespace] = React.useState(props.namespace ?? '');
   const [experiments, setExperiments] = React.useState<KfpExperiment[] | null>(null);
   const [experiment, setExperiment] = React.useState<string>(NEW_EXPERIMENT);
   const [newExperiment, setNewExperiment] = React.useState(props.experimentName ?? 'Default');
-  const [runName, setRunName] = React.useState(() => defaultRunName(props.pipelineName));
-  const [fields, setFields] = React.useState<Record<string, FieldValue>>(() =>
-    Object.fromEntries(props.parameters.map(p => [p.name, fieldText(p)]))
+  const [runName, setRunName] = React.useState(() =>
+    props.pipelineName ? defaultRunName(props.pipelineName) : ''
   );
+  const [fields, setFields] = React.useState<Record<string, FieldValue>>({});
   const [serverError, setServerError] = React.useState<string | null>(null);
   const [phase, setPhase] = React.useState<Phase>('editing');
   const [stages, setStages] = React.useState<SubmitStage[]>(['compiling']);
@@ -66,7 +101,15 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
     let live = true;
     props
       .compile()
-      .then(text => live && setYaml(text))
+      .then(compiled => {
+        if (!live) {
+          return;
+        }
+        const read = readPackage(compiled);
+        setPkg(read);
+        const name = props.pipelineName || read.pipelineSpec?.pipelineInfo?.name;
+        setRunName(current => current || defaultRunName(String(name || 'pipeline')));
+      })
       .catch(error => live && setCompileError(String(error?.message ?? error)));
     return () => {
       live = false;
@@ -117,7 +160,8 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
     };
   }, [namespace]);
 
-  const { values, errors } = parseFields(props.parameters, fields);
+  const edited = Object.fromEntries(parameters.map(p => [p.name, fields[p.name] ?? fieldText(p)]));
+  const { values, errors } = parseFields(parameters, edited);
   const experimentChoice: ExperimentChoice | undefined =
     experiment === NEW_EXPERIMENT
       ? newExperiment.trim()
@@ -132,7 +176,7 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
   const canSubmit = phase === 'editing' && yaml !== null && problems.length === 0;
 
   const submit = async () => {
-    if (!canSubmit || yaml === null) {
+    if (!canSubmit || pkg === null) {
       return;
     }
     setPhase('submitting');
@@ -142,8 +186,8 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
       const done = await submitRun(
         client,
         {
-          yaml,
-          pipelineName: props.pipelineName,
+          yaml: pkg.yaml,
+          pipelineName,
           runName: runName.trim(),
           namespace: namespace.trim() || undefined,
           experiment: experimentChoice,
@@ -153,7 +197,7 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
       );
       setResult(done);
       setPhase('submitted');
-      props.onSubmitted?.(done);
+      props.onSubmitted?.({ ...done, taskToStep: taskToStepOf(pkg.steps) });
     } catch (error) {
       setServerError(String((error as Error)?.message ?? error));
       setPhase('editing');
@@ -161,7 +205,7 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
   };
 
   const field = (p: TypedParameter) => {
-    const value = fields[p.name];
+    const value = edited[p.name];
     const set = (v: FieldValue) => setFields(f => ({ ...f, [p.name]: v }));
     const id = `jp-cellpipe-param-${p.name}`;
     let input: JSX.Element;
@@ -214,7 +258,7 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
   const editing = phase === 'editing';
   return (
     <div className="jp-cellpipe-run-dialog" style={styles.dialog}>
-      <h2 style={styles.heading}>{trans.__('Compile & Run: %1', props.pipelineName)}</h2>
+      <h2 style={styles.heading}>{trans.__('Compile & Run: %1', pipelineName)}</h2>
       <div style={styles.scroll}>
         <fieldset disabled={!editing} style={styles.fieldset}>
           <div style={styles.row}>
@@ -267,10 +311,10 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
               />
             )}
           </div>
-          {props.parameters.length > 0 && (
+          {parameters.length > 0 && (
             <div className="jp-cellpipe-run-params">
               <h3 style={styles.subheading}>{trans.__('Parameters')}</h3>
-              {props.parameters.map(field)}
+              {parameters.map(field)}
             </div>
           )}
         </fieldset>
@@ -353,9 +397,9 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
 /** Opens the dialog as a modal over the page; resolves with the created run, or null if closed before. */
 export function showRunDialog(
   props: Omit<RunDialogProps, 'onClose'> & { host?: HTMLElement }
-): Promise<SubmitResult | null> {
+): Promise<SubmittedRun | null> {
   return new Promise(resolve => {
-    let submitted: SubmitResult | null = null;
+    let submitted: SubmittedRun | null = null;
     const backdrop = ReactWidget.create(
       <div
         className="jp-Dialog-content jp-cellpipe-run-dialog-content"

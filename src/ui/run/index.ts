@@ -2,8 +2,8 @@
  * Submitting a notebook to KFP and following the run. Mount points for the deployment panel:
  * `showRunDialog` / `<RunDialog>`, `RunStatusModel` (+ `<RunStatusView>`), `<RecentRuns>`.
  */
-export { RunDialog, showRunDialog } from './RunDialog';
-export type { RunDialogProps } from './RunDialog';
+export { RunDialog, readPackage, showRunDialog } from './RunDialog';
+export type { CompiledPackage, RunDialogProps, SubmittedRun } from './RunDialog';
 export { RunStatusView, RecentRuns, STEP_STATE_COLORS } from './RunStatusView';
 export type { RunStatusViewProps, RecentRunsProps } from './RunStatusView';
 export { RunStatusModel, DEFAULT_BACKOFF, taskToStepOf } from './status';
