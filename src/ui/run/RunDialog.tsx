@@ -2,14 +2,13 @@
  * The "Compile & Run" dialog: typed parameter fields, experiment (pick or create), run name, namespace,
  * the compiled YAML to look at before submitting, and progress while uploading and creating the run.
  */
-import { ReactWidget } from '@jupyterlab/ui-components';
-import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import { IKfpClient } from '../../kfp/client';
 import { KfpExperiment } from '../../kfp/types';
 import { parseAllDocuments } from 'yaml';
 import { FieldValue, TypedParameter, fieldText, parametersOfSpec, parseFields } from './fields';
 import { taskToStepOf } from './status';
+import { Trans, plainTrans } from './trans';
 import {
   ExperimentChoice,
   STAGE_LABELS,
@@ -43,7 +42,8 @@ export interface RunDialogProps {
   onSubmitted?: (result: SubmittedRun) => void;
   /** Called when the user closes the dialog. */
   onClose: () => void;
-  trans?: TranslationBundle;
+  /** JupyterLab's TranslationBundle for 'cellpipe'; default: English as written. */
+  trans?: Trans;
 }
 
 const NEW_EXPERIMENT = '__new__';
@@ -74,7 +74,7 @@ export function readPackage(compiled: string | CompiledPackage): Required<Compil
 }
 
 export function RunDialog(props: RunDialogProps): JSX.Element {
-  const trans = props.trans ?? nullTranslator.load('cellpipe');
+  const trans = props.trans ?? plainTrans;
   const { client } = props;
   const [pkg, setPkg] = React.useState<Required<CompiledPackage> | null>(null);
   const yaml = pkg?.yaml ?? null;
@@ -394,41 +394,7 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
   );
 }
 
-/** Opens the dialog as a modal over the page; resolves with the created run, or null if closed before. */
-export function showRunDialog(
-  props: Omit<RunDialogProps, 'onClose'> & { host?: HTMLElement }
-): Promise<SubmittedRun | null> {
-  return new Promise(resolve => {
-    let submitted: SubmittedRun | null = null;
-    const backdrop = ReactWidget.create(
-      <div
-        className="jp-Dialog-content jp-cellpipe-run-dialog-content"
-        style={styles.content}
-        onKeyDown={e => e.key === 'Escape' && close()}
-      >
-        <RunDialog
-          {...props}
-          onSubmitted={result => {
-            submitted = result;
-            props.onSubmitted?.(result);
-          }}
-          onClose={() => close()}
-        />
-      </div>
-    );
-    backdrop.addClass('jp-Dialog');
-    backdrop.addClass('jp-ThemedContainer');
-    backdrop.addClass('jp-cellpipe-run-modal');
-    function close() {
-      backdrop.dispose();
-      resolve(submitted);
-    }
-    ReactWidget.attach(backdrop, props.host ?? document.body);
-  });
-}
-
 const styles: Record<string, React.CSSProperties> = {
-  content: { maxHeight: '85vh', width: 640, maxWidth: '95vw' },
   dialog: { display: 'flex', flexDirection: 'column', minHeight: 0, height: '100%' },
   heading: { fontSize: 'var(--jp-ui-font-size2)', margin: '0 0 8px' },
   subheading: { fontSize: 'var(--jp-ui-font-size1)', margin: '8px 0 4px' },

@@ -2,13 +2,13 @@
  * The live view of a submitted run (phase, per-step states, link to KFP, terminate/retry) and the
  * list of a pipeline's recent runs.
  */
-import { UseSignal } from '@jupyterlab/ui-components';
-import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
+import { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 import { IKfpClient } from '../../kfp/client';
 import { KfpRun, ListRunsRequest } from '../../kfp/types';
 import { StepState, isFinished, runPhase } from './state';
 import { RunStatusModel } from './status';
+import { Trans, plainTrans } from './trans';
 
 /** Theme colours per step state, shared with whoever colours the graph. */
 export const STEP_STATE_COLORS: Record<StepState, string> = {
@@ -24,16 +24,29 @@ export interface RunStatusViewProps {
   model: RunStatusModel;
   /** For Terminate and Retry; hidden when absent. */
   client?: Pick<IKfpClient, 'terminateRun' | 'retryRun'>;
-  trans?: TranslationBundle;
+  trans?: Trans;
+}
+
+/** Renders again whenever `signal` fires. */
+function useSignal(signal: ISignal<unknown, unknown>): void {
+  const [, bump] = React.useReducer((n: number) => n + 1, 0);
+  React.useEffect(() => {
+    const slot = () => bump();
+    signal.connect(slot);
+    return () => {
+      signal.disconnect(slot);
+    };
+  }, [signal]);
 }
 
 export function RunStatusView(props: RunStatusViewProps): JSX.Element {
-  return <UseSignal signal={props.model.changed}>{() => <RunStatusBody {...props} />}</UseSignal>;
+  useSignal(props.model.changed);
+  return <RunStatusBody {...props} />;
 }
 
 function RunStatusBody(props: RunStatusViewProps): JSX.Element {
   const { model, client } = props;
-  const trans = props.trans ?? nullTranslator.load('cellpipe');
+  const trans = props.trans ?? plainTrans;
   const [actionError, setActionError] = React.useState<string | null>(null);
   const run = model.run;
   const act = async (what: 'terminate' | 'retry') => {
@@ -98,11 +111,11 @@ export interface RecentRunsProps {
   onSelect?: (run: KfpRun) => void;
   /** Changing this value reloads the list (e.g. the id of the run just created). */
   reloadKey?: unknown;
-  trans?: TranslationBundle;
+  trans?: Trans;
 }
 
 export function RecentRuns(props: RecentRunsProps): JSX.Element {
-  const trans = props.trans ?? nullTranslator.load('cellpipe');
+  const trans = props.trans ?? plainTrans;
   const [runs, setRuns] = React.useState<KfpRun[] | null>(null);
   const [error, setError] = React.useState<string | null>(null);
   const filterKey = JSON.stringify(props.filter ?? {});

@@ -2,7 +2,8 @@
  * Submitting a notebook to KFP and following the run. Mount points for the deployment panel:
  * `showRunDialog` / `<RunDialog>`, `RunStatusModel` (+ `<RunStatusView>`), `<RecentRuns>`.
  */
-export { RunDialog, readPackage, showRunDialog } from './RunDialog';
+export { RunDialog, readPackage } from './RunDialog';
+export { showRunDialog } from './modal';
 export type { CompiledPackage, RunDialogProps, SubmittedRun } from './RunDialog';
 export { RunStatusView, RecentRuns, STEP_STATE_COLORS } from './RunStatusView';
 export type { RunStatusViewProps, RecentRunsProps } from './RunStatusView';
@@ -12,5 +13,7 @@ export { stepStates, taskState, runPhase, isFinished } from './state';
 export type { StepState, RunPhase } from './state';
 export { fieldText, parseField, parseFields, parametersOfSpec } from './fields';
 export type { FieldValue } from './fields';
+export { plainTrans } from './trans';
+export type { Trans } from './trans';
 export { STAGE_LABELS, defaultRunName, submitRun } from './submit';
 export type { ExperimentChoice, SubmitRequest, SubmitResult, SubmitStage } from './submit';

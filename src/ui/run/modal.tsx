@@ -1,0 +1,41 @@
+/**
+ * The run dialog as a modal over the page (JupyterLab's dialog look), for the panel's "Compile & Run".
+ */
+import { ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
+import { RunDialog, RunDialogProps, SubmittedRun } from './RunDialog';
+
+/** Opens the dialog as a modal over the page; resolves with the created run, or null if closed before. */
+export function showRunDialog(
+  props: Omit<RunDialogProps, 'onClose'> & { host?: HTMLElement }
+): Promise<SubmittedRun | null> {
+  return new Promise(resolve => {
+    let submitted: SubmittedRun | null = null;
+    const backdrop = ReactWidget.create(
+      <div
+        className="jp-Dialog-content jp-cellpipe-run-dialog-content"
+        style={CONTENT_STYLE}
+        onKeyDown={e => e.key === 'Escape' && close()}
+      >
+        <RunDialog
+          {...props}
+          onSubmitted={result => {
+            submitted = result;
+            props.onSubmitted?.(result);
+          }}
+          onClose={() => close()}
+        />
+      </div>
+    );
+    backdrop.addClass('jp-Dialog');
+    backdrop.addClass('jp-ThemedContainer');
+    backdrop.addClass('jp-cellpipe-run-modal');
+    function close() {
+      backdrop.dispose();
+      resolve(submitted);
+    }
+    ReactWidget.attach(backdrop, props.host ?? document.body);
+  });
+}
+
+const CONTENT_STYLE: React.CSSProperties = { maxHeight: '85vh', width: 640, maxWidth: '95vw' };
