@@ -1,0 +1,106 @@
+/**
+ * Per-cell facts, cached: by content (a cell seen before costs a map lookup) and by cell id (an
+ * edited cell is re-parsed incrementally from its previous tree).
+ */
+import type { Tree } from 'web-tree-sitter';
+import { maskMagics, MaskedLine } from './magics';
+import { Grammar, parseCode, toSyntax } from './parse';
+import { CellFacts, cellFacts } from './scopes';
+import type { CellRange } from './types';
+
+export interface CellAnalysis {
+  source: string;
+  /** The source with magics masked: what was parsed. */
+  code: string;
+  masked: MaskedLine[];
+  facts: CellFacts;
+  /** Offset of each line's first character in `code`. */
+  lineStarts: number[];
+}
+
+export function lineStarts(code: string): number[] {
+  const starts = [0];
+  for (let i = code.indexOf('\n'); i !== -1; i = code.indexOf('\n', i + 1)) {
+    starts.push(i + 1);
+  }
+  return starts;
+}
+
+export function rangeOf(cell: CellAnalysis, start: number, end: number): CellRange {
+  const at = (offset: number) => {
+    const starts = cell.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return { line: lo, column: offset - starts[lo] };
+  };
+  const a = at(start);
+  const b = at(end);
+  return { startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column };
+}
+
+/** Analyse one piece of Python source, no caching (tests, the differential test, tools). */
+export function analyzeSource(grammar: Grammar, source: string, previous?: LiveCell): LiveCell {
+  const { code, masked } = maskMagics(source);
+  const tree = parseCode(grammar, code, previous && { tree: previous.tree, code: previous.code });
+  const facts = cellFacts(toSyntax(tree), code);
+  return { source, code, masked, facts, lineStarts: lineStarts(code), tree };
+}
+
+interface LiveCell extends CellAnalysis {
+  tree: Tree;
+}
+
+/** Cells evicted from the content cache past this size (keeps memory flat while typing). */
+const MAX_BY_CONTENT = 2000;
+
+export class CellCache {
+  private readonly byId = new Map<string, LiveCell>();
+  private readonly byContent = new Map<string, CellAnalysis>();
+
+  constructor(private readonly grammar: Grammar) {}
+
+  get(id: string, source: string): CellAnalysis {
+    const live = this.byId.get(id);
+    if (live && live.source === source) {
+      return live;
+    }
+    const known = this.byContent.get(source);
+    if (known) {
+      return known;
+    }
+    const fresh = analyzeSource(this.grammar, source, live);
+    if (live) {
+      live.tree.delete();
+    }
+    this.byId.set(id, fresh);
+    if (this.byContent.size >= MAX_BY_CONTENT) {
+      this.byContent.clear();
+    }
+    this.byContent.set(source, {
+      source,
+      code: fresh.code,
+      masked: fresh.masked,
+      facts: fresh.facts,
+      lineStarts: fresh.lineStarts
+    });
+    return fresh;
+  }
+
+  /** Forget the trees of cells no longer in the notebook. */
+  keepOnly(ids: ReadonlySet<string>): void {
+    for (const [id, live] of this.byId) {
+      if (!ids.has(id)) {
+        live.tree.delete();
+        this.byId.delete(id);
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * IPython syntax plain Python rejects: `%%cell` magics (the whole cell), `%line` magics, `!shell`
+ * escapes and `name?` help. Masked lines become blank so line numbers stay the same.
+ */
+export interface MaskedLine {
+  /** Zero-based line in the cell. */
+  line: number;
+  text: string;
+}
+
+/** `%x`, `!x` and `?x` at the start of a line; `name?`/`name??` alone on a line (help). */
+const LINE_MAGIC = /^\s*[%!?]|^\s*[A-Za-z_][\w.]*\?\??\s*$/;
+/** `x = %time f()`, `files = !ls`: IPython's assignment forms. */
+const ASSIGNED_MAGIC = /^\s*[A-Za-z_][\w.]*\s*=\s*[%!]/;
+
+export function maskMagics(source: string): { code: string; masked: MaskedLine[] } {
+  const lines = source.replace(/\r\n?/g, '\n').split('\n');
+  const masked: MaskedLine[] = [];
+  const mask = (line: number) => {
+    masked.push({ line, text: lines[line] });
+    lines[line] = '';
+  };
+  if (/^\s*%%/.test(lines.find(line => line.trim() !== '') ?? '')) {
+    // A cell magic owns the whole cell (%%bash, %%writefile, %%time ...): none of it is Python.
+    lines.forEach((_, line) => mask(line));
+    return { code: lines.join('\n'), masked };
+  }
+  let quote: string | null = null;
+  let continued = false;
+  lines.forEach((text, line) => {
+    if (quote === null && (continued || LINE_MAGIC.test(text) || ASSIGNED_MAGIC.test(text))) {
+      // A magic ending in a backslash continues on the next line.
+      continued = /\\$/.test(text);
+      mask(line);
+      return;
+    }
+    for (const match of text.matchAll(/"""|'''/g)) {
+      if (quote === null) {
+        quote = match[0];
+      } else if (quote === match[0]) {
+        quote = null;
+      }
+    }
+  });
+  return { code: lines.join('\n'), masked };
+}

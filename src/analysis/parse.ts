@@ -1,0 +1,189 @@
+/**
+ * Stage 1: Python source → a plain syntax tree. tree-sitter parses (incrementally when the previous
+ * text of the cell is known); the tree is copied once into small JS objects so later stages never
+ * cross into wasm.
+ */
+import type { Language, Parser as TSParser, Tree } from 'web-tree-sitter';
+import type { AnalyzerInit } from './types';
+
+/** A syntax node: named nodes, plus anonymous tokens that carry a field (operators). */
+export interface SyntaxNode {
+  type: string;
+  /** Field name in the parent (`left`, `right`, `name`, ...), or null. */
+  field: string | null;
+  /** Offsets in the cell's code, UTF-16 code units. */
+  start: number;
+  end: number;
+  missing: boolean;
+  children: SyntaxNode[];
+}
+
+export interface Grammar {
+  parser: TSParser;
+  language: Language;
+}
+
+type WebTreeSitter = typeof import('web-tree-sitter');
+
+function loadModule(): WebTreeSitter {
+  // The CJS build in node and jest; webpack resolves the ESM build for the browser.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return require('web-tree-sitter');
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+}
+
+/** Node only: the bytes of a file, or of the package file when no location is given. */
+function readBytes(location: string | undefined, packageFile: string): Uint8Array {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const fs = require('fs');
+  return new Uint8Array(fs.readFileSync(location ?? require.resolve(packageFile)));
+}
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(`cannot load ${url}: HTTP ${response.status}`);
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function bytesOf(
+  given: string | Uint8Array | undefined,
+  packageFile: string
+): Promise<Uint8Array> {
+  if (given instanceof Uint8Array) {
+    return given;
+  }
+  if (isNode() && !(given && /^(https?|blob|data):/.test(given))) {
+    return readBytes(given, packageFile);
+  }
+  if (!given) {
+    throw new Error(`the analyzer needs the location of ${packageFile} in the browser`);
+  }
+  return fetchBytes(given);
+}
+
+let shared: Promise<Grammar> | null = null;
+
+/** Load tree-sitter and the Python grammar once per realm (worker or node process). */
+export function loadGrammar(init: AnalyzerInit = {}): Promise<Grammar> {
+  if (!shared) {
+    shared = (async () => {
+      const { Parser, Language } = loadModule();
+      const runtime = await bytesOf(init.treeSitterWasm, 'web-tree-sitter/tree-sitter.wasm');
+      await Parser.init({ wasmBinary: runtime } as any);
+      const language = await Language.load(
+        await bytesOf(init.pythonWasm, 'tree-sitter-python/tree-sitter-python.wasm')
+      );
+      const parser = new Parser();
+      parser.setLanguage(language);
+      return { parser, language };
+    })();
+    shared.catch(() => {
+      shared = null;
+    });
+  }
+  return shared;
+}
+
+/** The smallest edit that turns `before` into `after`: common prefix and suffix kept. */
+export function textEdit(
+  before: string,
+  after: string
+): { start: number; oldEnd: number; newEnd: number } {
+  let start = 0;
+  const min = Math.min(before.length, after.length);
+  while (start < min && before.charCodeAt(start) === after.charCodeAt(start)) {
+    start++;
+  }
+  let tail = 0;
+  while (
+    tail < min - start &&
+    before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)
+  ) {
+    tail++;
+  }
+  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
+}
+
+function pointAt(text: string, index: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  // tree-sitter counts columns in bytes; the JS string is parsed as UTF-16.
+  return { row, column: (index - lineStart) * 2 };
+}
+
+/** Parse `code`; with the previous tree and text, reuse it through an incremental edit. */
+export function parseCode(
+  grammar: Grammar,
+  code: string,
+  previous?: { tree: Tree; code: string }
+): Tree {
+  let old: Tree | null = null;
+  if (previous) {
+    const { start, oldEnd, newEnd } = textEdit(previous.code, code);
+    old = previous.tree;
+    old.edit({
+      startIndex: start * 2,
+      oldEndIndex: oldEnd * 2,
+      newEndIndex: newEnd * 2,
+      startPosition: pointAt(previous.code, start),
+      oldEndPosition: pointAt(previous.code, oldEnd),
+      newEndPosition: pointAt(code, newEnd)
+    });
+  }
+  const tree = grammar.parser.parse(code, old);
+  if (!tree) {
+    throw new Error('tree-sitter returned no tree');
+  }
+  return tree;
+}
+
+/** Copy the tree into plain objects with one cursor walk. */
+export function toSyntax(tree: Tree): SyntaxNode {
+  const cursor = tree.walk();
+  const make = (): SyntaxNode => ({
+    type: cursor.nodeType,
+    field: cursor.currentFieldName,
+    start: cursor.startIndex,
+    end: cursor.endIndex,
+    missing: cursor.nodeIsMissing,
+    children: []
+  });
+  const root = make();
+  const stack: SyntaxNode[] = [root];
+  // Depth-first: descend, else advance to a sibling, else climb until a sibling exists.
+  let descend = true;
+  for (;;) {
+    if (descend && cursor.gotoFirstChild()) {
+      // fallthrough: visit the child
+    } else {
+      let moved = false;
+      while (!moved) {
+        if (cursor.gotoNextSibling()) {
+          stack.pop();
+          moved = true;
+        } else if (cursor.gotoParent()) {
+          stack.pop();
+        } else {
+          cursor.delete();
+          return root;
+        }
+      }
+    }
+    const keep = cursor.nodeIsNamed || cursor.currentFieldName !== null || cursor.nodeIsMissing;
+    const node = make();
+    if (keep) {
+      stack[stack.length - 1].children.push(node);
+    }
+    stack.push(node);
+    descend = true;
+  }
+}
