@@ -363,3 +363,47 @@ async def test_run_needs_exactly_one_source(kfp, package):
         await client.create_run("r")
     with pytest.raises(KFPError, match="either a pipeline version"):
         await client.create_run("r", pipeline_id="p", pipeline_version_id="v", package=package)
+
+
+# ---- TLS ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1, as a private cluster's gateway might have."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
+        + ["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    return str(cert), str(key)
+
+
+async def test_untrusted_certificate_asks_for_a_ca_bundle(certificate):
+    with Recorder(tls=certificate) as server:
+        with pytest.raises(KFPError) as err:
+            await client_for(server).health()
+        assert err.value.reason == "tls" and err.value.status == 502
+        assert "KF_PIPELINES_CA_BUNDLE" in err.value.message
+        assert server.requests == []
+
+
+async def test_ca_bundle_makes_the_certificate_trusted(certificate):
+    with Recorder(tls=certificate) as server:
+        server.answer = Answer(200, {"multi_user": True})
+        health = await client_for(server, ca_bundle=certificate[0]).health()
+        assert health["multi_user"] is True and health["endpoint"].startswith("https://")
+
+
+async def test_verification_can_be_turned_off(certificate):
+    with Recorder(tls=certificate) as server:
+        await client_for(server, verify_tls=False).health()
+        assert server.last.path == "/apis/v2beta1/healthz"

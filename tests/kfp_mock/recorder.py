@@ -7,6 +7,7 @@ how each KFP status is turned into a message, what the multipart upload looks li
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,7 +38,8 @@ class Answer:
 class Recorder:
     """`with Recorder() as kfp:` — `kfp.url`, `kfp.requests`, `kfp.answer = Answer(...)` or a function."""
 
-    def __init__(self):
+    def __init__(self, tls: tuple | None = None):
+        """`tls=(certfile, keyfile)` serves HTTPS with that certificate."""
         self.requests: list = []
         self.answer: object = Answer()
         recorder = self
@@ -72,7 +74,13 @@ class Recorder:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        scheme = "http"
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self._server.server_port}"
         self._thread: threading.Thread | None = None
 
     @property
