@@ -1,5 +1,8 @@
 """CellpipeKFP: Jupyter config traits over environment variables over in-cluster defaults."""
 
+import os
+import time
+
 from traitlets.config import Config
 
 from cellpipe.server.config import DEFAULT_SA_TOKEN_PATH, IN_CLUSTER_ENDPOINT, CellpipeKFP
@@ -75,3 +78,56 @@ def test_jupyter_config_wins_over_environment(monkeypatch):
     assert settings.endpoint == "http://from-config:8888"
     assert settings.auth.headers() == {"kubeflow-userid": "config-user"}
     assert settings.verify_tls is False and settings.request_timeout == 5.0
+
+
+def write_lab_setting(folder, text: str) -> None:
+    path = folder / "cellpipe" / "plugin.jupyterlab-settings"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    os.utime(path, ns=(time.time_ns(), time.time_ns()))
+
+
+def test_the_users_jupyterlab_setting_chooses_the_endpoint(monkeypatch, tmp_path):
+    clean_env(monkeypatch)
+    monkeypatch.setenv("KF_PIPELINES_ENDPOINT", "http://from-env:8888")
+    config = Config()
+    config.CellpipeKFP.user_settings_dir = str(tmp_path)
+    kfp = CellpipeKFP(config=config)
+    assert kfp.settings().endpoint == "http://from-env:8888"  # no settings file yet
+
+    write_lab_setting(
+        tmp_path, '{\n  // JupyterLab writes JSON5\n  "kfpEndpoint": " https://kfp.team.example/ ",\n}'
+    )
+    settings = kfp.settings()
+    assert settings.endpoint == "https://kfp.team.example"
+    assert settings.ui_endpoint == "https://kfp.team.example"
+
+    write_lab_setting(tmp_path, '{"kfpEndpoint": ""}')
+    assert kfp.settings().endpoint == "http://from-env:8888"
+
+
+def test_an_admin_can_ignore_the_users_endpoint(monkeypatch, tmp_path):
+    clean_env(monkeypatch)
+    write_lab_setting(tmp_path, '{"kfpEndpoint": "http://elsewhere:1"}')
+    config = Config()
+    config.CellpipeKFP.user_settings_dir = str(tmp_path)
+    config.CellpipeKFP.allow_user_endpoint = False
+    config.CellpipeKFP.endpoint = "http://pinned:8888"
+    assert CellpipeKFP(config=config).settings().endpoint == "http://pinned:8888"
+
+
+def test_broken_settings_file_is_ignored(monkeypatch, tmp_path):
+    clean_env(monkeypatch)
+    write_lab_setting(tmp_path, "{ not json")
+    config = Config()
+    config.CellpipeKFP.user_settings_dir = str(tmp_path)
+    assert CellpipeKFP(config=config).settings().endpoint == IN_CLUSTER_ENDPOINT
+
+
+def test_lab_settings_dir_follows_labapp(monkeypatch, tmp_path):
+    clean_env(monkeypatch)
+    config = Config()
+    config.LabApp.user_settings_dir = str(tmp_path / "lab")
+    assert CellpipeKFP(config=config).user_settings_dir == str(tmp_path / "lab")
+    monkeypatch.setenv("JUPYTERLAB_SETTINGS_DIR", str(tmp_path / "env"))
+    assert CellpipeKFP().user_settings_dir == str(tmp_path / "env")

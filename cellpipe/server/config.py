@@ -28,7 +28,14 @@ def _env(name: str, fallback: str = "") -> str:
 
 
 class CellpipeKFP(Configurable):
-    """Settings of the connection to Kubeflow Pipelines (`c.CellpipeKFP.*`)."""
+    """Settings of the connection to Kubeflow Pipelines (`c.CellpipeKFP.*`).
+
+    The endpoint is, in order: the user's JupyterLab setting (cellpipe → KFP endpoint, read from the
+    settings file on the server, never from a request), `c.CellpipeKFP.endpoint`, KF_PIPELINES_ENDPOINT,
+    and the in-cluster service.
+    """
+
+    _lab_settings = None
 
     endpoint = Unicode(help="KFP API base URL (env KF_PIPELINES_ENDPOINT).").tag(config=True)
     ui_endpoint = Unicode(
@@ -59,6 +66,16 @@ class CellpipeKFP(Configurable):
     ).tag(config=True)
     verify_tls = Bool(True, help="Verify the endpoint's TLS certificate.").tag(config=True)
     ca_bundle = Unicode(help="CA bundle file for TLS (env KF_PIPELINES_CA_BUNDLE).").tag(config=True)
+    allow_user_endpoint = Bool(
+        True,
+        help=(
+            "Honour the 'KFP endpoint' of the user's JupyterLab settings (cellpipe), which then wins over "
+            "endpoint. Turn off where the server holds credentials the user must not send elsewhere."
+        ),
+    ).tag(config=True)
+    user_settings_dir = Unicode(
+        help="JupyterLab user-settings directory (default: LabApp.user_settings_dir, JUPYTERLAB_SETTINGS_DIR)."
+    ).tag(config=True)
     connect_timeout = Float(10.0, help="Seconds to wait for a connection.").tag(config=True)
     request_timeout = Float(60.0, help="Seconds to wait for a whole request (uploads included).").tag(
         config=True
@@ -100,14 +117,36 @@ class CellpipeKFP(Configurable):
     def _user_id_header(self):
         return _env("KF_PIPELINES_USER_ID_HEADER", DEFAULT_USER_ID_HEADER)
 
+    @default("user_settings_dir")
+    def _user_settings_dir(self):
+        lab = self.config.get("LabApp", {})
+        if "user_settings_dir" in lab:
+            return lab["user_settings_dir"]
+        if _env("JUPYTERLAB_SETTINGS_DIR"):
+            return _env("JUPYTERLAB_SETTINGS_DIR")
+        from jupyter_core.paths import jupyter_config_dir
+
+        return os.path.join(jupyter_config_dir(), "lab", "user-settings")
+
     @default("ca_bundle")
     def _ca_bundle(self):
         return _env("KF_PIPELINES_CA_BUNDLE")
 
+    def user_endpoint(self) -> str:
+        """The endpoint the user chose in JupyterLab's settings, or "" (re-read when the file changes)."""
+        if not self.allow_user_endpoint:
+            return ""
+        if self._lab_settings is None:
+            path = os.path.join(self.user_settings_dir, "cellpipe", "plugin.jupyterlab-settings")
+            self._lab_settings = _LabSettings(path)
+        value = self._lab_settings.get("kfpEndpoint")
+        return value.strip() if isinstance(value, str) else ""
+
     def settings(self) -> KFPSettings:
+        endpoint = self.user_endpoint() or self.endpoint
         return KFPSettings(
-            endpoint=self.endpoint.rstrip("/"),
-            ui_endpoint=(self.ui_endpoint or self.endpoint).rstrip("/"),
+            endpoint=endpoint.rstrip("/"),
+            ui_endpoint=(self.ui_endpoint or endpoint).rstrip("/"),
             namespace=self.namespace or None,
             auth=Auth(
                 mode=self.auth_mode,
@@ -156,6 +195,41 @@ class _RotatingFile:
                 self._text = _read_text(self.path)
                 self._stamp = stamp
             return self._text
+
+
+class _LabSettings:
+    """cellpipe's JupyterLab user-settings file (JSON5), parsed again whenever it changes."""
+
+    def __init__(self, path: str):
+        self._file = _RotatingFile(path)
+        self._text: str | None = None
+        self._data: dict = {}
+
+    def get(self, key: str):
+        text = self._file.read()
+        if text != self._text:
+            self._text = text
+            self._data = _parse_settings(text)
+        return self._data.get(key)
+
+
+def _parse_settings(text: str) -> dict:
+    if not text:
+        return {}
+    try:
+        import json5
+
+        data = json5.loads(text)
+    except ImportError:  # json5 comes with jupyterlab_server; plain JSON otherwise
+        import json
+
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 class Auth:

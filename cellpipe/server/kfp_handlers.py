@@ -22,10 +22,17 @@ _CLIENT_KEY = "cellpipe_kfp_client"
 class KFPHandler(APIHandler):
     @property
     def kfp(self) -> KFPClient:
-        client = self.settings.get(_CLIENT_KEY)
-        if client is None:
-            client = KFPClient(CellpipeKFP(config=self.config).settings())
-            self.settings[_CLIENT_KEY] = client
+        """One client per endpoint; a new one when the user's JupyterLab setting changes it."""
+        connection = self.settings.get(_CLIENT_KEY)
+        if connection is None:
+            connection = self.settings[_CLIENT_KEY] = {
+                "config": CellpipeKFP(config=self.config),
+                "client": None,
+            }
+        config, client = connection["config"], connection["client"]
+        endpoint = (config.user_endpoint() or config.endpoint).rstrip("/")
+        if client is None or client.settings.endpoint != endpoint:
+            client = connection["client"] = KFPClient(config.settings())
         return client
 
     def body(self) -> dict:
