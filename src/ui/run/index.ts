@@ -4,6 +4,8 @@
  */
 export { RunDialog, readPackage } from './RunDialog';
 export { showRunDialog } from './modal';
+export { RunSection } from './RunSection';
+export type { RunSectionProps } from './RunSection';
 export type { CompiledPackage, RunDialogProps, SubmittedRun } from './RunDialog';
 export { RunStatusView, RecentRuns, STEP_STATE_COLORS } from './RunStatusView';
 export type { RunStatusViewProps, RecentRunsProps } from './RunStatusView';

@@ -1,0 +1,97 @@
+/**
+ * The run part of the deployment panel in one piece: the "Compile & Run" button (opening the dialog),
+ * the live status of the run being watched, and the pipeline's recent runs.
+ */
+import * as React from 'react';
+import { IKfpClient } from '../../kfp/client';
+import { KfpRun } from '../../kfp/types';
+import { CompiledPackage, SubmittedRun } from './RunDialog';
+import { RecentRuns, RunStatusView } from './RunStatusView';
+import { RunStatusModel } from './status';
+import { Trans, plainTrans } from './trans';
+
+export interface RunSectionProps {
+  client: IKfpClient;
+  /** Compiles the current notebook (e.g. the compiler's `compileNotebook(...)`). */
+  compile: () => Promise<string | CompiledPackage>;
+  /** Opens the dialog; the panel passes `showRunDialog` (a modal), tests may render inline. */
+  openDialog: (props: {
+    client: IKfpClient;
+    compile: () => Promise<string | CompiledPackage>;
+    pipelineName?: string;
+    namespace?: string;
+    trans?: Trans;
+  }) => Promise<SubmittedRun | null>;
+  pipelineName?: string;
+  /** Namespace from the user's settings; default: the server's. */
+  namespace?: string;
+  /** KFP task name → step name for runs picked from the list (a submitted run brings its own). */
+  taskToStep?: Readonly<Record<string, string>>;
+  /** The run being watched changed (null: none): colour the graph from `model.steps` on `model.changed`. */
+  onWatch?: (model: RunStatusModel | null) => void;
+  /** Why Compile & Run is unavailable (e.g. the notebook has errors); enabled when absent. */
+  disabledReason?: string;
+  trans?: Trans;
+}
+
+export function RunSection(props: RunSectionProps): JSX.Element {
+  const trans = props.trans ?? plainTrans;
+  const [model, setModel] = React.useState<RunStatusModel | null>(null);
+  const [pipelineId, setPipelineId] = React.useState<string | undefined>(undefined);
+  const [mapping, setMapping] = React.useState<Readonly<Record<string, string>>>(
+    props.taskToStep ?? {}
+  );
+  const [reloadKey, setReloadKey] = React.useState(0);
+
+  const watch = (runId: string, taskToStep: Readonly<Record<string, string>>) => {
+    const next = new RunStatusModel({ client: props.client, runId, taskToStep });
+    setModel(next); // the effect below disposes the one it replaces
+    props.onWatch?.(next);
+    void next.start();
+  };
+
+  React.useEffect(() => () => model?.dispose(), [model]);
+  React.useEffect(() => () => props.onWatch?.(null), []);
+
+  const open = async () => {
+    const result = await props.openDialog({
+      client: props.client,
+      compile: props.compile,
+      pipelineName: props.pipelineName,
+      namespace: props.namespace,
+      trans: props.trans
+    });
+    if (result) {
+      setMapping(result.taskToStep);
+      setPipelineId(result.published.pipeline_id);
+      setReloadKey(k => k + 1);
+      watch(result.run.run_id, result.taskToStep);
+    }
+  };
+
+  const pick = (run: KfpRun) => watch(run.run_id, props.taskToStep ?? mapping);
+
+  return (
+    <div className="jp-cellpipe-run-section">
+      <button
+        className="jp-mod-styled jp-mod-accept jp-cellpipe-compile-run"
+        disabled={props.disabledReason !== undefined}
+        title={
+          props.disabledReason ?? trans.__('Compile the notebook and run it on Kubeflow Pipelines')
+        }
+        onClick={() => void open()}
+      >
+        {trans.__('Compile & Run')}
+      </button>
+      {model && <RunStatusView model={model} client={props.client} trans={props.trans} />}
+      <h3 className="jp-cellpipe-recent-runs-title">{trans.__('Recent runs')}</h3>
+      <RecentRuns
+        client={props.client}
+        filter={{ namespace: props.namespace || undefined, pipeline_id: pipelineId }}
+        reloadKey={reloadKey}
+        onSelect={pick}
+        trans={props.trans}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,130 @@
+/**
+ * @jest-environment jsdom
+ * @jest-environment-options {"customExportConditions": ["node", "require", "default"]}
+ */
+import * as React from 'react';
+import { act } from 'react';
+import { createRoot, Root } from 'react-dom/client';
+import { KfpClient } from '../../../kfp/client';
+import { FakeServerExtension } from '../../../kfp/__tests__/server';
+import { RunSection } from '../RunSection';
+import { RunStatusModel } from '../status';
+import { submitRun } from '../submit';
+import { until } from './dom';
+
+const PACKAGE =
+  'pipelineInfo: {name: demo}\nroot: {dag: {tasks: {train: {}}}}\nschemaVersion: 2.1.0\n';
+
+describe('RunSection', () => {
+  let server: FakeServerExtension;
+  let host: HTMLDivElement;
+  let root: Root;
+
+  beforeEach(async () => {
+    server = await new FakeServerExtension().start();
+    server.routes['POST /cellpipe/api/kfp/pipelines'] = {
+      body: { pipeline_id: 'p9', pipeline_version_id: 'v1', created_pipeline: true }
+    };
+    server.routes['POST /cellpipe/api/kfp/runs'] = {
+      body: { run_id: 'r5', display_name: 'fresh' }
+    };
+    server.routes['GET /cellpipe/api/kfp/runs/r5'] = {
+      body: {
+        run_id: 'r5',
+        display_name: 'fresh',
+        state: 'SUCCEEDED',
+        run_details: {
+          task_details: [{ display_name: 'train', state: 'SUCCEEDED', pod_name: 'x' }]
+        }
+      }
+    };
+    server.routes['GET /cellpipe/api/kfp/runs/r1'] = { body: { run_id: 'r1', state: 'FAILED' } };
+    server.routes['GET /cellpipe/api/kfp/runs'] = (seen: any) => ({
+      body: {
+        runs: seen.query.pipeline_id
+          ? [{ run_id: 'r5', display_name: 'fresh', state: 'SUCCEEDED' }]
+          : [{ run_id: 'r1', display_name: 'older', state: 'FAILED' }]
+      }
+    });
+    host = document.createElement('div');
+    document.body.appendChild(host);
+    root = createRoot(host);
+  });
+
+  afterEach(async () => {
+    await act(async () => root.unmount());
+    host.remove();
+    await server.stop();
+  });
+
+  it('submits through the dialog, then watches the new run and lists the pipeline runs', async () => {
+    const client = new KfpClient(server.settings());
+    const watched: (RunStatusModel | null)[] = [];
+    const dialogs: object[] = [];
+    await act(async () =>
+      root.render(
+        <RunSection
+          client={client}
+          compile={async () => PACKAGE}
+          namespace="team-a"
+          openDialog={async props => {
+            dialogs.push(props);
+            const yaml = String(await props.compile());
+            const result = await submitRun(props.client, {
+              yaml,
+              pipelineName: 'demo',
+              runName: 'fresh',
+              namespace: props.namespace,
+              experiment: { id: 'e1' },
+              parameters: {}
+            });
+            return { ...result, taskToStep: { train: 'train_step' } };
+          }}
+          onWatch={model => watched.push(model)}
+        />
+      )
+    );
+    await until(() => host.textContent!.includes('older'), 'the recent runs');
+    expect(server.requests[0].query).toEqual({ namespace: 'team-a', page_size: '10' });
+
+    const button = host.querySelector<HTMLButtonElement>('.jp-cellpipe-compile-run')!;
+    expect(button.textContent).toBe('Compile & Run');
+    await act(async () => button.click());
+    await until(
+      () => !!host.querySelector('[data-step="train_step"][data-state="succeeded"]'),
+      'the run status'
+    );
+    expect(dialogs).toHaveLength(1);
+    expect(watched).toHaveLength(1);
+    expect(watched[0]!.runId).toBe('r5');
+    await until(
+      () => host.textContent!.includes('fresh') && !host.textContent!.includes('older'),
+      'the reload'
+    );
+    const lastList = server.requests
+      .filter(r => r.method === 'GET' && r.path === '/cellpipe/api/kfp/runs')
+      .pop()!;
+    expect(lastList.query).toEqual({ namespace: 'team-a', pipeline_id: 'p9', page_size: '10' });
+
+    // Picking a run from the list watches that one instead.
+    await act(async () => host.querySelector<HTMLButtonElement>('[data-run="r5"] button')!.click());
+    expect(watched).toHaveLength(2);
+    expect(watched[0]!.isDisposed).toBe(true);
+  });
+
+  it('is disabled with the reason when the notebook cannot be compiled', async () => {
+    await act(async () =>
+      root.render(
+        <RunSection
+          client={new KfpClient(server.settings())}
+          compile={async () => PACKAGE}
+          openDialog={async () => null}
+          disabledReason="cell 2: step has no name"
+        />
+      )
+    );
+    const button = host.querySelector<HTMLButtonElement>('.jp-cellpipe-compile-run')!;
+    expect(button.disabled).toBe(true);
+    expect(button.title).toBe('cell 2: step has no name');
+  });
+});
