@@ -6,6 +6,7 @@ import time
 from traitlets.config import Config
 
 from cellpipe.server.config import DEFAULT_SA_TOKEN_PATH, IN_CLUSTER_ENDPOINT, CellpipeKFP
+from cellpipe.server.kfp_client import KFPClient
 
 ENV = (
     "KF_PIPELINES_ENDPOINT",
@@ -31,7 +32,9 @@ def test_defaults_work_inside_a_kubeflow_notebook(monkeypatch):
     kfp = CellpipeKFP()
     settings = kfp.settings()
     assert settings.endpoint == IN_CLUSTER_ENDPOINT
-    assert settings.ui_endpoint == IN_CLUSTER_ENDPOINT
+    # The browser cannot reach the in-cluster service; the Kubeflow dashboard serves the UI at /pipeline.
+    assert settings.ui_endpoint == "/pipeline"
+    assert KFPClient(settings).run_url("r 1") == "/pipeline/#/runs/details/r%201"
     assert kfp.sa_token_path == DEFAULT_SA_TOKEN_PATH
     assert kfp.auth_mode == "auto" and kfp.user_id_header == "kubeflow-userid"
     assert settings.verify_tls is True and settings.ca_bundle is None

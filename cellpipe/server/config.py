@@ -15,6 +15,7 @@ from traitlets import Bool, Enum, Float, Unicode, default
 from traitlets.config import Configurable
 
 IN_CLUSTER_ENDPOINT = "http://ml-pipeline.kubeflow.svc.cluster.local:8888"
+KUBEFLOW_UI_PATH = "/pipeline"
 DEFAULT_SA_TOKEN_PATH = "/var/run/secrets/kubeflow/pipelines/token"
 # The namespace a Kubeflow notebook pod runs in is the user's profile namespace.
 POD_NAMESPACE_PATH = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
@@ -39,7 +40,10 @@ class CellpipeKFP(Configurable):
 
     endpoint = Unicode(help="KFP API base URL (env KF_PIPELINES_ENDPOINT).").tag(config=True)
     ui_endpoint = Unicode(
-        help="KFP UI base URL for run links (env KF_PIPELINES_UI_ENDPOINT; default: the API endpoint)."
+        help=(
+            "KFP UI base URL for run links (env KF_PIPELINES_UI_ENDPOINT; default: the API endpoint, "
+            "or /pipeline on the Kubeflow dashboard for the in-cluster service)."
+        )
     ).tag(config=True)
     namespace = Unicode(
         help="Default namespace (env KF_PIPELINES_NAMESPACE; default: the notebook pod's namespace)."
@@ -146,7 +150,7 @@ class CellpipeKFP(Configurable):
         endpoint = self.user_endpoint() or self.endpoint
         return KFPSettings(
             endpoint=endpoint.rstrip("/"),
-            ui_endpoint=(self.ui_endpoint or endpoint).rstrip("/"),
+            ui_endpoint=(self.ui_endpoint or _ui_for(endpoint)).rstrip("/"),
             namespace=self.namespace or None,
             auth=Auth(
                 mode=self.auth_mode,
@@ -162,6 +166,12 @@ class CellpipeKFP(Configurable):
             connect_timeout=self.connect_timeout,
             request_timeout=self.request_timeout,
         )
+
+
+def _ui_for(endpoint: str) -> str:
+    """Where the KFP UI is: beside the API, except for the in-cluster service, which the browser cannot
+    reach; there the Kubeflow dashboard serves the UI at /pipeline on the page's own origin."""
+    return KUBEFLOW_UI_PATH if endpoint.rstrip("/") == IN_CLUSTER_ENDPOINT else endpoint
 
 
 def _read_text(path: str) -> str:
