@@ -13,6 +13,9 @@ const LINE_MAGIC = /^\s*[%!?]|^\s*[A-Za-z_][\w.]*\?\??\s*$/;
 /** `x = %time f()`, `files = !ls`: IPython's assignment forms. */
 const ASSIGNED_MAGIC = /^\s*[A-Za-z_][\w.]*\s*=\s*[%!]/;
 
+/** Cell magics whose body is Python that runs (`%%time` times it, `%%capture` captures its output). */
+const PYTHON_BODY = new Set(['capture', 'time', 'timeit', 'prun', 'debug', 'memit']);
+
 export function maskMagics(source: string): { code: string; masked: MaskedLine[] } {
   const lines = source.replace(/\r\n?/g, '\n').split('\n');
   const masked: MaskedLine[] = [];
@@ -20,8 +23,10 @@ export function maskMagics(source: string): { code: string; masked: MaskedLine[]
     masked.push({ line, text: lines[line] });
     lines[line] = '';
   };
-  if (/^\s*%%/.test(lines.find(line => line.trim() !== '') ?? '')) {
-    // A cell magic owns the whole cell (%%bash, %%writefile, %%time ...): none of it is Python.
+  const first = lines.findIndex(line => line.trim() !== '');
+  const cellMagic = first >= 0 ? /^\s*%%(\w+)/.exec(lines[first]) : null;
+  if (cellMagic && !PYTHON_BODY.has(cellMagic[1])) {
+    // %%bash, %%writefile, %%html ...: the body is not Python; the whole cell is masked.
     lines.forEach((_, line) => mask(line));
     return { code: lines.join('\n'), masked };
   }

@@ -35,11 +35,18 @@ function isNode(): boolean {
   return typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 }
 
+/** Node only: where the two wasm files are installed (literal requests, so bundlers can see them). */
+const PACKAGE_FILES: Record<string, () => string> = {
+  'web-tree-sitter/tree-sitter.wasm': () => require.resolve('web-tree-sitter/tree-sitter.wasm'),
+  'tree-sitter-python/tree-sitter-python.wasm': () =>
+    require.resolve('tree-sitter-python/tree-sitter-python.wasm')
+};
+
 /** Node only: the bytes of a file, or of the package file when no location is given. */
 function readBytes(location: string | undefined, packageFile: string): Uint8Array {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const fs = require('fs');
-  return new Uint8Array(fs.readFileSync(location ?? require.resolve(packageFile)));
+  return new Uint8Array(fs.readFileSync(location ?? PACKAGE_FILES[packageFile]()));
 }
 
 async function fetchBytes(url: string): Promise<Uint8Array> {

@@ -64,6 +64,11 @@ export interface StepInfo {
   outputs: string[];
   /** Pipeline parameters the step reads, sorted. */
   parameters: string[];
+  /**
+   * Metrics step only: the names written one per line in the pipeline-metrics cell, in order
+   * (also among its inputs when a step produces them).
+   */
+  metrics?: string[];
 }
 
 export interface Edge {

@@ -1,0 +1,801 @@
+/**
+ * Stage 3: per-cell facts → steps, the variables passed between them, parameters, diagnostics.
+ * Cells group into steps as in Kale; a step's inputs are the names it reads that an ancestor step
+ * produces (closest producer wins); its outputs are the names some descendant reads from it.
+ */
+import type { NotebookInput } from '../model/notebook';
+import { CellAnnotation, parseTags } from '../model/tags';
+import { BUILTINS } from './builtins';
+import { CellAnalysis, rangeOf } from './cell';
+import { Diagnostics } from './diagnostics';
+import { readLiteral } from './literal';
+import type { NameAt } from './scopes';
+import type { AnalysisResult, Edge, PipelineParameter, StepInfo } from './types';
+
+/** The analysis of code cell `index` (the caller caches); null for non-code cells. */
+export type CellSource = (index: number) => CellAnalysis | null;
+
+type BlockKind = 'imports' | 'functions' | 'parameters' | 'metrics' | 'step' | 'skip';
+
+interface Block {
+  kind: BlockKind;
+  step?: StepDraft;
+}
+
+interface StepDraft {
+  info: StepInfo;
+  cells: number[];
+  /** Where each `prev:` tag was written, for messages. */
+  prevCell: Map<string, number>;
+}
+
+interface Where {
+  cellIndex: number;
+  ref: NameAt;
+}
+
+/** What one step reads from outside itself and what it produces. */
+interface StepFlow {
+  draft: StepDraft;
+  /** Names read before the step binds them (or never bound by it), first place. */
+  reads: Map<string, Where>;
+  /** Names the step binds or changes at module level. */
+  produces: Set<string>;
+  mutates: Set<string>;
+}
+
+const METRICS_NAME = 'metrics';
+const METRICS_FALLBACK = 'pipeline_metrics';
+const MAX_TASK_NAME = 63;
+
+function kebab(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+function newStep(name: string, kind: StepInfo['kind']): StepDraft {
+  return {
+    info: {
+      name,
+      kind,
+      cellIndices: [],
+      depends: [],
+      inputs: [],
+      inputSources: {},
+      outputs: [],
+      parameters: []
+    },
+    cells: [],
+    prevCell: new Map()
+  };
+}
+
+export function buildAnalysis(notebook: NotebookInput, cellAt: CellSource): AnalysisResult {
+  const diagnostics = new Diagnostics();
+  const grouping = groupCells(notebook, cellAt, diagnostics);
+  const { steps, metrics, importsCells, functionsCells, parameterCells } = grouping;
+
+  for (const index of [...grouping.analysed].sort((a, b) => a - b)) {
+    cellDiagnostics(index, cellAt(index)!, diagnostics);
+  }
+  const parameters = readParameters(parameterCells, cellAt, diagnostics);
+  const parameterNames = new Set(parameters.map(p => p.name));
+
+  checkDependencies(steps, diagnostics);
+  const ancestors = ancestorSets(steps);
+
+  const shared = sharedCode([...importsCells, ...functionsCells], cellAt);
+  const flows = steps.map(draft => stepFlow(draft, cellAt, shared.defReads));
+  const all = metrics ? [...flows, stepFlow(metrics, cellAt, shared.defReads)] : flows;
+  if (metrics) {
+    // The metrics step runs last: every step is its ancestor; it waits for the leaves.
+    const names = steps.map(s => s.info.name);
+    ancestors.set(metrics.info.name, new Set(names));
+    const upstream = new Set(steps.flatMap(s => s.info.depends));
+    metrics.info.depends = names.filter(n => !upstream.has(n));
+  }
+
+  const byName = new Map(all.map(f => [f.draft.info.name, f]));
+  const order = new Map(all.map((f, i) => [f.draft.info.name, i]));
+  for (const flow of all) {
+    resolveInputs(flow, {
+      flows: all,
+      ancestors,
+      order,
+      parameterNames,
+      shared: shared.defs,
+      starImport: shared.starImport,
+      cellAt,
+      diagnostics
+    });
+  }
+  for (const flow of all) {
+    for (const [name, source] of Object.entries(flow.draft.info.inputSources)) {
+      byName.get(source)?.draft.info.outputs.push(name);
+    }
+  }
+  for (const flow of all) {
+    const info = flow.draft.info;
+    info.outputs = [...new Set(info.outputs)].sort();
+    info.inputs.sort();
+    info.inputSources = Object.fromEntries(info.inputs.map(name => [name, info.inputSources[name]]));
+    info.parameters.sort();
+  }
+  if (metrics) {
+    metricNames(metrics, cellAt, diagnostics);
+  }
+  for (const flow of flows) {
+    valueDiagnostics(flow, all, cellAt, diagnostics);
+  }
+  globalMutations([...importsCells, ...functionsCells], all, parameterNames, cellAt, diagnostics);
+
+  return {
+    steps: all.map(f => f.draft.info),
+    edges: edgesOf(all),
+    parameters,
+    importsCells,
+    functionsCells,
+    diagnostics: diagnostics.sorted()
+  };
+}
+
+// ---- grouping (Kale's rules)
+
+interface Grouping {
+  steps: StepDraft[];
+  metrics: StepDraft | null;
+  importsCells: number[];
+  functionsCells: number[];
+  parameterCells: number[];
+  /** Code cells that are run somewhere (their syntax matters). */
+  analysed: Set<number>;
+}
+
+function groupCells(
+  notebook: NotebookInput,
+  cellAt: CellSource,
+  diagnostics: Diagnostics
+): Grouping {
+  const steps = new Map<string, StepDraft>();
+  const byTask = new Map<string, string>();
+  const result: Grouping = {
+    steps: [],
+    metrics: null,
+    importsCells: [],
+    functionsCells: [],
+    parameterCells: [],
+    analysed: new Set()
+  };
+  let current: Block | null = null;
+  let metricsCell = -1;
+  notebook.cells.forEach((cell, index) => {
+    if (cell.cellType !== 'code') {
+      return;
+    }
+    const tags: CellAnnotation = parseTags(cell.tags);
+    if (tags.kind !== null) {
+      current = openBlock(tags, index, current);
+    }
+    if (current === null) {
+      if (cell.source.trim()) {
+        diagnostics.add(
+          'untagged-cell',
+          'warning',
+          `cell ${index} comes before any tagged cell: it belongs to no step and never runs in the pipeline`,
+          { cellIndex: index }
+        );
+      }
+      return;
+    }
+    if (tags.prev.length && current.kind !== 'step') {
+      diagnostics.add(
+        'unknown-dependency',
+        'warning',
+        `cell ${index}: prev: tags only mean something on a step cell; ignored here`,
+        { cellIndex: index }
+      );
+    }
+    if (current.kind !== 'skip') {
+      result.analysed.add(index);
+    }
+    switch (current.kind) {
+      case 'imports':
+        result.importsCells.push(index);
+        return;
+      case 'functions':
+        result.functionsCells.push(index);
+        return;
+      case 'parameters':
+        result.parameterCells.push(index);
+        return;
+      case 'skip':
+        return;
+      case 'metrics':
+        current.step!.cells.push(index);
+        return;
+      case 'step':
+        current.step!.cells.push(index);
+        for (const dep of tags.prev) {
+          if (!current.step!.prevCell.has(dep)) {
+            current.step!.prevCell.set(dep, index);
+            current.step!.info.depends.push(dep);
+          }
+        }
+        return;
+    }
+  });
+
+  function openBlock(tags: CellAnnotation, index: number, previous: Block | null): Block {
+    switch (tags.kind) {
+      case 'imports':
+      case 'functions':
+      case 'skip':
+        return { kind: tags.kind };
+      case 'pipeline-parameters':
+        return { kind: 'parameters' };
+      case 'pipeline-metrics':
+        if (result.metrics && previous?.kind !== 'metrics') {
+          diagnostics.add(
+            'multiple-metrics',
+            'error',
+            `cell ${index} is a second pipeline-metrics cell (the first is cell ${metricsCell}); keep one`,
+            { cellIndex: index }
+          );
+        }
+        if (!result.metrics) {
+          metricsCell = index;
+          result.metrics = newStep(METRICS_NAME, 'metrics');
+        }
+        return { kind: 'metrics', step: result.metrics };
+      default: {
+        const name = tags.stepName ?? '';
+        if (result.metrics && metricsCell >= 0) {
+          diagnostics.add(
+            'metrics-not-last',
+            'error',
+            `the pipeline-metrics cell ${metricsCell} must be the last step, but step "${name}" (cell ${index}) follows it`,
+            { cellIndex: metricsCell },
+            { step: name }
+          );
+          metricsCell = -2;
+        }
+        let step = steps.get(name);
+        if (step) {
+          if (previous?.step !== step) {
+            diagnostics.add(
+              'step-merged',
+              'info',
+              `cell ${index} continues step "${name}" started at cell ${step.cells[0]}: their code runs together`,
+              { cellIndex: index },
+              { step: name }
+            );
+          }
+        } else {
+          step = newStep(name, 'step');
+          steps.set(name, step);
+          result.steps.push(step);
+          checkStepName(name, index);
+        }
+        return { kind: 'step', step };
+      }
+    }
+  }
+
+  function checkStepName(name: string, index: number): void {
+    const task = kebab(name);
+    if (!task || name.length > MAX_TASK_NAME) {
+      diagnostics.add(
+        'invalid-step-name',
+        'error',
+        `step name "${name}" (cell ${index}) needs letters or digits and at most ${MAX_TASK_NAME} characters`,
+        { cellIndex: index },
+        { step: name }
+      );
+      return;
+    }
+    const other = byTask.get(task);
+    if (other !== undefined) {
+      diagnostics.add(
+        'duplicate-step-name',
+        'error',
+        `steps "${other}" and "${name}" (cell ${index}) both become pipeline task "${task}"; rename one`,
+        { cellIndex: index },
+        { step: name }
+      );
+    } else {
+      byTask.set(task, name);
+    }
+  }
+
+  for (const step of result.steps) {
+    step.info.cellIndices = step.cells;
+  }
+  if (result.metrics) {
+    result.metrics.info.cellIndices = result.metrics.cells;
+    if (steps.has(METRICS_NAME)) {
+      result.metrics.info.name = METRICS_FALLBACK;
+    }
+  }
+  return result;
+}
+
+// ---- per-cell diagnostics
+
+function cellDiagnostics(index: number, cell: CellAnalysis, diagnostics: Diagnostics): void {
+  const error = cell.facts.errors[0];
+  if (error) {
+    const line = cell.lineStarts.filter(s => s <= error.start).length;
+    diagnostics.add(
+      'syntax-error',
+      'error',
+      `cell ${index}, line ${line}: syntax error${error.missing ? ' (something is missing here)' : ''}`,
+      { cellIndex: index, cell, start: error.start, end: Math.max(error.end, error.start + 1) }
+    );
+  }
+  for (const { line, text } of cell.masked) {
+    diagnostics.add(
+      'magic-masked',
+      'info',
+      `cell ${index}, line ${line + 1}: IPython syntax "${text.trim().slice(0, 60)}" is not Python; it is not run in the pipeline`,
+      {
+        cellIndex: index,
+        cell,
+        start: cell.lineStarts[line],
+        end: cell.lineStarts[line]
+      }
+    );
+  }
+  for (const star of cell.facts.starImports) {
+    diagnostics.add(
+      'star-import',
+      'warning',
+      `cell ${index}: "from ${star.module} import *" hides which names it defines; names it may define are not checked — import them by name`,
+      { cellIndex: index, cell, start: star.start, end: star.end }
+    );
+  }
+}
+
+// ---- parameters
+
+function readParameters(
+  cells: number[],
+  cellAt: CellSource,
+  diagnostics: Diagnostics
+): PipelineParameter[] {
+  const byName = new Map<string, PipelineParameter>();
+  for (const cellIndex of cells) {
+    const cell = cellAt(cellIndex)!;
+    for (const statement of cell.facts.statements) {
+      const place = { cellIndex, cell, start: statement.start, end: statement.end };
+      if (statement.kind !== 'assign' || !statement.name || !statement.value) {
+        diagnostics.add(
+          'parameter-statement',
+          'warning',
+          `cell ${cellIndex}: only "name = value" lines define pipeline parameters; this line is ignored`,
+          place
+        );
+        continue;
+      }
+      const valueText = cell.code.slice(statement.value.start, statement.value.end);
+      const parameter: PipelineParameter = { name: statement.name, cellIndex, valueText };
+      const literal = readLiteral(statement.value, cell.code);
+      if (literal) {
+        parameter.value = literal.value;
+        if (literal.type) {
+          parameter.type = literal.type;
+        }
+      } else {
+        diagnostics.add(
+          'parameter-not-literal',
+          'error',
+          `parameter "${statement.name}" (cell ${cellIndex}) must be a literal (number, string, bool, None, list or dict), not "${valueText.slice(0, 60)}"`,
+          place,
+          { variable: statement.name }
+        );
+      }
+      if (byName.has(statement.name)) {
+        diagnostics.add(
+          'duplicate-parameter',
+          'warning',
+          `parameter "${statement.name}" is set twice; the value in cell ${cellIndex} wins`,
+          place,
+          { variable: statement.name }
+        );
+        byName.delete(statement.name);
+      }
+      parameter.range = rangeOf(cell, statement.start, statement.end);
+      byName.set(statement.name, parameter);
+    }
+  }
+  return [...byName.values()];
+}
+
+// ---- the step graph
+
+function checkDependencies(steps: StepDraft[], diagnostics: Diagnostics): void {
+  const names = new Set(steps.map(s => s.info.name));
+  for (const step of steps) {
+    const { info } = step;
+    info.depends = info.depends.filter(dep => {
+      const cellIndex = step.prevCell.get(dep) ?? info.cellIndices[0];
+      if (dep === info.name) {
+        diagnostics.add(
+          'self-dependency',
+          'error',
+          `step "${dep}" (cell ${cellIndex}) lists itself in prev:`,
+          { cellIndex },
+          { step: dep }
+        );
+        return false;
+      }
+      if (!names.has(dep)) {
+        diagnostics.add(
+          'unknown-dependency',
+          'error',
+          `step "${info.name}" (cell ${cellIndex}) depends on "${dep}", which is not a step`,
+          { cellIndex },
+          { step: info.name }
+        );
+        return false;
+      }
+      return true;
+    });
+  }
+  const cycle = findCycle(steps);
+  if (cycle) {
+    const first = steps.find(s => s.info.name === cycle[0])!;
+    diagnostics.add(
+      'dependency-cycle',
+      'error',
+      `the steps depend on each other in a cycle: ${cycle.join(' → ')}`,
+      { cellIndex: first.info.cellIndices[0] ?? -1 },
+      { step: cycle[0] }
+    );
+  }
+}
+
+function findCycle(steps: StepDraft[]): string[] | null {
+  const deps = new Map(steps.map(s => [s.info.name, s.info.depends]));
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (name: string): string[] | null => {
+    if (state.get(name) === 'done') {
+      return null;
+    }
+    if (state.get(name) === 'open') {
+      return [...path.slice(path.indexOf(name)), name];
+    }
+    state.set(name, 'open');
+    path.push(name);
+    for (const dep of deps.get(name) ?? []) {
+      const cycle = visit(dep);
+      if (cycle) {
+        return cycle;
+      }
+    }
+    path.pop();
+    state.set(name, 'done');
+    return null;
+  };
+  for (const step of steps) {
+    const cycle = visit(step.info.name);
+    if (cycle) {
+      return cycle;
+    }
+  }
+  return null;
+}
+
+/** Every step's transitive upstream steps (a cycle makes its members ancestors of each other). */
+function ancestorSets(steps: StepDraft[]): Map<string, Set<string>> {
+  const deps = new Map(steps.map(s => [s.info.name, s.info.depends]));
+  const result = new Map<string, Set<string>>();
+  for (const step of steps) {
+    const seen = new Set<string>();
+    const stack = [...step.info.depends];
+    while (stack.length) {
+      const name = stack.pop()!;
+      if (!seen.has(name)) {
+        seen.add(name);
+        stack.push(...(deps.get(name) ?? []));
+      }
+    }
+    seen.delete(step.info.name);
+    result.set(step.info.name, seen);
+  }
+  return result;
+}
+
+// ---- what each step reads and produces
+
+interface Shared {
+  defs: Set<string>;
+  defReads: Map<string, Set<string>>;
+  starImport: boolean;
+}
+
+function sharedCode(cells: number[], cellAt: CellSource): Shared {
+  const shared: Shared = { defs: new Set(), defReads: new Map(), starImport: false };
+  for (const index of cells) {
+    const { facts } = cellAt(index)!;
+    facts.defs.forEach((_, name) => shared.defs.add(name));
+    facts.defReads.forEach((names, def) => shared.defReads.set(def, names));
+    shared.starImport ||= facts.starImports.length > 0;
+  }
+  return shared;
+}
+
+function stepFlow(
+  draft: StepDraft,
+  cellAt: CellSource,
+  sharedReads: Map<string, Set<string>>
+): StepFlow {
+  const flow: StepFlow = { draft, reads: new Map(), produces: new Set(), mutates: new Set() };
+  const boundAt = new Map<string, number>();
+  const late: Array<[string, Where]> = [];
+  draft.cells.forEach((cellIndex, position) => {
+    const { facts } = cellAt(cellIndex)!;
+    // Cells of a step run in order: a global position orders events across them.
+    const at = (ref: NameAt) => position * 1e9 + ref.order;
+    for (const [name, ref] of facts.defs) {
+      if (!boundAt.has(name)) {
+        boundAt.set(name, at(ref));
+      }
+      flow.produces.add(name);
+    }
+    for (const [name, ref] of facts.reads) {
+      const bound = boundAt.get(name);
+      const bindsLater = facts.defs.get(name);
+      const before = bound === undefined && (!bindsLater || at(bindsLater) > at(ref));
+      if (before && !flow.reads.has(name)) {
+        flow.reads.set(name, { cellIndex, ref });
+      }
+    }
+    for (const [name, ref] of facts.mutations) {
+      flow.mutates.add(name);
+      flow.produces.add(name);
+      void ref;
+    }
+    for (const name of facts.globalWrites.keys()) {
+      flow.produces.add(name);
+    }
+    for (const [name, ref] of facts.lateReads) {
+      late.push([name, { cellIndex, ref }]);
+    }
+  });
+  // Function bodies run when called, after the step's top-level bindings; shared functions the
+  // step calls read module names too (a parameter read inside a helper is the step's read).
+  const queue = [...flow.reads.entries(), ...late];
+  const seen = new Set<string>();
+  while (queue.length) {
+    const [name, where] = queue.shift()!;
+    if (seen.has(name)) {
+      continue;
+    }
+    seen.add(name);
+    if (!boundAt.has(name) && !flow.reads.has(name)) {
+      flow.reads.set(name, where);
+    }
+    for (const read of sharedReads.get(name) ?? []) {
+      if (!boundAt.has(read)) {
+        queue.push([read, where]);
+      }
+    }
+  }
+  return flow;
+}
+
+interface Context {
+  flows: StepFlow[];
+  ancestors: Map<string, Set<string>>;
+  order: Map<string, number>;
+  parameterNames: Set<string>;
+  shared: Set<string>;
+  starImport: boolean;
+  cellAt: CellSource;
+  diagnostics: Diagnostics;
+}
+
+function resolveInputs(flow: StepFlow, ctx: Context): void {
+  const { info } = flow.draft;
+  const ancestors = ctx.ancestors.get(info.name) ?? new Set<string>();
+  const stepStar = flow.draft.cells.some(i => ctx.cellAt(i)!.facts.starImports.length > 0);
+  for (const [name, where] of flow.reads) {
+    const producers = ctx.flows.filter(
+      f => f !== flow && f.produces.has(name) && ancestors.has(f.draft.info.name)
+    );
+    const cell = ctx.cellAt(where.cellIndex);
+    const place = { cellIndex: where.cellIndex, cell, start: where.ref.start, end: where.ref.end };
+    if (producers.length) {
+      // Closest: a producer that is not upstream of another producer.
+      const closest = producers.filter(
+        p =>
+          !producers.some(
+            q => q !== p && ctx.ancestors.get(q.draft.info.name)?.has(p.draft.info.name)
+          )
+      );
+      const chosen = closest[closest.length - 1];
+      if (closest.length > 1) {
+        const names = closest.map(p => `"${p.draft.info.name}"`).join(' and ');
+        ctx.diagnostics.add(
+          'parallel-producers',
+          'warning',
+          `step "${info.name}" reads "${name}", which ${names} both produce in parallel; it takes the one from "${chosen.draft.info.name}"`,
+          place,
+          { step: info.name, variable: name }
+        );
+      }
+      info.inputs.push(name);
+      info.inputSources[name] = chosen.draft.info.name;
+      continue;
+    }
+    if (ctx.parameterNames.has(name)) {
+      info.parameters.push(name);
+      continue;
+    }
+    if (ctx.shared.has(name) || BUILTINS.has(name)) {
+      continue;
+    }
+    const elsewhere = ctx.flows.filter(f => f !== flow && f.produces.has(name));
+    if (elsewhere.length) {
+      const producer = elsewhere.find(f => !ctx.ancestors.get(f.draft.info.name)?.has(info.name));
+      const from = producer ?? elsewhere[0];
+      const fix =
+        producer && info.kind === 'step'
+          ? {
+              title: `Make "${info.name}" depend on "${producer.draft.info.name}"`,
+              kind: 'add-dependency' as const,
+              step: info.name,
+              dependsOn: producer.draft.info.name
+            }
+          : undefined;
+      ctx.diagnostics.add(
+        'not-upstream',
+        'error',
+        `step "${info.name}" reads "${name}", which step "${from.draft.info.name}" produces, but "${from.draft.info.name}" is not upstream of "${info.name}"` +
+          (fix ? `: add prev:${from.draft.info.name}` : ''),
+        place,
+        { step: info.name, variable: name, fix }
+      );
+      continue;
+    }
+    const star = stepStar || ctx.starImport;
+    const laterInStep = flow.produces.has(name);
+    ctx.diagnostics.add(
+      'undefined-name',
+      star ? 'warning' : 'error',
+      `step "${info.name}" reads "${name}", which ` +
+        (laterInStep
+          ? 'it assigns only later'
+          : 'no upstream step, parameter, imports or functions cell defines') +
+        (star ? ' (unless a star import provides it)' : ''),
+      place,
+      { step: info.name, variable: name }
+    );
+  }
+}
+
+function metricNames(metrics: StepDraft, cellAt: CellSource, diagnostics: Diagnostics): void {
+  const names: string[] = [];
+  for (const cellIndex of metrics.cells) {
+    const cell = cellAt(cellIndex)!;
+    for (const ref of cell.facts.bareNames) {
+      if (!names.includes(ref.name)) {
+        names.push(ref.name);
+      }
+      if (!metrics.info.inputs.includes(ref.name) && !cell.facts.defs.has(ref.name)) {
+        diagnostics.add(
+          'metric-not-produced',
+          'warning',
+          `metric "${ref.name}" (cell ${cellIndex}) is not produced by any step`,
+          { cellIndex, cell, start: ref.start, end: ref.end },
+          { step: metrics.info.name, variable: ref.name }
+        );
+      }
+    }
+  }
+  metrics.info.metrics = names;
+}
+
+// ---- values that do not travel well
+
+function valueDiagnostics(
+  flow: StepFlow,
+  flows: StepFlow[],
+  cellAt: CellSource,
+  diagnostics: Diagnostics
+): void {
+  const { info } = flow.draft;
+  const outputs = new Set(info.outputs);
+  const readers = flows.filter(f => Object.values(f.draft.info.inputSources).includes(info.name));
+  for (const cellIndex of flow.draft.cells) {
+    const cell = cellAt(cellIndex)!;
+    for (const [name, bad] of cell.facts.unserializable) {
+      if (outputs.has(name)) {
+        diagnostics.add(
+          'unserializable',
+          'warning',
+          `step "${info.name}" passes "${name}", ${bad.what}, which cannot be saved for the next step; pass the data it holds instead`,
+          { cellIndex, cell, start: bad.start, end: bad.end },
+          { step: info.name, variable: name }
+        );
+      }
+    }
+    for (const alias of cell.facts.aliases) {
+      const both = outputs.has(alias.name) && outputs.has(alias.of);
+      const mutated = readers.some(
+        r =>
+          (r.mutates.has(alias.name) && r.draft.info.inputSources[alias.name] === info.name) ||
+          (r.mutates.has(alias.of) && r.draft.info.inputSources[alias.of] === info.name)
+      );
+      if (both && mutated) {
+        diagnostics.add(
+          'alias',
+          'warning',
+          `"${alias.name}" and "${alias.of}" are one object in step "${info.name}" but become two copies downstream, where one of them is changed; pass one name`,
+          { cellIndex, cell, start: alias.start, end: alias.end },
+          { step: info.name, variable: alias.name }
+        );
+      }
+    }
+  }
+}
+
+/** A function that changes a module name another step owns changes only this step's copy. */
+function globalMutations(
+  sharedCells: number[],
+  flows: StepFlow[],
+  parameterNames: Set<string>,
+  cellAt: CellSource,
+  diagnostics: Diagnostics
+): void {
+  const check = (cellIndex: number, own: StepFlow | null) => {
+    const cell = cellAt(cellIndex)!;
+    for (const [name, ref] of cell.facts.lateMutations) {
+      const owner = flows.find(f => f !== own && f.produces.has(name) && !f.reads.has(name));
+      if (!owner && !parameterNames.has(name)) {
+        continue;
+      }
+      const from = owner ? `step "${owner.draft.info.name}"` : 'a pipeline parameter';
+      diagnostics.add(
+        'global-mutation',
+        'warning',
+        `cell ${cellIndex}: a function changes "${name}", which comes from ${from}; the change stays inside the step that calls it — return the new value instead`,
+        { cellIndex, cell, start: ref.start, end: ref.end },
+        { step: own?.draft.info.name, variable: name }
+      );
+    }
+  };
+  sharedCells.forEach(index => check(index, null));
+  for (const flow of flows) {
+    flow.draft.cells.forEach(index => check(index, flow));
+  }
+}
+
+// ---- edges
+
+function edgesOf(flows: StepFlow[]): Edge[] {
+  const edges: Edge[] = [];
+  const order = new Map(flows.map((f, i) => [f.draft.info.name, i]));
+  for (const flow of flows) {
+    const { info } = flow.draft;
+    const passes = new Map<string, string[]>();
+    for (const dep of info.depends) {
+      passes.set(dep, []);
+    }
+    for (const [name, source] of Object.entries(info.inputSources)) {
+      const list = passes.get(source) ?? [];
+      list.push(name);
+      passes.set(source, list);
+    }
+    const sources = [...passes.keys()].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    for (const from of sources) {
+      edges.push({ from, to: info.name, passes: passes.get(from)!.sort() });
+    }
+  }
+  return edges;
+}
