@@ -1,6 +1,21 @@
 /**
- * Submitting a notebook to KFP and following the run. Mount points for the deployment panel:
- * `showRunDialog` / `<RunDialog>`, `RunStatusModel` (+ `<RunStatusView>`), `<RecentRuns>`.
+ * Submitting a notebook to KFP and following the run.
+ *
+ * The deployment panel mounts it all with one component:
+ *
+ *   <RunSection
+ *     client={kfpClient}                       // one `new KfpClient()` (src/kfp/client.ts)
+ *     compile={() => Promise.resolve(compileNotebook(notebook, analyzer, options))}  // CompileResult
+ *     openDialog={showRunDialog}               // the modal
+ *     namespace={settings.namespace}           // '' → the server's default
+ *     onWatch={model => graph.follow(model)}   // model.changed → colour by model.steps[stepName]
+ *     disabledReason={errors ? 'cell 3: …' : undefined}
+ *     trans={trans}
+ *   />
+ *
+ * or uses the pieces: `showRunDialog` / `<RunDialog>`, `RunStatusModel` + `<RunStatusView>`,
+ * `<RecentRuns>`. `model.steps` is `{ [stepName]: 'pending' | 'running' | 'succeeded' | 'failed' |
+ * 'skipped' | 'cached' }`; `STEP_STATE_COLORS` gives theme colours for them.
  */
 export { RunDialog, readPackage } from './RunDialog';
 export { showRunDialog } from './modal';
