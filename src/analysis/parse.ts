@@ -123,8 +123,8 @@ function pointAt(text: string, index: number): { row: number; column: number } {
     row++;
     lineStart = i + 1;
   }
-  // tree-sitter counts columns in bytes; the JS string is parsed as UTF-16.
-  return { row, column: (index - lineStart) * 2 };
+  // web-tree-sitter speaks UTF-16 code units to JS (it converts to bytes inside).
+  return { row, column: index - lineStart };
 }
 
 /** Parse `code`; with the previous tree and text, reuse it through an incremental edit. */
@@ -138,9 +138,9 @@ export function parseCode(
     const { start, oldEnd, newEnd } = textEdit(previous.code, code);
     old = previous.tree;
     old.edit({
-      startIndex: start * 2,
-      oldEndIndex: oldEnd * 2,
-      newEndIndex: newEnd * 2,
+      startIndex: start,
+      oldEndIndex: oldEnd,
+      newEndIndex: newEnd,
       startPosition: pointAt(previous.code, start),
       oldEndPosition: pointAt(previous.code, oldEnd),
       newEndPosition: pointAt(code, newEnd)

@@ -1,0 +1,55 @@
+import { Grammar, loadGrammar, parseCode, textEdit, toSyntax } from '../parse';
+
+let grammar: Grammar;
+beforeAll(async () => {
+  grammar = await loadGrammar();
+});
+
+describe('textEdit', () => {
+  it('keeps the common prefix and suffix', () => {
+    expect(textEdit('abcdef', 'abXdef')).toEqual({ start: 2, oldEnd: 3, newEnd: 3 });
+    expect(textEdit('abc', 'abc!')).toEqual({ start: 3, oldEnd: 3, newEnd: 4 });
+    expect(textEdit('aaaa', 'aa')).toEqual({ start: 2, oldEnd: 4, newEnd: 2 });
+    expect(textEdit('', 'x')).toEqual({ start: 0, oldEnd: 0, newEnd: 1 });
+  });
+});
+
+describe('parseCode', () => {
+  const edits: Array<[string, string]> = [
+    ['x = 1\ny = x + 2\n', 'x = 1\ny = x + 23\n'],
+    ['def f(a):\n    return a\n', 'def f(a, b):\n    return a\n'],
+    ['é = "😀"\nnom = é\n', 'é = "😀😀"\nnom = é * 2\n'],
+    ['for i in range(3):\n    print(i)\n', 'for i in range(3):\nprint(i)\n'],
+    ['a = [1,\n     2]\n', 'a = [1,\n     2\n']
+  ];
+
+  it.each(edits)('an incremental re-parse equals a fresh parse: %j', (before, after) => {
+    const old = parseCode(grammar, before);
+    const incremental = parseCode(grammar, after, { tree: old, code: before });
+    const fresh = parseCode(grammar, after);
+    expect(incremental.rootNode.toString()).toBe(fresh.rootNode.toString());
+    expect(toSyntax(incremental)).toEqual(toSyntax(fresh));
+    [old, incremental, fresh].forEach(t => t.delete());
+  });
+
+  it('copies named nodes with fields and UTF-16 offsets', () => {
+    const code = 'é = a.b';
+    const tree = parseCode(grammar, code);
+    const root = toSyntax(tree);
+    tree.delete();
+    const assignment = root.children[0].children[0];
+    expect(assignment.type).toBe('assignment');
+    const [left, right] = assignment.children;
+    expect([left.field, code.slice(left.start, left.end)]).toEqual(['left', 'é']);
+    expect([right.field, right.type, code.slice(right.start, right.end)]).toEqual([
+      'right',
+      'attribute',
+      'a.b'
+    ]);
+    expect(right.children.map(c => c.field)).toEqual(['object', 'attribute']);
+  });
+
+  it('loads the grammar once', async () => {
+    expect(await loadGrammar()).toBe(grammar);
+  });
+});
