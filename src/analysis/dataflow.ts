@@ -541,19 +541,18 @@ function stepFlow(
     const { facts } = cellAt(cellIndex)!;
     // Cells of a step run in order: a global position orders events across them.
     const at = (ref: NameAt) => position * 1e9 + ref.order;
+    for (const [name, ref] of facts.reads) {
+      const bindsHere = facts.defs.get(name);
+      const free = !boundAt.has(name) && (!bindsHere || at(bindsHere) > at(ref));
+      if (free && !flow.reads.has(name)) {
+        flow.reads.set(name, { cellIndex, ref });
+      }
+    }
     for (const [name, ref] of facts.defs) {
       if (!boundAt.has(name)) {
         boundAt.set(name, at(ref));
       }
       flow.produces.add(name);
-    }
-    for (const [name, ref] of facts.reads) {
-      const bound = boundAt.get(name);
-      const bindsLater = facts.defs.get(name);
-      const before = bound === undefined && (!bindsLater || at(bindsLater) > at(ref));
-      if (before && !flow.reads.has(name)) {
-        flow.reads.set(name, { cellIndex, ref });
-      }
     }
     for (const [name, ref] of facts.mutations) {
       flow.mutates.add(name);
@@ -642,7 +641,10 @@ function resolveInputs(flow: StepFlow, ctx: Context): void {
     }
     const elsewhere = ctx.flows.filter(f => f !== flow && f.produces.has(name));
     if (elsewhere.length) {
-      const producer = elsewhere.find(f => !ctx.ancestors.get(f.draft.info.name)?.has(info.name));
+      // The latest producer that is not downstream of this step (adding it makes no cycle).
+      const producer = [...elsewhere]
+        .reverse()
+        .find(f => !ctx.ancestors.get(f.draft.info.name)?.has(info.name));
       const from = producer ?? elsewhere[0];
       const fix =
         producer && info.kind === 'step'
