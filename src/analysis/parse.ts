@@ -153,25 +153,51 @@ export function parseCode(
   return tree;
 }
 
-/** Copy the tree into plain objects with one cursor walk. */
+interface TypeTable {
+  names: string[];
+  named: boolean[];
+  fields: Array<string | null>;
+}
+
+const TABLES = new WeakMap<Language, TypeTable>();
+
+/** Type names, named-ness and field names by id, read from the grammar once. */
+function typeTable(language: Language): TypeTable {
+  let table = TABLES.get(language);
+  if (!table) {
+    const names: string[] = [];
+    const named: boolean[] = [];
+    for (let id = 0; id < language.nodeTypeCount; id++) {
+      names.push(language.types[id] ?? 'ERROR');
+      named.push(language.nodeTypeIsNamed(id));
+    }
+    table = { names, named, fields: language.fields };
+    TABLES.set(language, table);
+  }
+  return table;
+}
+
+/**
+ * Copy the tree into plain objects with one cursor walk. Every cursor read is a call into wasm,
+ * so anonymous tokens (punctuation, keywords) cost one read and are dropped; named nodes cost four.
+ */
 export function toSyntax(tree: Tree): SyntaxNode {
+  const table = typeTable(tree.language);
+  const hasError = tree.rootNode.hasError;
   const cursor = tree.walk();
-  const make = (): SyntaxNode => ({
-    type: cursor.nodeType,
-    field: cursor.currentFieldName,
+  const root: SyntaxNode = {
+    type: 'module',
+    field: null,
     start: cursor.startIndex,
     end: cursor.endIndex,
-    missing: cursor.nodeIsMissing,
+    missing: false,
     children: []
-  });
-  const root = make();
+  };
+  root.type = table.names[cursor.nodeTypeId] ?? 'ERROR';
   const stack: SyntaxNode[] = [root];
-  // Depth-first: descend, else advance to a sibling, else climb until a sibling exists.
   let descend = true;
   for (;;) {
-    if (descend && cursor.gotoFirstChild()) {
-      // fallthrough: visit the child
-    } else {
+    if (!(descend && cursor.gotoFirstChild())) {
       let moved = false;
       while (!moved) {
         if (cursor.gotoNextSibling()) {
@@ -185,11 +211,37 @@ export function toSyntax(tree: Tree): SyntaxNode {
         }
       }
     }
-    const keep = cursor.nodeIsNamed || cursor.currentFieldName !== null || cursor.nodeIsMissing;
-    const node = make();
-    if (keep) {
-      stack[stack.length - 1].children.push(node);
+    const typeId = cursor.nodeTypeId;
+    const named = typeId >= table.named.length || table.named[typeId];
+    const parent = stack[stack.length - 1];
+    if (!named) {
+      // Tokens are leaves; a missing one (an unclosed bracket) is kept as a syntax error.
+      if (hasError && cursor.nodeIsMissing) {
+        const at = cursor.startIndex;
+        parent.children.push({
+          type: table.names[typeId],
+          field: null,
+          start: at,
+          end: at,
+          missing: true,
+          children: []
+        });
+      }
+      stack.push(parent);
+      descend = false;
+      continue;
     }
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    const node: SyntaxNode = {
+      type: table.names[typeId] ?? 'ERROR',
+      field: table.fields[cursor.currentFieldId] ?? null,
+      start,
+      end,
+      missing: hasError && start === end && cursor.nodeIsMissing,
+      children: []
+    };
+    parent.children.push(node);
     stack.push(node);
     descend = true;
   }
