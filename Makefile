@@ -18,12 +18,15 @@ lab: install
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR)/examples $(if $(CI),--no-browser,) $(LAB_ARGS) pipeline.ipynb
 
 ## make test: install what is missing and run every suite (lint, jest, pytest, Galata)
+## every suite runs even when an earlier one fails; the summary names the failed ones
+SUITES := lint test-js test-py test-install test-ui
 test: install chromium
-	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory test-js
-	$(MAKE) --no-print-directory test-py
-	$(MAKE) --no-print-directory test-install
-	$(MAKE) --no-print-directory test-ui
+	@failed=""; for suite in $(SUITES); do \
+	  echo "==== $$suite"; start=$$(date +%s); \
+	  $(MAKE) --no-print-directory $$suite || failed="$$failed $$suite"; \
+	  echo "==== $$suite took $$(( $$(date +%s) - start ))s"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "FAILED suites:$$failed"; exit 1; fi; echo "all suites passed: $(SUITES)"
 
 $(S)/venv: pyproject.toml
 	@mkdir -p $(S)
