@@ -74,7 +74,52 @@ function newStep(name: string, kind: StepInfo['kind']): StepDraft {
   };
 }
 
-export function buildAnalysis(notebook: NotebookInput, cellAt: CellSource): AnalysisResult {
+/**
+ * What a step reads and produces depends only on its cells' facts and the shared code's facts:
+ * kept between analyses so an edit recomputes the edited step only.
+ */
+export class FlowMemo {
+  private readonly byStep = new Map<string, { key: unknown[]; flow: Omit<StepFlow, 'draft'> }>();
+  private seen = new Set<string>();
+  private graph: { key: string; ancestors: Map<string, Set<string>> } | null = null;
+
+  /** Ancestor sets change only when tags do. */
+  ancestors(steps: StepDraft[]): Map<string, Set<string>> {
+    const key = JSON.stringify(steps.map(s => [s.info.name, s.info.depends]));
+    if (this.graph?.key !== key) {
+      this.graph = { key, ancestors: ancestorSets(steps) };
+    }
+    // A copy: the metrics step is added to it.
+    return new Map(this.graph.ancestors);
+  }
+
+  get(name: string, key: unknown[], compute: () => Omit<StepFlow, 'draft'>): Omit<StepFlow, 'draft'> {
+    this.seen.add(name);
+    const known = this.byStep.get(name);
+    if (known && known.key.length === key.length && known.key.every((k, i) => k === key[i])) {
+      return known.flow;
+    }
+    const flow = compute();
+    this.byStep.set(name, { key, flow });
+    return flow;
+  }
+
+  /** Forget steps that were not asked for since the last sweep. */
+  sweep(): void {
+    for (const name of this.byStep.keys()) {
+      if (!this.seen.has(name)) {
+        this.byStep.delete(name);
+      }
+    }
+    this.seen = new Set();
+  }
+}
+
+export function buildAnalysis(
+  notebook: NotebookInput,
+  cellAt: CellSource,
+  memo: FlowMemo = new FlowMemo()
+): AnalysisResult {
   const diagnostics = new Diagnostics();
   const grouping = groupCells(notebook, cellAt, diagnostics);
   const { steps, metrics, importsCells, functionsCells, parameterCells } = grouping;
@@ -86,11 +131,21 @@ export function buildAnalysis(notebook: NotebookInput, cellAt: CellSource): Anal
   const parameterNames = new Set(parameters.map(p => p.name));
 
   checkDependencies(steps, diagnostics);
-  const ancestors = ancestorSets(steps);
+  const ancestors = memo.ancestors(steps);
 
-  const shared = sharedCode([...importsCells, ...functionsCells], cellAt);
-  const flows = steps.map(draft => stepFlow(draft, cellAt, shared.defReads));
-  const all = metrics ? [...flows, stepFlow(metrics, cellAt, shared.defReads)] : flows;
+  const sharedCells = [...importsCells, ...functionsCells];
+  const shared = sharedCode(sharedCells, cellAt);
+  const sharedKey = sharedCells.map(i => cellAt(i)!.facts);
+  const flowOf = (draft: StepDraft): StepFlow => {
+    const key = [draft.info.kind, ...sharedKey, null, ...draft.cells.map(i => cellAt(i)!.facts)];
+    const facts = memo.get(draft.info.name, key, () =>
+      stepFlow(draft, cellAt, shared.defReads)
+    );
+    return { ...facts, draft };
+  };
+  const flows = steps.map(flowOf);
+  const all = metrics ? [...flows, flowOf(metrics)] : flows;
+  memo.sweep();
   if (metrics) {
     // The metrics step runs last: every step is its ancestor; it waits for the leaves.
     const names = steps.map(s => s.info.name);
@@ -100,12 +155,21 @@ export function buildAnalysis(notebook: NotebookInput, cellAt: CellSource): Anal
   }
 
   const byName = new Map(all.map(f => [f.draft.info.name, f]));
-  const order = new Map(all.map((f, i) => [f.draft.info.name, i]));
+  const producers = new Map<string, StepFlow[]>();
+  for (const flow of all) {
+    for (const name of flow.produces) {
+      const list = producers.get(name);
+      if (list) {
+        list.push(flow);
+      } else {
+        producers.set(name, [flow]);
+      }
+    }
+  }
   for (const flow of all) {
     resolveInputs(flow, {
-      flows: all,
+      producers,
       ancestors,
-      order,
       parameterNames,
       shared: shared.defs,
       starImport: shared.starImport,
@@ -128,8 +192,19 @@ export function buildAnalysis(notebook: NotebookInput, cellAt: CellSource): Anal
   if (metrics) {
     metricNames(metrics, cellAt, diagnostics);
   }
+  const readers = new Map<string, StepFlow[]>();
+  for (const flow of all) {
+    for (const source of new Set(Object.values(flow.draft.info.inputSources))) {
+      const list = readers.get(source);
+      if (list) {
+        list.push(flow);
+      } else {
+        readers.set(source, [flow]);
+      }
+    }
+  }
   for (const flow of flows) {
-    valueDiagnostics(flow, all, cellAt, diagnostics);
+    valueDiagnostics(flow, readers.get(flow.draft.info.name) ?? [], cellAt, diagnostics);
   }
   globalMutations([...importsCells, ...functionsCells], all, parameterNames, cellAt, diagnostics);
 
@@ -589,9 +664,9 @@ function stepFlow(
 }
 
 interface Context {
-  flows: StepFlow[];
+  /** The steps that produce each name, in notebook order. */
+  producers: Map<string, StepFlow[]>;
   ancestors: Map<string, Set<string>>;
-  order: Map<string, number>;
   parameterNames: Set<string>;
   shared: Set<string>;
   starImport: boolean;
@@ -604,9 +679,8 @@ function resolveInputs(flow: StepFlow, ctx: Context): void {
   const ancestors = ctx.ancestors.get(info.name) ?? new Set<string>();
   const stepStar = flow.draft.cells.some(i => ctx.cellAt(i)!.facts.starImports.length > 0);
   for (const [name, where] of flow.reads) {
-    const producers = ctx.flows.filter(
-      f => f !== flow && f.produces.has(name) && ancestors.has(f.draft.info.name)
-    );
+    const all = ctx.producers.get(name) ?? [];
+    const producers = all.filter(f => f !== flow && ancestors.has(f.draft.info.name));
     const cell = ctx.cellAt(where.cellIndex);
     const place = { cellIndex: where.cellIndex, cell, start: where.ref.start, end: where.ref.end };
     if (producers.length) {
@@ -639,7 +713,7 @@ function resolveInputs(flow: StepFlow, ctx: Context): void {
     if (ctx.shared.has(name) || BUILTINS.has(name)) {
       continue;
     }
-    const elsewhere = ctx.flows.filter(f => f !== flow && f.produces.has(name));
+    const elsewhere = all.filter(f => f !== flow);
     if (elsewhere.length) {
       // The latest producer that is not downstream of this step (adding it makes no cycle).
       const producer = [...elsewhere]
@@ -707,13 +781,12 @@ function metricNames(metrics: StepDraft, cellAt: CellSource, diagnostics: Diagno
 
 function valueDiagnostics(
   flow: StepFlow,
-  flows: StepFlow[],
+  readers: StepFlow[],
   cellAt: CellSource,
   diagnostics: Diagnostics
 ): void {
   const { info } = flow.draft;
   const outputs = new Set(info.outputs);
-  const readers = flows.filter(f => Object.values(f.draft.info.inputSources).includes(info.name));
   for (const cellIndex of flow.draft.cells) {
     const cell = cellAt(cellIndex)!;
     for (const [name, bad] of cell.facts.unserializable) {

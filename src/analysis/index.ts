@@ -5,7 +5,7 @@
  */
 import type { NotebookInput } from '../model/notebook';
 import { CellAnalysis, CellCache } from './cell';
-import { buildAnalysis } from './dataflow';
+import { buildAnalysis, FlowMemo } from './dataflow';
 import { loadGrammar } from './parse';
 import type { AnalysisResult, Analyzer, AnalyzerInit } from './types';
 
@@ -15,6 +15,7 @@ export type { MaskedLine } from './magics';
 
 export async function createAnalyzer(init?: AnalyzerInit): Promise<Analyzer> {
   const cache = new CellCache(await loadGrammar(init));
+  const memo = new FlowMemo();
   return {
     analyze(notebook: NotebookInput): AnalysisResult {
       const cells = new Map<number, CellAnalysis | null>();
@@ -27,7 +28,7 @@ export async function createAnalyzer(init?: AnalyzerInit): Promise<Analyzer> {
         }
         return cell;
       };
-      const result = buildAnalysis(notebook, cellAt);
+      const result = buildAnalysis(notebook, cellAt, memo);
       cache.keepOnly(new Set(notebook.cells.map(c => c.id)));
       return result;
     }

@@ -155,9 +155,22 @@ export function parseCode(
 
 interface TypeTable {
   names: string[];
-  named: boolean[];
+  /** Named node types the analysis reads; the rest are copied as little as tokens are. */
+  kept: boolean[];
   fields: Array<string | null>;
 }
+
+/** Named nodes nothing downstream looks at: the insides of strings, comments. */
+const SKIPPED = new Set([
+  'string_start',
+  'string_content',
+  'string_end',
+  'escape_sequence',
+  'escape_interpolation',
+  'comment',
+  'line_continuation',
+  'type_conversion'
+]);
 
 const TABLES = new WeakMap<Language, TypeTable>();
 
@@ -166,12 +179,13 @@ function typeTable(language: Language): TypeTable {
   let table = TABLES.get(language);
   if (!table) {
     const names: string[] = [];
-    const named: boolean[] = [];
+    const kept: boolean[] = [];
     for (let id = 0; id < language.nodeTypeCount; id++) {
-      names.push(language.types[id] ?? 'ERROR');
-      named.push(language.nodeTypeIsNamed(id));
+      const name = language.types[id] ?? 'ERROR';
+      names.push(name);
+      kept.push(language.nodeTypeIsNamed(id) && !SKIPPED.has(name));
     }
-    table = { names, named, fields: language.fields };
+    table = { names, kept, fields: language.fields };
     TABLES.set(language, table);
   }
   return table;
@@ -179,7 +193,8 @@ function typeTable(language: Language): TypeTable {
 
 /**
  * Copy the tree into plain objects with one cursor walk. Every cursor read is a call into wasm,
- * so anonymous tokens (punctuation, keywords) cost one read and are dropped; named nodes cost four.
+ * so tokens (punctuation, keywords, string pieces, comments) cost one read and are dropped; the
+ * nodes the analysis reads cost four.
  */
 export function toSyntax(tree: Tree): SyntaxNode {
   const table = typeTable(tree.language);
@@ -212,9 +227,9 @@ export function toSyntax(tree: Tree): SyntaxNode {
       }
     }
     const typeId = cursor.nodeTypeId;
-    const named = typeId >= table.named.length || table.named[typeId];
+    const kept = typeId >= table.kept.length || table.kept[typeId];
     const parent = stack[stack.length - 1];
-    if (!named) {
+    if (!kept) {
       // Tokens are leaves; a missing one (an unclosed bracket) is kept as a syntax error.
       if (hasError && cursor.nodeIsMissing) {
         const at = cursor.startIndex;
