@@ -132,6 +132,10 @@ export class RunStatusModel {
       changed = message !== this._error;
       this._error = message;
       this._delay = Math.min(this._backoff.max, this._delay * this._backoff.factor);
+      // A run that does not exist (deleted, or another namespace) will not come back: stop asking.
+      if (error instanceof KfpApiError && error.status === 404) {
+        this._stopped = true;
+      }
     } finally {
       this._inFlight = false;
     }

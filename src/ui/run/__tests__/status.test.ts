@@ -124,6 +124,21 @@ describe('RunStatusModel', () => {
     expect(scheduler.pending).toBeNull();
   });
 
+  it('stops polling a run that does not exist', async () => {
+    answers = [{ status: 404, body: { reason: 'not_found', message: 'Not found: run r1' } }];
+    const scheduler = new ManualScheduler();
+    const model = new RunStatusModel({
+      client: new KfpClient(server.settings()),
+      runId: 'r1',
+      taskToStep: {},
+      scheduler: scheduler.schedule
+    });
+    await model.start();
+    expect(model.error).toBe('Not found: run r1');
+    expect(scheduler.pending).toBeNull();
+    expect(model.polling).toBe(false);
+  });
+
   it('stops polling when stopped or disposed', async () => {
     answers = [{ run_id: 'r1', state: 'RUNNING' }];
     const scheduler = new ManualScheduler();
