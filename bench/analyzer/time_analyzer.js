@@ -37,7 +37,11 @@ async function main() {
   // pseudo-random place of a step cell, in turn in different cells.
   const stepCells = notebook.cells
     .map((cell, index) => ({ cell, index }))
-    .filter(({ cell }) => cell.cellType === 'code' && cell.tags.every(t => !/^(skip|imports|functions|pipeline-)/.test(t)));
+    .filter(
+      ({ cell }) =>
+        cell.cellType === 'code' &&
+        cell.tags.every(t => !/^(skip|imports|functions|pipeline-)/.test(t))
+    );
   let cells = notebook.cells.slice();
   const editTimes = [];
   let state = 12345;
@@ -54,7 +58,10 @@ async function main() {
     analyzer.analyze(edited);
     editTimes.push(performance.now() - start);
   }
-  const lines = notebook.cells.reduce((n, c) => n + (c.cellType === 'code' ? c.source.split('\n').length : 0), 0);
+  const lines = notebook.cells.reduce(
+    (n, c) => n + (c.cellType === 'code' ? c.source.split('\n').length : 0),
+    0
+  );
   console.log(
     JSON.stringify({
       load_ms: loadMs,

@@ -28,7 +28,11 @@ def main() -> None:
         start = time.perf_counter()
         messages = check(source, "notebook.py", Reporter(out, out))
         times.append((time.perf_counter() - start) * 1000)
-    print(json.dumps({"median_ms": statistics.median(times), "lines": source.count("\n") + 1, "messages": messages}))
+    print(
+        json.dumps(
+            {"median_ms": statistics.median(times), "lines": source.count("\n") + 1, "messages": messages}
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -93,7 +93,11 @@ export class FlowMemo {
     return new Map(this.graph.ancestors);
   }
 
-  get(name: string, key: unknown[], compute: () => Omit<StepFlow, 'draft'>): Omit<StepFlow, 'draft'> {
+  get(
+    name: string,
+    key: unknown[],
+    compute: () => Omit<StepFlow, 'draft'>
+  ): Omit<StepFlow, 'draft'> {
     this.seen.add(name);
     const known = this.byStep.get(name);
     if (known && known.key.length === key.length && known.key.every((k, i) => k === key[i])) {
@@ -138,9 +142,7 @@ export function buildAnalysis(
   const sharedKey = sharedCells.map(i => cellAt(i)!.facts);
   const flowOf = (draft: StepDraft): StepFlow => {
     const key = [draft.info.kind, ...sharedKey, null, ...draft.cells.map(i => cellAt(i)!.facts)];
-    const facts = memo.get(draft.info.name, key, () =>
-      stepFlow(draft, cellAt, shared.defReads)
-    );
+    const facts = memo.get(draft.info.name, key, () => stepFlow(draft, cellAt, shared.defReads));
     return { ...facts, draft };
   };
   const flows = steps.map(flowOf);
@@ -186,7 +188,9 @@ export function buildAnalysis(
     const info = flow.draft.info;
     info.outputs = [...new Set(info.outputs)].sort();
     info.inputs.sort();
-    info.inputSources = Object.fromEntries(info.inputs.map(name => [name, info.inputSources[name]]));
+    info.inputSources = Object.fromEntries(
+      info.inputs.map(name => [name, info.inputSources[name]])
+    );
     info.parameters.sort();
   }
   if (metrics) {

@@ -32,21 +32,21 @@ function loadModule(): WebTreeSitter {
 }
 
 function isNode(): boolean {
-  return typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+  return (
+    typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined'
+  );
 }
-
-/** Node only: where the two wasm files are installed (literal requests, so bundlers can see them). */
-const PACKAGE_FILES: Record<string, () => string> = {
-  'web-tree-sitter/tree-sitter.wasm': () => require.resolve('web-tree-sitter/tree-sitter.wasm'),
-  'tree-sitter-python/tree-sitter-python.wasm': () =>
-    require.resolve('tree-sitter-python/tree-sitter-python.wasm')
-};
 
 /** Node only: the bytes of a file, or of the package file when no location is given. */
 function readBytes(location: string | undefined, packageFile: string): Uint8Array {
+  // Through createRequire: bundlers leave a runtime-made require alone (no warnings, no copies).
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { createRequire } = require('module');
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const fs = require('fs');
-  return new Uint8Array(fs.readFileSync(location ?? PACKAGE_FILES[packageFile]()));
+  return new Uint8Array(
+    fs.readFileSync(location ?? createRequire(__filename).resolve(packageFile))
+  );
 }
 
 async function fetchBytes(url: string): Promise<Uint8Array> {

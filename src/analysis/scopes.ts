@@ -660,7 +660,10 @@ class Binder {
           for (const part of param.children) {
             if (part.type === 'identifier' && part.field !== 'value' && part.field !== 'type') {
               this.bind(part, inner);
-            } else if (part.type === 'list_splat_pattern' || part.type === 'dictionary_splat_pattern') {
+            } else if (
+              part.type === 'list_splat_pattern' ||
+              part.type === 'dictionary_splat_pattern'
+            ) {
               part.children.forEach(name => this.bind(name, inner));
             } else if (part.field === 'type') {
               this.annotation(part, outer);

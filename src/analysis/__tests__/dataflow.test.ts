@@ -192,7 +192,10 @@ describe('data passing', () => {
     const result = analyze([
       [['imports'], 'import math'],
       [['step:a'], 'items = [1]'],
-      [['step:b', 'prev:a'], 'n = len(items)\nr = math.sqrt(n)\ndef f():\n    return r + items[0]\nprint(f())']
+      [
+        ['step:b', 'prev:a'],
+        'n = len(items)\nr = math.sqrt(n)\ndef f():\n    return r + items[0]\nprint(f())'
+      ]
     ]);
     expect(step(result, 'b').inputs).toEqual(['items']);
     expect(result.diagnostics).toEqual([]);
@@ -317,7 +320,10 @@ describe('parameters and cell problems', () => {
   });
 
   it('skipped cells are not analysed', () => {
-    const result = analyze([[['skip'], 'this is not python ((('], [['step:s'], 'x = 1']]);
+    const result = analyze([
+      [['skip'], 'this is not python ((('],
+      [['step:s'], 'x = 1']
+    ]);
     expect(result.diagnostics).toEqual([]);
   });
 });

@@ -131,7 +131,10 @@ describe('differential test against CPython symtable over the standard library',
     let checked = 0;
     files.forEach((file, i) => {
       const source = fs.readFileSync(file, 'utf8').slice(0, 20000);
-      for (const variant of [source.slice(0, Math.floor(source.length * ((i % 7) + 1) / 8)), garble(source, i)]) {
+      for (const variant of [
+        source.slice(0, Math.floor((source.length * ((i % 7) + 1)) / 8)),
+        garble(source, i)
+      ]) {
         const cell = analyzeSource(grammar, variant);
         cell.tree.delete();
         checked++;

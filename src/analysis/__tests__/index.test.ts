@@ -17,7 +17,12 @@ function notebook(sources: string[], tags: string[][]): NotebookInput {
   };
 }
 
-const TAGS = [['imports'], ['step:load'], ['step:train', 'prev:load'], ['step:report', 'prev:train']];
+const TAGS = [
+  ['imports'],
+  ['step:load'],
+  ['step:train', 'prev:load'],
+  ['step:report', 'prev:train']
+];
 const SOURCES = [
   'import math',
   'rows = [1, 2, 3]\nscale = 2',
@@ -44,7 +49,10 @@ describe('createAnalyzer', () => {
       expect(incremental.analyze(nb)).toEqual(fresh.analyze(nb));
     }
     const last = incremental.analyze(notebook(steps[steps.length - 2], TAGS));
-    expect(last.steps.find(s => s.name === 'report')!.inputSources).toEqual({ bias: 'train', result: 'train' });
+    expect(last.steps.find(s => s.name === 'report')!.inputSources).toEqual({
+      bias: 'train',
+      result: 'train'
+    });
   });
 
   it('returns the same result for the same notebook, from the cache', async () => {

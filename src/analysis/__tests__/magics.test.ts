@@ -2,7 +2,8 @@ import { maskMagics } from '../magics';
 
 describe('maskMagics', () => {
   it('masks line magics, shell escapes and help, keeping line numbers', () => {
-    const source = '%matplotlib inline\nx = 1\n!pip install foo\nlen?\n?len\ny = 2\nfiles = !ls\nt = %time f()';
+    const source =
+      '%matplotlib inline\nx = 1\n!pip install foo\nlen?\n?len\ny = 2\nfiles = !ls\nt = %time f()';
     const { code, masked } = maskMagics(source);
     expect(code.split('\n')).toEqual(['', 'x = 1', '', '', '', 'y = 2', '', '']);
     expect(masked.map(m => m.line)).toEqual([0, 2, 3, 4, 6, 7]);

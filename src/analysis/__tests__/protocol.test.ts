@@ -51,7 +51,9 @@ describe('analyzer worker protocol', () => {
     const [page, worker] = channel();
     serveAnalyzer(worker, () => Promise.reject(new Error('no wasm here')));
     const connection = new AnalyzerConnection(page, {});
-    await expect(connection.ready).rejects.toThrow('cellpipe analyzer failed to start: no wasm here');
+    await expect(connection.ready).rejects.toThrow(
+      'cellpipe analyzer failed to start: no wasm here'
+    );
     await expect(connection.analyze(notebook('x = 1'))).rejects.toThrow('no wasm here');
   });
 });

@@ -37,7 +37,10 @@ describe('module-level definitions', () => {
     ['def f(a, b=1): pass', ['f']],
     ['@dec\nclass C(Base): pass', ['C']],
     ['del x', ['x']],
-    ['match p:\n  case Point(x=0, y=yy) | [1, *rest] as whole: pass\n  case {"k": v, **kw}: pass', ['kw', 'rest', 'v', 'whole', 'yy']],
+    [
+      'match p:\n  case Point(x=0, y=yy) | [1, *rest] as whole: pass\n  case {"k": v, **kw}: pass',
+      ['kw', 'rest', 'v', 'whole', 'yy']
+    ],
     ['match p:\n  case Color.RED: pass\n  case _: pass', []],
     ['type Alias = list[int]', ['Alias']],
     ['[y for y in range(3)]', []],
@@ -47,7 +50,10 @@ describe('module-level definitions', () => {
   });
 
   it('records names bound by functions through global separately', () => {
-    expect(names(facts('def f():\n  global g, h\n  g = 1\n  h += 1').globalWrites)).toEqual(['g', 'h']);
+    expect(names(facts('def f():\n  global g, h\n  g = 1\n  h += 1').globalWrites)).toEqual([
+      'g',
+      'h'
+    ]);
     expect(names(facts('def f():\n  g = 1').globalWrites)).toEqual([]);
   });
 
@@ -94,7 +100,8 @@ describe('reads that resolve to the module', () => {
   });
 
   it('nonlocal and enclosing function locals are not module reads', () => {
-    const source = 'def outer():\n  v = 1\n  def inner():\n    nonlocal v\n    v += w\n  return inner';
+    const source =
+      'def outer():\n  v = 1\n  def inner():\n    nonlocal v\n    v += w\n  return inner';
     expect(lateReads(source)).toEqual(['w']);
   });
 

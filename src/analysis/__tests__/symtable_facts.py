@@ -13,7 +13,6 @@ import ast
 import json
 import symtable
 import sys
-
 from _symtable import GLOBAL_EXPLICIT, GLOBAL_IMPLICIT
 
 
