@@ -362,7 +362,13 @@ class Binder {
         return;
       case 'type_alias_statement': {
         const left = field(node, 'left');
-        const name = left && findFirst(left, 'identifier');
+        const target = left?.children[0];
+        if (target?.type !== 'identifier' && target?.type !== 'generic_type') {
+          // tree-sitter reads `type(x).attr = v` as a type alias: it is a call of `type`.
+          this.read(node, scope, 'type');
+          return this.visitChildren(node, scope);
+        }
+        const name = findFirst(target, 'identifier');
         this.visit(field(node, 'right'), scope);
         if (name) {
           this.bind(name, scope);
@@ -745,6 +751,10 @@ class Binder {
     let current: Scope | null = scope;
     let first = true;
     while (current) {
+      // Methods see their class as the implicit cell `__class__`, whatever the class declares.
+      if (name === '__class__' && !first && current.kind === 'class') {
+        return false;
+      }
       if (current.globals.has(name)) {
         return true;
       }
@@ -756,10 +766,6 @@ class Binder {
       }
       // A class body's names are visible in the class body only, not in nested scopes.
       if (current.bound.has(name) && (first || current.kind !== 'class')) {
-        return false;
-      }
-      // Methods see their class as the implicit cell `__class__`.
-      if (name === '__class__' && !first && current.kind === 'class') {
         return false;
       }
       first = false;

@@ -39,3 +39,19 @@ describe('maskMagics', () => {
     expect(maskMagics(source)).toEqual({ code: source, masked: [] });
   });
 });
+
+describe('maskMagics leaves operators on continuation lines alone', () => {
+  it.each([
+    'x = (a\n     % b)',
+    'ok = (a\n      != b)',
+    'y = a \\\n    % b',
+    'd = {\n  "k": 1,\n}\n',
+    's = "%d" % 3',
+    "t = 'it''s'\n%time f()"
+  ])('%j', source => {
+    const { code, masked } = maskMagics(source);
+    const expected = source.endsWith('%time f()') ? [source.split('\n').length - 1] : [];
+    expect(masked.map(m => m.line)).toEqual(expected);
+    expect(code.split('\n')).toHaveLength(source.split('\n').length);
+  });
+});

@@ -139,6 +139,17 @@ describe('reads that resolve to the module', () => {
     expect(lateReads('class C(B):\n  def f(self):\n    return super().f()')).toEqual(['super']);
   });
 
+  it('type(x).attr = v is a call of type, not a type alias', () => {
+    expect(reads('type(obj).attr = value')).toEqual(['obj', 'type', 'value']);
+    expect(defs('type Pair = tuple[int, int]')).toEqual(['Pair']);
+  });
+
+  it('a method reads the class cell __class__ even when the class declares it global', () => {
+    expect(
+      lateReads('class X:\n  global __class__\n  __class__ = 1\n  def f():\n    __class__')
+    ).toEqual([]);
+  });
+
   it('postponed annotations are not read', () => {
     const source = 'from __future__ import annotations\ndef f(a: Missing) -> Other:\n  pass';
     expect(reads(source)).toEqual([]);
