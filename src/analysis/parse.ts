@@ -157,8 +157,45 @@ interface TypeTable {
   names: string[];
   /** Named node types the analysis reads; the rest are copied as little as tokens are. */
   kept: boolean[];
+  /** Parent types whose children's field names the analysis never asks for. */
+  noFields: boolean[];
+  identifier: boolean[];
   fields: Array<string | null>;
 }
+
+/** Parents whose children are read by position or type only: their fields are not copied. */
+const FIELDLESS_PARENTS = new Set([
+  'module',
+  'block',
+  'expression_statement',
+  'argument_list',
+  'expression_list',
+  'list',
+  'tuple',
+  'set',
+  'dictionary',
+  'parenthesized_expression',
+  'binary_operator',
+  'boolean_operator',
+  'comparison_operator',
+  'not_operator',
+  'conditional_expression',
+  'return_statement',
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'while_statement',
+  'string',
+  'interpolation',
+  'pattern_list',
+  'tuple_pattern',
+  'list_splat',
+  'dictionary_splat',
+  'await'
+]);
+
+/** The end of an identifier starting at `start` (one wasm read saved per identifier). */
+const IDENTIFIER_TAIL = /[\p{ID_Continue}\u00B7\u0387\u1369-\u1371\u19DA]*/uy;
 
 /** Named nodes nothing downstream looks at: the insides of strings, comments. */
 const SKIPPED = new Set([
@@ -180,12 +217,17 @@ function typeTable(language: Language): TypeTable {
   if (!table) {
     const names: string[] = [];
     const kept: boolean[] = [];
+    const noFields: boolean[] = [];
+    const identifier: boolean[] = [];
     for (let id = 0; id < language.nodeTypeCount; id++) {
       const name = language.types[id] ?? 'ERROR';
+      const named = language.nodeTypeIsNamed(id);
       names.push(name);
-      kept.push(language.nodeTypeIsNamed(id) && !SKIPPED.has(name));
+      kept.push(named && !SKIPPED.has(name));
+      noFields.push(named && FIELDLESS_PARENTS.has(name));
+      identifier.push(named && name === 'identifier');
     }
-    table = { names, kept, fields: language.fields };
+    table = { names, kept, noFields, identifier, fields: language.fields };
     TABLES.set(language, table);
   }
   return table;
@@ -196,8 +238,9 @@ function typeTable(language: Language): TypeTable {
  * so tokens (punctuation, keywords, string pieces, comments) cost one read and are dropped; the
  * nodes the analysis reads cost four.
  */
-export function toSyntax(tree: Tree): SyntaxNode {
+export function toSyntax(tree: Tree, code: string): SyntaxNode {
   const table = typeTable(tree.language);
+  const parentTypes: number[] = [];
   const hasError = tree.rootNode.hasError;
   const cursor = tree.walk();
   const root: SyntaxNode = {
@@ -208,8 +251,10 @@ export function toSyntax(tree: Tree): SyntaxNode {
     missing: false,
     children: []
   };
-  root.type = table.names[cursor.nodeTypeId] ?? 'ERROR';
+  const rootType = cursor.nodeTypeId;
+  root.type = table.names[rootType] ?? 'ERROR';
   const stack: SyntaxNode[] = [root];
+  parentTypes.push(rootType);
   let descend = true;
   for (;;) {
     if (!(descend && cursor.gotoFirstChild())) {
@@ -217,9 +262,11 @@ export function toSyntax(tree: Tree): SyntaxNode {
       while (!moved) {
         if (cursor.gotoNextSibling()) {
           stack.pop();
+          parentTypes.pop();
           moved = true;
         } else if (cursor.gotoParent()) {
           stack.pop();
+          parentTypes.pop();
         } else {
           cursor.delete();
           return root;
@@ -243,14 +290,26 @@ export function toSyntax(tree: Tree): SyntaxNode {
         });
       }
       stack.push(parent);
+      parentTypes.push(-1);
       descend = false;
       continue;
     }
     const start = cursor.startIndex;
-    const end = cursor.endIndex;
+    let end: number;
+    if (table.identifier[typeId] && !hasError) {
+      IDENTIFIER_TAIL.lastIndex = start;
+      IDENTIFIER_TAIL.test(code);
+      end = IDENTIFIER_TAIL.lastIndex;
+    } else {
+      end = cursor.endIndex;
+    }
+    const parentType = parentTypes[parentTypes.length - 1];
     const node: SyntaxNode = {
       type: table.names[typeId] ?? 'ERROR',
-      field: table.fields[cursor.currentFieldId] ?? null,
+      field:
+        parentType >= 0 && table.noFields[parentType]
+          ? null
+          : (table.fields[cursor.currentFieldId] ?? null),
       start,
       end,
       missing: hasError && start === end && cursor.nodeIsMissing,
@@ -258,6 +317,7 @@ export function toSyntax(tree: Tree): SyntaxNode {
     };
     parent.children.push(node);
     stack.push(node);
+    parentTypes.push(typeId);
     descend = true;
   }
 }

@@ -10,7 +10,7 @@ beforeAll(async () => {
 function literalOf(valueText: string) {
   const code = `x = ${valueText}`;
   const tree = parseCode(grammar, code);
-  const root = toSyntax(tree);
+  const root = toSyntax(tree, code);
   tree.delete();
   const assignment = root.children[0].children[0];
   const value = assignment.children.find(c => c.field === 'right')!;

@@ -28,14 +28,14 @@ describe('parseCode', () => {
     const incremental = parseCode(grammar, after, { tree: old, code: before });
     const fresh = parseCode(grammar, after);
     expect(incremental.rootNode.toString()).toBe(fresh.rootNode.toString());
-    expect(toSyntax(incremental)).toEqual(toSyntax(fresh));
+    expect(toSyntax(incremental, after)).toEqual(toSyntax(fresh, after));
     [old, incremental, fresh].forEach(t => t.delete());
   });
 
   it('copies named nodes with fields and UTF-16 offsets', () => {
     const code = 'é = a.b';
     const tree = parseCode(grammar, code);
-    const root = toSyntax(tree);
+    const root = toSyntax(tree, code);
     tree.delete();
     const assignment = root.children[0].children[0];
     expect(assignment.type).toBe('assignment');
