@@ -41,6 +41,8 @@ interface StepFlow {
   reads: Map<string, Where>;
   /** Names the step binds or changes at module level. */
   produces: Set<string>;
+  /** Names the step binds by importing them (its last binding of the name is an import). */
+  imports: Set<string>;
   mutates: Set<string>;
 }
 
@@ -613,7 +615,13 @@ function stepFlow(
   cellAt: CellSource,
   sharedReads: Map<string, Set<string>>
 ): StepFlow {
-  const flow: StepFlow = { draft, reads: new Map(), produces: new Set(), mutates: new Set() };
+  const flow: StepFlow = {
+    draft,
+    reads: new Map(),
+    produces: new Set(),
+    mutates: new Set(),
+    imports: new Set()
+  };
   const boundAt = new Map<string, number>();
   const late: Array<[string, Where]> = [];
   draft.cells.forEach((cellIndex, position) => {
@@ -632,6 +640,11 @@ function stepFlow(
         boundAt.set(name, at(ref));
       }
       flow.produces.add(name);
+      if (facts.imports.has(name)) {
+        flow.imports.add(name);
+      } else {
+        flow.imports.delete(name);
+      }
     }
     for (const [name, ref] of facts.mutations) {
       flow.mutates.add(name);
@@ -696,6 +709,16 @@ function resolveInputs(flow: StepFlow, ctx: Context): void {
           )
       );
       const chosen = closest[closest.length - 1];
+      if (chosen.imports.has(name)) {
+        ctx.diagnostics.add(
+          'import-not-shared',
+          'error',
+          `step "${info.name}" uses "${name}", which step "${chosen.draft.info.name}" imports; modules are not passed between steps — move the import to an imports cell`,
+          place,
+          { step: info.name, variable: name }
+        );
+        continue;
+      }
       if (closest.length > 1) {
         const names = closest.map(p => `"${p.draft.info.name}"`).join(' and ');
         ctx.diagnostics.add(

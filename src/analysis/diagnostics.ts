@@ -11,6 +11,7 @@ export type DiagnosticCode =
   | 'untagged-cell'
   | 'undefined-name'
   | 'not-upstream'
+  | 'import-not-shared'
   | 'parallel-producers'
   | 'star-import'
   | 'alias'

@@ -41,6 +41,8 @@ export interface CellFacts {
   /** Module names mutated inside function bodies. */
   lateMutations: Map<string, NameAt>;
   starImports: Array<{ module: string; start: number; end: number }>;
+  /** Module names whose last binding is an import (modules travel as code, never as data). */
+  imports: Set<string>;
   /** `b = a` at the top of the cell. */
   aliases: Array<{ name: string; of: string; start: number; end: number }>;
   /** Top-level names bound to values that rarely serialize (files, sockets, locks, generators). */
@@ -153,6 +155,7 @@ class Binder {
     mutations: new Map(),
     lateMutations: new Map(),
     starImports: [],
+    imports: new Set(),
     aliases: [],
     unserializable: new Map(),
     statements: [],
@@ -210,6 +213,9 @@ class Binder {
   private bind(node: SyntaxNode, scope: Scope, name = this.name(node)): void {
     scope.bound.add(name);
     scope.binds.push(this.ref(name, node));
+    if (scope.kind === 'module') {
+      this.facts.imports.delete(name);
+    }
   }
 
   private mutate(node: SyntaxNode, scope: Scope): void {
@@ -629,6 +635,13 @@ class Binder {
     }
   }
 
+  private bindImport(node: SyntaxNode, scope: Scope): void {
+    this.bind(node, scope);
+    if (scope.kind === 'module') {
+      this.facts.imports.add(this.name(node));
+    }
+  }
+
   private importStatement(node: SyntaxNode, scope: Scope): void {
     for (const child of node.children) {
       if (child.field === 'module_name') {
@@ -644,11 +657,11 @@ class Binder {
       } else if (child.type === 'aliased_import') {
         const alias = field(child, 'alias');
         if (alias) {
-          this.bind(alias, scope);
+          this.bindImport(alias, scope);
         }
       } else if (child.type === 'dotted_name' && child.children.length) {
         // `import a.b.c` binds a; `from m import x` binds x.
-        this.bind(child.children[0], scope);
+        this.bindImport(child.children[0], scope);
       }
     }
   }

@@ -236,6 +236,17 @@ describe('data passing', () => {
     expect(result.edges).toEqual([{ from: 'a', to: 'b', passes: [] }]);
   });
 
+  it('a module imported in a step is not passed on: import it in an imports cell', () => {
+    const result = analyze([
+      [['step:a'], 'import os\nimport json as js\njs = {}'],
+      [['step:b', 'prev:a'], 'print(os.sep, js)']
+    ]);
+    expect(step(result, 'b').inputs).toEqual(['js']);
+    expect(result.diagnostics.map(d => [d.code, d.variable])).toEqual([
+      ['import-not-shared', 'os']
+    ]);
+  });
+
   it('a value is unserializable only if it is passed on', () => {
     const kept = analyze([[['step:a'], 'f = open("x")\ntext = f.read()']]);
     expect(kept.diagnostics).toEqual([]);
