@@ -180,6 +180,7 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
       return;
     }
     setPhase('submitting');
+    setShowYaml(false); // make room for the progress
     setServerError(null);
     setStages(['compiling']);
     try {
@@ -223,6 +224,7 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
         <textarea
           id={id}
           className="jp-mod-styled"
+          style={styles.control}
           rows={2}
           value={String(value)}
           onChange={e => set(e.target.value)}
@@ -233,6 +235,7 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
         <input
           id={id}
           className="jp-mod-styled"
+          style={styles.control}
           type={p.type === 'STRING' ? 'text' : 'number'}
           step={p.type === 'NUMBER_INTEGER' ? 1 : 'any'}
           value={String(value)}
@@ -268,6 +271,7 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
             <input
               id="jp-cellpipe-run-name"
               className="jp-mod-styled"
+              style={styles.control}
               value={runName}
               onChange={e => setRunName(e.target.value)}
             />
@@ -279,6 +283,7 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
             <input
               id="jp-cellpipe-run-namespace"
               className="jp-mod-styled"
+              style={styles.control}
               placeholder={trans.__('the server default')}
               value={namespace}
               onChange={e => setNamespace(e.target.value)}
@@ -291,6 +296,7 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
             <select
               id="jp-cellpipe-run-experiment"
               className="jp-mod-styled"
+              style={styles.control}
               value={experiment}
               disabled={experiments === null}
               onChange={e => setExperiment(e.target.value)}
@@ -306,6 +312,7 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
               <input
                 aria-label={trans.__('New experiment name')}
                 className="jp-mod-styled jp-cellpipe-run-new-experiment"
+                style={{ ...styles.control, marginLeft: 148 }}
                 value={newExperiment}
                 onChange={e => setNewExperiment(e.target.value)}
               />
@@ -318,26 +325,6 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
             </div>
           )}
         </fieldset>
-        <div style={styles.row}>
-          <button
-            className="jp-mod-styled jp-cellpipe-run-yaml-toggle"
-            disabled={yaml === null}
-            onClick={() => setShowYaml(s => !s)}
-          >
-            {showYaml ? trans.__('Hide YAML') : trans.__('View YAML')}
-          </button>
-          {yaml === null && !compileError && <span>{trans.__('Compiling…')}</span>}
-        </div>
-        {showYaml && yaml !== null && (
-          <pre className="jp-cellpipe-run-yaml" style={styles.yaml}>
-            {yaml}
-          </pre>
-        )}
-        {compileError && (
-          <pre className="jp-cellpipe-run-error" style={styles.errorBox}>
-            {compileError}
-          </pre>
-        )}
         {phase !== 'editing' && (
           <ol className="jp-cellpipe-run-progress" style={styles.progress}>
             {STAGES.filter(s => stages.includes(s)).map((s, i, shown) => {
@@ -372,23 +359,45 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
             {serverError}
           </pre>
         )}
+        <div style={styles.row}>
+          <button
+            className="jp-mod-styled jp-cellpipe-run-yaml-toggle"
+            disabled={yaml === null}
+            onClick={() => setShowYaml(s => !s)}
+          >
+            {showYaml ? trans.__('Hide YAML') : trans.__('View YAML')}
+          </button>
+          {yaml === null && !compileError && <span>{trans.__('Compiling…')}</span>}
+        </div>
+        {showYaml && yaml !== null && (
+          <pre className="jp-cellpipe-run-yaml" style={styles.yaml}>
+            {yaml}
+          </pre>
+        )}
+        {compileError && (
+          <pre className="jp-cellpipe-run-error" style={styles.errorBox}>
+            {compileError}
+          </pre>
+        )}
       </div>
       <div className="jp-Dialog-footer" style={styles.footer}>
-        <button className="jp-Dialog-button jp-mod-reject jp-mod-styled" onClick={props.onClose}>
-          <div className="jp-Dialog-buttonLabel">
-            {phase === 'submitted' ? trans.__('Close') : trans.__('Cancel')}
-          </div>
-        </button>
-        {phase !== 'submitted' && (
-          <button
-            className="jp-Dialog-button jp-mod-accept jp-mod-styled jp-cellpipe-run-submit"
-            disabled={!canSubmit}
-            title={problems.join('\n')}
-            onClick={() => void submit()}
-          >
-            <div className="jp-Dialog-buttonLabel">{trans.__('Submit run')}</div>
+        <div className="jp-Dialog-footerButtons">
+          <button className="jp-Dialog-button jp-mod-reject jp-mod-styled" onClick={props.onClose}>
+            <div className="jp-Dialog-buttonLabel">
+              {phase === 'submitted' ? trans.__('Close') : trans.__('Cancel')}
+            </div>
           </button>
-        )}
+          {phase !== 'submitted' && (
+            <button
+              className="jp-Dialog-button jp-mod-accept jp-mod-styled jp-cellpipe-run-submit"
+              disabled={!canSubmit}
+              title={problems.join('\n')}
+              onClick={() => void submit()}
+            >
+              <div className="jp-Dialog-buttonLabel">{trans.__('Submit run')}</div>
+            </button>
+          )}
+        </div>
       </div>
     </div>
   );
@@ -413,7 +422,8 @@ const styles: Record<string, React.CSSProperties> = {
     fontFamily: 'var(--jp-code-font-family)',
     fontSize: 'var(--jp-code-font-size)'
   },
-  progress: { margin: '8px 0', paddingLeft: 20 },
+  progress: { margin: '8px 0', paddingLeft: 0, listStyle: 'none' },
   created: { margin: '8px 0' },
-  footer: { display: 'flex', justifyContent: 'flex-end', gap: 8, paddingTop: 12 }
+  footer: { paddingTop: 12 },
+  control: { flex: '1 1 220px', minWidth: 0, maxWidth: 420, width: 'auto' }
 };

@@ -83,7 +83,9 @@ function RunStatusBody(props: RunStatusViewProps): JSX.Element {
         ))}
       </ul>
       {model.error && <div style={styles.error}>{model.error}</div>}
-      {run?.error?.message && <div style={styles.error}>{run.error.message}</div>}
+      {run?.error?.message && (model.phase === 'failed' || model.phase === 'canceled') && (
+        <div style={styles.error}>{run.error.message}</div>
+      )}
       {actionError && <div style={styles.error}>{actionError}</div>}
       {client && run && (
         <div style={styles.header}>
