@@ -1,40 +1,54 @@
 /**
  * The analyzer as the UI uses it: a Web Worker that owns the grammar, and promise-based requests.
- * Stale requests are dropped: only the latest result per notebook (by path) is delivered.
+ * Stale requests are dropped: only the latest result per notebook (by path) is delivered; an
+ * overtaken request resolves to null.
  */
-import treeSitterWasm from 'web-tree-sitter/tree-sitter.wasm';
-import pythonWasm from 'tree-sitter-python/tree-sitter-python.wasm';
 import type { NotebookInput } from '../model/notebook';
 import { AnalyzerConnection, FromWorker, Port, ToWorker } from './protocol';
 import type { AnalysisResult } from './types';
 
-export class AnalyzerClient {
-  private readonly worker: Worker;
-  private readonly connection: AnalyzerConnection;
+/** A started analyzer worker: its message port, the wasm locations to send it, how to stop it. */
+export interface AnalyzerWorker {
+  port: Port<FromWorker, ToWorker>;
+  init: { treeSitterWasm?: string | Uint8Array; pythonWasm?: string | Uint8Array };
+  terminate(): void;
+}
 
-  constructor() {
-    this.worker = new Worker(new URL('./worker.js', import.meta.url));
-    this.connection = new AnalyzerConnection(
-      this.worker as unknown as Port<FromWorker, ToWorker>,
-      // Absolute URLs: the worker resolves them against its own location otherwise.
-      {
-        treeSitterWasm: new URL(treeSitterWasm, location.href).href,
-        pythonWasm: new URL(pythonWasm, location.href).href
+export type SpawnAnalyzer = () => AnalyzerWorker | Promise<AnalyzerWorker>;
+
+/** The default: a real Web Worker (spawn.ts, loaded on first use). */
+const spawnWebWorker: SpawnAnalyzer = async () => (await import('./spawn')).spawnAnalyzerWorker();
+
+export class AnalyzerClient {
+  private readonly started: Promise<{ worker: AnalyzerWorker; connection: AnalyzerConnection }>;
+  private disposed = false;
+
+  /** `spawn` replaces the Web Worker (tests: `spawnInProcess` from in-process.ts). */
+  constructor(spawn: SpawnAnalyzer = spawnWebWorker) {
+    this.started = Promise.resolve(spawn()).then(worker => {
+      if (this.disposed) {
+        worker.terminate();
       }
-    );
+      return { worker, connection: new AnalyzerConnection(worker.port, worker.init) };
+    });
   }
 
-  /** Resolves when the grammar is loaded in the worker. */
+  /** Resolves when the grammar is loaded in the worker; rejects if it cannot start. */
   get ready(): Promise<void> {
-    return this.connection.ready;
+    return this.started.then(({ connection }) => connection.ready);
   }
 
   /** The analysis of `notebook`, or null when a newer request for the same notebook overtook it. */
-  analyze(notebook: NotebookInput): Promise<AnalysisResult | null> {
-    return this.connection.analyze(notebook);
+  async analyze(notebook: NotebookInput): Promise<AnalysisResult | null> {
+    const { connection } = await this.started;
+    return connection.analyze(notebook);
   }
 
   dispose(): void {
-    this.worker.terminate();
+    this.disposed = true;
+    this.started.then(
+      ({ worker }) => worker.terminate(),
+      () => undefined
+    );
   }
 }

@@ -1,20 +1,9 @@
 /** The worker conversation, both ends over an in-process channel with the real analyzer. */
 import { createAnalyzer } from '..';
-import { AnalyzerConnection, FromWorker, Port, serveAnalyzer, ToWorker } from '../protocol';
+import { AnalyzerClient } from '../client';
+import { channel, spawnInProcess } from '../in-process';
+import { AnalyzerConnection, serveAnalyzer } from '../protocol';
 import type { NotebookInput } from '../../model/notebook';
-
-/** Two ports wired to each other; messages are delivered asynchronously, like a Worker's. */
-function channel(): [Port<FromWorker, ToWorker>, Port<ToWorker, FromWorker>] {
-  const page: Port<FromWorker, ToWorker> = {
-    onmessage: null,
-    postMessage: message => setTimeout(() => worker.onmessage?.({ data: structuredClone(message) }))
-  };
-  const worker: Port<ToWorker, FromWorker> = {
-    onmessage: null,
-    postMessage: message => setTimeout(() => page.onmessage?.({ data: structuredClone(message) }))
-  };
-  return [page, worker];
-}
 
 function notebook(source: string, path = 'a.ipynb'): NotebookInput {
   return {
@@ -55,5 +44,25 @@ describe('analyzer worker protocol', () => {
       'cellpipe analyzer failed to start: no wasm here'
     );
     await expect(connection.analyze(notebook('x = 1'))).rejects.toThrow('no wasm here');
+  });
+
+  it('AnalyzerClient delivers only the latest result, through any spawned worker', async () => {
+    const client = new AnalyzerClient(() => spawnInProcess());
+    await client.ready;
+    const [first, second] = [
+      client.analyze(notebook('a = 1')),
+      client.analyze(notebook('print(undefined_here)'))
+    ];
+    expect(await first).toBeNull();
+    expect((await second)!.diagnostics.map(d => d.variable)).toEqual(['undefined_here']);
+    client.dispose();
+  });
+
+  it('AnalyzerClient reports a worker that cannot start', async () => {
+    const client = new AnalyzerClient(() =>
+      spawnInProcess(() => Promise.reject(new Error('grammar missing')))
+    );
+    await expect(client.ready).rejects.toThrow('grammar missing');
+    client.dispose();
   });
 });
