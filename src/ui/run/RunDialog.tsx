@@ -343,7 +343,7 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
             {trans.__('Run created: ')}
             <strong>{result.run.display_name ?? runName}</strong>{' '}
             {result.run.ui_url && (
-              <a href={result.run.ui_url} target="_blank" rel="noopener noreferrer">
+              <a href={result.run.ui_url} target="_blank" rel="noopener noreferrer" style={LINK}>
                 {trans.__('Open in Kubeflow Pipelines')}
               </a>
             )}
@@ -402,6 +402,12 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
     </div>
   );
 }
+
+/** JupyterLab resets link colours outside rendered Markdown; links here should look like links. */
+export const LINK: React.CSSProperties = {
+  color: 'var(--jp-content-link-color)',
+  textDecoration: 'underline'
+};
 
 const styles: Record<string, React.CSSProperties> = {
   dialog: { display: 'flex', flexDirection: 'column', minHeight: 0, height: '100%' },

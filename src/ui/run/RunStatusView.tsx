@@ -7,6 +7,7 @@ import * as React from 'react';
 import { IKfpClient } from '../../kfp/client';
 import { KfpRun, ListRunsRequest } from '../../kfp/types';
 import { StepState, isFinished, runPhase } from './state';
+import { LINK } from './RunDialog';
 import { RunStatusModel } from './status';
 import { Trans, plainTrans } from './trans';
 
@@ -69,7 +70,7 @@ function RunStatusBody(props: RunStatusViewProps): JSX.Element {
           {trans.__(model.phase)}
         </span>
         {run?.ui_url && (
-          <a href={run.ui_url} target="_blank" rel="noopener noreferrer">
+          <a href={run.ui_url} target="_blank" rel="noopener noreferrer" style={LINK}>
             {trans.__('Open in Kubeflow Pipelines')}
           </a>
         )}
