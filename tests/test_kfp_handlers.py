@@ -222,3 +222,28 @@ async def test_the_users_jupyterlab_setting_switches_the_endpoint(jp_fetch, jp_s
         assert body["endpoint"] == other.url
         assert len(other.requests) == 1 and len(kfp.requests) == 1
         assert other.last.headers["authorization"] == f"Bearer {TOKEN}"
+
+
+@pytest.mark.parametrize(
+    "parts, body, kfp_call",
+    [
+        (
+            ("pipelines", "p1", "versions"),
+            {"package": "root: {}\n", "version_name": "v2"},
+            "POST /apis/v2beta1/pipelines/upload_version?",
+        ),
+        (("runs", "r 1", "terminate"), {}, "POST /apis/v2beta1/runs/r%201:terminate"),
+        (("runs", "r 1", "retry"), {}, "POST /apis/v2beta1/runs/r%201:retry"),
+        (("experiments",), {"name": "nightly", "namespace": "team-b"}, "POST /apis/v2beta1/experiments"),
+    ],
+)
+async def test_each_post_reaches_its_kfp_call(jp_fetch, kfp, parts, body, kfp_call):
+    kfp.answer = Answer(200, {"pipeline_version_id": "v2", "experiment_id": "e1"})
+    await jp_fetch("cellpipe", "api", "kfp", *parts, method="POST", body=json.dumps(body))
+    assert f"{kfp.last.method} {kfp.last.path}".startswith(kfp_call)
+    if parts == ("experiments",):
+        assert json.loads(kfp.last.body) == {
+            "display_name": "nightly",
+            "description": "",
+            "namespace": "team-b",
+        }
