@@ -622,23 +622,20 @@ function stepFlow(
     mutates: new Set(),
     imports: new Set()
   };
-  const boundAt = new Map<string, number>();
+  const bound = new Set<string>();
   const late: Array<[string, Where]> = [];
-  draft.cells.forEach((cellIndex, position) => {
+  for (const cellIndex of draft.cells) {
+    // Cells of a step run in order: a read is the step's input unless a binding came first.
     const { facts } = cellAt(cellIndex)!;
-    // Cells of a step run in order: a global position orders events across them.
-    const at = (ref: NameAt) => position * 1e9 + ref.order;
     for (const [name, ref] of facts.reads) {
       const bindsHere = facts.defs.get(name);
-      const free = !boundAt.has(name) && (!bindsHere || at(bindsHere) > at(ref));
+      const free = !bound.has(name) && (!bindsHere || bindsHere.order > ref.order);
       if (free && !flow.reads.has(name)) {
         flow.reads.set(name, { cellIndex, ref });
       }
     }
-    for (const [name, ref] of facts.defs) {
-      if (!boundAt.has(name)) {
-        boundAt.set(name, at(ref));
-      }
+    for (const name of facts.defs.keys()) {
+      bound.add(name);
       flow.produces.add(name);
       if (facts.imports.has(name)) {
         flow.imports.add(name);
@@ -646,10 +643,9 @@ function stepFlow(
         flow.imports.delete(name);
       }
     }
-    for (const [name, ref] of facts.mutations) {
+    for (const name of facts.mutations.keys()) {
       flow.mutates.add(name);
       flow.produces.add(name);
-      void ref;
     }
     for (const name of facts.globalWrites.keys()) {
       flow.produces.add(name);
@@ -657,7 +653,7 @@ function stepFlow(
     for (const [name, ref] of facts.lateReads) {
       late.push([name, { cellIndex, ref }]);
     }
-  });
+  }
   // Function bodies run when called, after the step's top-level bindings; shared functions the
   // step calls read module names too (a parameter read inside a helper is the step's read).
   const queue = [...flow.reads.entries(), ...late];
@@ -668,13 +664,14 @@ function stepFlow(
       continue;
     }
     seen.add(name);
-    if (!boundAt.has(name) && !flow.reads.has(name)) {
+    if (bound.has(name)) {
+      continue; // the step's own binding (it may shadow a shared function)
+    }
+    if (!flow.reads.has(name)) {
       flow.reads.set(name, where);
     }
     for (const read of sharedReads.get(name) ?? []) {
-      if (!boundAt.has(read)) {
-        queue.push([read, where]);
-      }
+      queue.push([read, where]);
     }
   }
   return flow;

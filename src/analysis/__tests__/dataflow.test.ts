@@ -201,6 +201,21 @@ describe('data passing', () => {
     expect(result.diagnostics).toEqual([]);
   });
 
+  it('a shared function passes its reads to the steps that call it, unless a step shadows it', () => {
+    const result = analyze([
+      [['functions'], 'def scale(v):\n    return v * factor'],
+      [['pipeline-parameters'], 'factor = 2'],
+      [['step:uses'], 'a = scale(1)'],
+      [['step:shadows'], 'def scale(v):\n    return v\nb = scale(1)'],
+      [['step:ignores'], 'c = 1']
+    ]);
+    expect(result.steps.map(s => [s.name, s.parameters])).toEqual([
+      ['uses', ['factor']],
+      ['shadows', []],
+      ['ignores', []]
+    ]);
+  });
+
   it('a read before the assignment in the same step is an input', () => {
     const result = analyze([
       [['step:a'], 'count = 0'],
