@@ -1,0 +1,417 @@
+"""Save and load a step's variables by type.
+
+Each value goes to a directory: one data file written by the first backend whose predicate
+accepts the value, and `cellpipe.json` naming the backend, the library versions and the Python
+version. Libraries are imported lazily, only when a value of theirs is seen (a predicate looks at
+the type's module name first, so numpy is never imported to marshal a string).
+
+Order: the user's backends (`register_backend`), then json scalars, numpy, pandas, XGBoost (its
+models are scikit-learn estimators too), scikit-learn, PyTorch, Keras, functions and classes, and cloudpickle protocol 5 with out-of-band
+buffers as the fallback. Never dill: it is a pure-Python pickler, an order of magnitude slower.
+"""
+
+import io
+import json
+import os
+import pickle
+import platform
+import sys
+import types
+from dataclasses import dataclass
+from typing import Any, Callable, List, Optional
+
+META_FILE = "cellpipe.json"
+FORMAT_VERSION = 1
+# Arrays at least this large are memory-mapped (copy-on-write) on load instead of read.
+MMAP_THRESHOLD = int(os.environ.get("CELLPIPE_MMAP_BYTES", 64 * 1024 * 1024))
+# Functions whose pickle is this large almost always capture data by accident.
+FUNCTION_SIZE_WARNING = 64 * 1024 * 1024
+
+
+class MarshalError(Exception):
+    """A value cannot be saved or loaded; the message names step, variable, type and a way out."""
+
+
+@dataclass
+class Backend:
+    name: str
+    predicate: Callable[[Any], bool]
+    save: Callable[[Any, str], None]
+    load: Callable[[str], Any]
+    extension: str
+    libraries: tuple = ()
+
+
+_user_backends: List[Backend] = []
+
+
+def register_backend(predicate, save, load, name, extension, libraries=()):
+    """Add a backend tried before the built-in ones.
+
+    `predicate(value) -> bool`; `save(value, path)` writes one file at `path`; `load(path) -> value`.
+    `extension` names the data file (`data.<extension>`); `libraries` are module names whose
+    versions are recorded with each artifact.
+    """
+    if any(b.name == name for b in _user_backends + _BUILTIN):
+        raise ValueError(f"a marshal backend named {name!r} exists already")
+    _user_backends.insert(0, Backend(name, predicate, save, load, extension.lstrip("."), tuple(libraries)))
+
+
+def _module_of(value) -> str:
+    return type(value).__module__ or ""
+
+
+def _mro_modules(value) -> List[str]:
+    return [(c.__module__ or "") for c in type(value).__mro__]
+
+
+# --- json scalars -------------------------------------------------------------------------------
+_SCALARS = (bool, int, float, str, type(None))
+
+
+def _is_scalar(value) -> bool:
+    return type(value) in _SCALARS and not (type(value) is int and abs(value) > 2**53)
+
+
+def _save_json(value, path):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"value": value}, f, allow_nan=True)
+
+
+def _load_json(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)["value"]
+
+
+# --- numpy --------------------------------------------------------------------------------------
+def _is_numpy_array(value) -> bool:
+    if _module_of(value) != "numpy" or type(value).__name__ != "ndarray":
+        return False
+    return not value.dtype.hasobject  # object arrays hold Python objects: pickle them
+
+
+def _save_numpy(value, path):
+    import numpy as np
+
+    with open(path, "wb") as f:
+        np.save(f, value, allow_pickle=False)
+
+
+def _load_numpy(path):
+    import numpy as np
+
+    mode = "c" if os.path.getsize(path) >= MMAP_THRESHOLD else None
+    return np.load(path, mmap_mode=mode, allow_pickle=False)
+
+
+# --- pandas via Arrow IPC -------------------------------------------------------------------------
+def _is_pandas(value) -> bool:
+    return type(value).__name__ in ("DataFrame", "Series") and _module_of(value).startswith("pandas")
+
+
+def _save_pandas(value, path):
+    import pyarrow as pa
+    import pyarrow.feather as feather
+
+    is_series = type(value).__name__ == "Series"
+    frame = value.to_frame() if is_series else value
+    # Arrow needs string column names; the original names go in the schema metadata.
+    names = list(frame.columns)
+    if any(not isinstance(n, str) for n in names) or len(set(names)) != len(names):
+        raise TypeError("non-string or duplicate column names")
+    table = pa.Table.from_pandas(frame, preserve_index=True)
+    meta = dict(table.schema.metadata or {})
+    meta[b"cellpipe.series"] = b"1" if is_series else b"0"
+    feather.write_feather(table.replace_schema_metadata(meta), path, compression="uncompressed")
+
+
+def _load_pandas(path):
+    import pyarrow.feather as feather
+
+    table = feather.read_table(path, memory_map=True)
+    frame = table.to_pandas()
+    if (table.schema.metadata or {}).get(b"cellpipe.series") == b"1":
+        return frame.iloc[:, 0]
+    return frame
+
+
+# --- scikit-learn -------------------------------------------------------------------------------
+def _is_sklearn(value) -> bool:
+    return any(m.startswith("sklearn.") for m in _mro_modules(value)) and not isinstance(value, type)
+
+
+def _save_joblib(value, path):
+    import joblib
+
+    joblib.dump(value, path)
+
+
+def _load_joblib(path):
+    import joblib
+
+    return joblib.load(path)
+
+
+# --- XGBoost ------------------------------------------------------------------------------------
+def _is_xgboost(value) -> bool:
+    return any(m.startswith("xgboost") for m in _mro_modules(value)) and hasattr(value, "save_model")
+
+
+def _save_xgboost(value, path):
+    value.save_model(path)
+    with open(path + ".class", "w", encoding="utf-8") as f:
+        f.write(f"{type(value).__module__}:{type(value).__qualname__}")
+
+
+def _load_xgboost(path):
+    import importlib
+
+    with open(path + ".class", encoding="utf-8") as f:
+        module, qualname = f.read().split(":")
+    cls = importlib.import_module(module)
+    for part in qualname.split("."):
+        cls = getattr(cls, part)
+    model = cls()
+    model.load_model(path)
+    return model
+
+
+# --- PyTorch ------------------------------------------------------------------------------------
+def _is_torch(value) -> bool:
+    return any(m.startswith("torch") for m in _mro_modules(value)) and (
+        type(value).__name__ in ("Tensor", "Parameter") or hasattr(value, "state_dict")
+    )
+
+
+def _save_torch(value, path):
+    import torch
+
+    torch.save(value, path)
+
+
+def _load_torch(path):
+    import torch
+
+    return torch.load(path, weights_only=False, map_location="cpu")
+
+
+# --- Keras --------------------------------------------------------------------------------------
+def _is_keras(value) -> bool:
+    return any(m.startswith(("keras", "tf_keras")) for m in _mro_modules(value)) and hasattr(value, "save")
+
+
+def _save_keras(value, path):
+    value.save(path)
+
+
+def _load_keras(path):
+    import keras
+
+    return keras.models.load_model(path)
+
+
+# --- functions and classes, and the cloudpickle fallback ----------------------------------------
+def _is_function(value) -> bool:
+    return isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, types.MethodType))
+
+
+def _pickler():
+    try:
+        import cloudpickle
+
+        return cloudpickle
+    except ImportError:  # an image without cloudpickle: plain pickle still handles most values
+        return pickle
+
+
+def _save_pickle(value, path):
+    buffers: List[pickle.PickleBuffer] = []
+    data = _pickler().dumps(value, protocol=5, buffer_callback=buffers.append)
+    with open(path, "wb") as f:
+        f.write(len(buffers).to_bytes(8, "little"))
+        for buf in buffers:
+            raw = buf.raw()
+            f.write(raw.nbytes.to_bytes(8, "little"))
+            f.write(raw)
+        f.write(data)
+
+
+def _load_pickle(path):
+    with open(path, "rb") as f:
+        count = int.from_bytes(f.read(8), "little")
+        buffers = []
+        for _ in range(count):
+            size = int.from_bytes(f.read(8), "little")
+            buffers.append(bytearray(f.read(size)))  # writable, as the saved arrays were
+        data = f.read()
+    return pickle.loads(data, buffers=buffers)
+
+
+def _save_function(value, path):
+    _save_pickle(value, path)
+    size = os.path.getsize(path)
+    if size > FUNCTION_SIZE_WARNING:
+        raise MarshalError(
+            f"the function pickles to {size / 2**20:.0f} MiB: it captures large globals. "
+            "Pass the data as its own variable, or define the function in a functions cell"
+        )
+
+
+_BUILTIN: List[Backend] = [
+    Backend("json", _is_scalar, _save_json, _load_json, "json"),
+    Backend("numpy", _is_numpy_array, _save_numpy, _load_numpy, "npy", ("numpy",)),
+    Backend("pandas-arrow", _is_pandas, _save_pandas, _load_pandas, "arrow", ("pandas", "pyarrow")),
+    Backend("xgboost", _is_xgboost, _save_xgboost, _load_xgboost, "ubj", ("xgboost",)),
+    Backend("sklearn-joblib", _is_sklearn, _save_joblib, _load_joblib, "joblib", ("sklearn", "joblib")),
+    Backend("torch", _is_torch, _save_torch, _load_torch, "pt", ("torch",)),
+    Backend("keras", _is_keras, _save_keras, _load_keras, "keras", ("keras",)),
+    Backend("function", _is_function, _save_function, _load_pickle, "pkl", ("cloudpickle",)),
+    Backend("cloudpickle", lambda v: True, _save_pickle, _load_pickle, "pkl", ("cloudpickle",)),
+]
+
+
+def backends() -> List[Backend]:
+    return _user_backends + _BUILTIN
+
+
+def _backend_named(name: str) -> Backend:
+    for b in backends():
+        if b.name == name:
+            return b
+    raise MarshalError(f"no marshal backend named {name!r} in this step (register it with register_backend)")
+
+
+# Values that cannot mean the same thing in another process, with the way out.
+def _unpassable(value) -> Optional[str]:
+    import socket
+    import threading
+
+    if isinstance(value, io.IOBase):
+        return "an open file handle cannot pass between steps: pass its path and re-open it in the consuming step"
+    if isinstance(value, socket.socket):
+        return "a socket cannot pass between steps: connect again in the consuming step"
+    if isinstance(value, (types.GeneratorType, types.AsyncGeneratorType, types.CoroutineType)):
+        return (
+            "a generator cannot pass between steps: pass a list of its items, or the function that makes it"
+        )
+    if isinstance(value, (type(threading.Lock()), type(threading.RLock()))):
+        return "a lock cannot pass between steps: create it where it is used"
+    module = _module_of(value)
+    if module.startswith(("sqlite3", "psycopg", "pymysql", "sqlalchemy.engine", "pymongo", "redis")):
+        return "a database connection cannot pass between steps: connect again in the consuming step"
+    return None
+
+
+def _versions(libraries) -> dict:
+    out = {}
+    for lib in libraries:
+        module = sys.modules.get(lib)
+        version = getattr(module, "__version__", None) if module else None
+        if version:
+            out[lib] = str(version)
+    return out
+
+
+def save(value, directory: str, step: str = "?", name: str = "?", max_bytes: Optional[int] = None) -> dict:
+    """Save `value` into `directory`; returns the metadata written beside it."""
+    where = f'step "{step}": variable "{name}" ({type(value).__module__}.{type(value).__qualname__})'
+    reason = _unpassable(value)
+    if reason:
+        raise MarshalError(f"{where}: {reason}")
+    os.makedirs(directory, exist_ok=True)
+    for backend in backends():
+        try:
+            accepted = backend.predicate(value)
+        except Exception:  # a predicate must never break saving
+            accepted = False
+        if not accepted:
+            continue
+        data_file = f"data.{backend.extension}"
+        path = os.path.join(directory, data_file)
+        try:
+            backend.save(value, path)
+        except MarshalError as err:
+            raise MarshalError(f"{where}: {err}") from None
+        except Exception as err:
+            if backend.name == "cloudpickle":
+                raise MarshalError(
+                    f"{where} cannot be pickled ({type(err).__name__}: {err}). "
+                    "Recreate it in the consuming step, or register a backend for it with "
+                    "cellpipe.runtime.marshal.register_backend"
+                ) from None
+            continue  # e.g. a frame Arrow cannot hold: the next backend takes it
+        size = sum(os.path.getsize(os.path.join(directory, f)) for f in os.listdir(directory))
+        limit = max_bytes if max_bytes is not None else _env_limit()
+        if limit is not None and size > limit:
+            raise MarshalError(
+                f"{where} is {size / 2**20:.1f} MiB, over the limit of {limit / 2**20:.1f} MiB "
+                "(CELLPIPE_MAX_ARTIFACT_BYTES): write it to a volume or object store and pass its path"
+            )
+        meta = {
+            "format": FORMAT_VERSION,
+            "backend": backend.name,
+            "file": data_file,
+            "type": f"{type(value).__module__}.{type(value).__qualname__}",
+            "python": platform.python_version(),
+            "libraries": _versions(backend.libraries),
+            "bytes": size,
+        }
+        with open(os.path.join(directory, META_FILE), "w", encoding="utf-8") as f:
+            json.dump(meta, f, sort_keys=True)
+        return meta
+    raise MarshalError(f"{where}: no backend accepts it")  # unreachable: cloudpickle accepts all
+
+
+def _env_limit() -> Optional[int]:
+    text = os.environ.get("CELLPIPE_MAX_ARTIFACT_BYTES")
+    return int(text) if text else None
+
+
+def load(directory: str, step: str = "?", name: str = "?"):
+    """Load the value saved in `directory` by `save`, warning on a Python or library major mismatch."""
+    meta_path = os.path.join(directory, META_FILE)
+    if not os.path.exists(meta_path):
+        raise MarshalError(
+            f'step "{step}": input "{name}" has no {META_FILE} at {directory}: '
+            "was it produced by a cellpipe step of the same pipeline?"
+        )
+    with open(meta_path, encoding="utf-8") as f:
+        meta = json.load(f)
+    _warn_mismatch(meta, step, name)
+    backend = _backend_named(meta["backend"])
+    try:
+        return backend.load(os.path.join(directory, meta["file"]))
+    except Exception as err:
+        raise MarshalError(
+            f'step "{step}": could not load input "{name}" ({meta.get("type")}, backend {backend.name}): '
+            f"{type(err).__name__}: {err}"
+        ) from err
+
+
+def _major(version: str) -> str:
+    return version.split(".")[0]
+
+
+def _warn_mismatch(meta: dict, step: str, name: str) -> None:
+    saved_py = meta.get("python", "")
+    here = platform.python_version()
+    if saved_py and saved_py.split(".")[:2] != here.split(".")[:2]:
+        print(
+            f'cellpipe warning: step "{step}": input "{name}" was saved by Python {saved_py}, '
+            f"this step runs Python {here}; use the same image for both steps if loading fails",
+            file=sys.stderr,
+        )
+    for lib, version in (meta.get("libraries") or {}).items():
+        try:
+            import importlib.metadata as md
+
+            dist = {"sklearn": "scikit-learn"}.get(lib, lib)
+            here_version = md.version(dist)
+        except Exception:
+            continue
+        if _major(here_version) != _major(version):
+            print(
+                f'cellpipe warning: step "{step}": input "{name}" was saved with {lib} {version}, '
+                f"this step has {lib} {here_version}",
+                file=sys.stderr,
+            )

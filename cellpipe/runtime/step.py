@@ -1,0 +1,137 @@
+"""What a step program calls (docs/step-program.md): parameters, inputs, outputs, metrics, errors."""
+
+import linecache
+import os
+import sys
+import traceback
+from typing import Optional, Sequence
+
+from . import marshal
+from .bundle import install_bundles
+from .executor import ExecutorInput, local_path, write_executor_output
+
+_INT_TYPES = ("int",)
+
+
+class Step:
+    def __init__(self, name: str, executor: ExecutorInput, line_map: Sequence, notebook: Optional[str]):
+        self.name = name
+        self.executor = executor
+        self.line_map = [tuple(entry) for entry in line_map]
+        self.notebook = notebook or "notebook.ipynb"
+        self._artifact_metadata = {}
+        self._metrics = {}
+
+    def param(self, name: str, kind: Optional[str] = None):
+        """The pipeline parameter `name`; `kind` ('int', 'float', …) restores ints sent as doubles."""
+        if name not in self.executor.parameters:
+            raise SystemExit(
+                f'cellpipe: step "{self.name}": pipeline parameter "{name}" was not passed to the step'
+            )
+        value = self.executor.parameters[name]
+        if kind in _INT_TYPES and isinstance(value, float) and value.is_integer():
+            return int(value)
+        if kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        return value
+
+    def load(self, name: str):
+        artifact = self.executor.input_artifacts.get(name)
+        if artifact is None:
+            raise SystemExit(f'cellpipe: step "{self.name}": input "{name}" was not passed to the step')
+        return marshal.load(local_path(artifact["uri"]), step=self.name, name=name)
+
+    def save(self, name: str, value) -> None:
+        artifact = self.executor.output_artifacts.get(name)
+        if artifact is None:
+            raise SystemExit(
+                f'cellpipe: step "{self.name}": output "{name}" has no artifact in the executor input'
+            )
+        meta = marshal.save(value, local_path(artifact["uri"]), step=self.name, name=name)
+        self._artifact_metadata[name] = {"cellpipe.backend": meta["backend"], "cellpipe.type": meta["type"]}
+
+    def log_metric(self, name: str, value) -> None:
+        """Record a numeric metric for the `system.Metrics` output (as kfp's `Metrics.log_metric`)."""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            print(
+                f'cellpipe warning: step "{self.name}": metric "{name}" is {type(value).__name__}, not a number; '
+                "it is not logged",
+                file=sys.stderr,
+            )
+            return
+        self._metrics[name] = number
+        print(f"cellpipe metric {name} = {number:g}")
+
+    def finish(self) -> None:
+        meta = dict(self._artifact_metadata)
+        if "metrics" in self.executor.output_artifacts:
+            meta["metrics"] = {**meta.get("metrics", {}), **self._metrics}
+            path = local_path(self.executor.output_artifacts["metrics"]["uri"])
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            import json
+
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(self._metrics, f, sort_keys=True)
+        write_executor_output(self.executor, meta)
+
+    # --- tracebacks -----------------------------------------------------------------------------
+    def where(self, filename: str, lineno: int) -> Optional[str]:
+        """`notebook.ipynb, cell N, line L` for a line of the program, or None outside the cells."""
+        if os.path.abspath(filename) != _program_file():
+            return None
+        for first, last, cell, cell_line in self.line_map:
+            if first <= lineno <= last:
+                return f"{self.notebook}, cell {cell + 1}, line {lineno - first + cell_line + 1}"
+        return None
+
+    def format_exception(self, exc_type, exc, tb) -> str:
+        lines = [f'cellpipe: step "{self.name}" failed\n', "Traceback (most recent call last):\n"]
+        runtime_dir = os.path.dirname(__file__)
+        for frame in traceback.extract_tb(tb):
+            if frame.filename.startswith(runtime_dir):
+                continue  # the runtime's own frames say nothing to the user
+            place = self.where(frame.filename, frame.lineno)
+            if place:
+                lines.append(f"  {place}, in {_scope(frame.name)}\n")
+            else:
+                lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n')
+            text = frame.line or linecache.getline(frame.filename, frame.lineno).strip()
+            if text:
+                lines.append(f"    {text.strip()}\n")
+        lines.extend(traceback.format_exception_only(exc_type, exc))
+        return "".join(lines)
+
+
+def _scope(name: str) -> str:
+    return "the cell" if name == "<module>" else name
+
+
+def _program_file() -> str:
+    main = sys.modules.get("__main__")
+    return os.path.abspath(getattr(main, "__file__", "") or "")
+
+
+_current: Optional[Step] = None
+
+
+def current() -> Optional[Step]:
+    return _current
+
+
+def _excepthook(exc_type, exc, tb):
+    if _current is None or issubclass(exc_type, KeyboardInterrupt):
+        return sys.__excepthook__(exc_type, exc, tb)
+    sys.stderr.write(_current.format_exception(exc_type, exc, tb))
+    sys.stderr.flush()
+
+
+def start(step: str, argv: Sequence[str], line_map=(), bundles=(), notebook: Optional[str] = None) -> Step:
+    """Begin a step: read the executor input, install local-module bundles and the traceback rewriter."""
+    global _current
+    executor = ExecutorInput.from_argv(argv)
+    install_bundles(bundles)
+    _current = Step(step, executor, line_map, notebook)
+    sys.excepthook = _excepthook
+    return _current

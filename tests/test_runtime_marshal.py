@@ -1,0 +1,253 @@
+"""Round trips through every marshal backend, with the real libraries."""
+
+import json
+import os
+import pickle
+import socket
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cellpipe.runtime import marshal
+from cellpipe.runtime.marshal import MarshalError
+
+
+def roundtrip(value, tmp_path, name="x"):
+    meta = marshal.save(value, str(tmp_path / name), step="s", name=name)
+    with open(tmp_path / name / "cellpipe.json") as f:
+        assert json.load(f) == meta
+    return marshal.load(str(tmp_path / name), step="t", name=name), meta
+
+
+@pytest.mark.parametrize("value", [0, -3, 2.5, float("inf"), "héllo", True, None])
+def test_scalars_go_to_json(value, tmp_path):
+    back, meta = roundtrip(value, tmp_path)
+    assert back == value and type(back) is type(value)
+    assert meta["backend"] == "json"
+
+
+def test_big_int_and_tuple_keep_their_type(tmp_path):
+    back, meta = roundtrip(2**80, tmp_path, "big")
+    assert back == 2**80 and meta["backend"] == "cloudpickle"
+    back, _ = roundtrip((1, "a"), tmp_path, "tup")
+    assert back == (1, "a")
+
+
+@pytest.mark.parametrize(
+    "array",
+    [
+        np.arange(12, dtype=np.float32).reshape(3, 4),
+        np.array(3.5),  # 0-d
+        np.array(["a", "bc"]),
+        np.zeros((0, 3)),
+        np.asfortranarray(np.arange(6).reshape(2, 3)),
+    ],
+)
+def test_numpy_arrays(array, tmp_path):
+    back, meta = roundtrip(array, tmp_path)
+    assert meta["backend"] == "numpy" and meta["file"] == "data.npy"
+    assert back.dtype == array.dtype and back.shape == array.shape
+    np.testing.assert_array_equal(back, array)
+    assert meta["libraries"]["numpy"] == np.__version__
+
+
+def test_object_array_falls_back_to_pickle(tmp_path):
+    array = np.array([{"a": 1}, None, "x"], dtype=object)
+    back, meta = roundtrip(array, tmp_path)
+    assert meta["backend"] == "cloudpickle"
+    assert list(back) == list(array)
+
+
+def test_large_array_is_memory_mapped_copy_on_write(tmp_path, monkeypatch):
+    monkeypatch.setattr(marshal, "MMAP_THRESHOLD", 1024)
+    array = np.arange(10_000, dtype=np.int64)
+    back, _ = roundtrip(array, tmp_path)
+    assert isinstance(back, np.memmap)
+    back[0] = 42  # writable in this process, the file stays as saved
+    assert marshal.load(str(tmp_path / "x"))[0] == 0
+
+
+def test_dataframe_with_categorical_tz_and_index(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "cat": pd.Categorical(["a", "b", "a"]),
+            "when": pd.date_range("2026-01-01", periods=3, tz="Europe/Paris"),
+            "x": [1.5, None, 3.0],
+            "s": ["u", None, "w"],
+        },
+        index=pd.Index([10, 20, 30], name="id"),
+    )
+    back, meta = roundtrip(frame, tmp_path)
+    assert meta["backend"] == "pandas-arrow" and meta["file"] == "data.arrow"
+    pd.testing.assert_frame_equal(back, frame)
+
+
+def test_series_keeps_its_name(tmp_path):
+    series = pd.Series([1, 2, 3], name="count", index=["a", "b", "c"])
+    back, meta = roundtrip(series, tmp_path)
+    assert meta["backend"] == "pandas-arrow"
+    pd.testing.assert_series_equal(back, series)
+
+
+def test_frame_arrow_cannot_hold_falls_back(tmp_path):
+    numeric_names = pd.DataFrame({0: [1, 2], 1: [3, 4]})
+    back, meta = roundtrip(numeric_names, tmp_path, "num")
+    assert meta["backend"] == "cloudpickle"
+    pd.testing.assert_frame_equal(back, numeric_names)
+    mixed = pd.DataFrame({"m": [1, "a", {"k": 1}]})
+    back, meta = roundtrip(mixed, tmp_path, "mixed")
+    assert meta["backend"] == "cloudpickle"
+    assert back["m"].tolist() == mixed["m"].tolist()
+
+
+def test_sklearn_estimator(tmp_path):
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    y = np.array([0, 0, 1, 1])
+    model = LogisticRegression().fit(X, y)
+    back, meta = roundtrip(model, tmp_path)
+    assert meta["backend"] == "sklearn-joblib"
+    np.testing.assert_array_equal(back.predict(X), model.predict(X))
+
+
+def test_xgboost_model(tmp_path):
+    xgb = pytest.importorskip("xgboost")
+    X = np.random.default_rng(0).normal(size=(50, 3))
+    y = (X[:, 0] > 0).astype(int)
+    model = xgb.XGBClassifier(n_estimators=5, max_depth=2).fit(X, y)
+    back, meta = roundtrip(model, tmp_path)
+    assert meta["backend"] == "xgboost" and meta["file"] == "data.ubj"
+    np.testing.assert_array_equal(back.predict(X), model.predict(X))
+    booster = model.get_booster()
+    back, meta = roundtrip(booster, tmp_path, "booster")
+    assert meta["backend"] == "xgboost"
+    np.testing.assert_allclose(back.predict(xgb.DMatrix(X)), booster.predict(xgb.DMatrix(X)))
+
+
+def test_torch_module_and_tensor(tmp_path):
+    torch = pytest.importorskip("torch", reason="torch is not installed in this environment")
+    tensor = torch.arange(6.0).reshape(2, 3)
+    back, meta = roundtrip(tensor, tmp_path, "t")
+    assert meta["backend"] == "torch" and torch.equal(back, tensor)
+    module = torch.nn.Linear(3, 1)
+    back, meta = roundtrip(module, tmp_path, "m")
+    assert meta["backend"] == "torch"
+    assert torch.equal(back(tensor), module(tensor))
+
+
+def test_nested_containers_of_arrays_use_out_of_band_buffers(tmp_path):
+    value = {"a": [np.arange(1000), np.ones((10, 10))], "b": ({"c": np.array([1, 2])},)}
+    back, meta = roundtrip(value, tmp_path)
+    assert meta["backend"] == "cloudpickle"
+    np.testing.assert_array_equal(back["a"][0], np.arange(1000))
+    np.testing.assert_array_equal(back["b"][0]["c"], [1, 2])
+    back["a"][0][0] = 7  # buffers come back writable
+
+
+def test_recursive_structure(tmp_path):
+    value = [1]
+    value.append(value)
+    back, _ = roundtrip(value, tmp_path)
+    assert back[1] is back
+
+
+def test_closures_and_lambdas_by_value(tmp_path):
+    factor = 3
+
+    def scale(x):
+        return x * factor
+
+    back, meta = roundtrip(scale, tmp_path, "f")
+    assert meta["backend"] == "function" and back(2) == 6
+    back, _ = roundtrip(lambda x: x + factor, tmp_path, "g")
+    assert back(1) == 4
+
+
+def test_function_capturing_a_huge_global_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(marshal, "FUNCTION_SIZE_WARNING", 10_000)
+    big = list(range(100_000))
+    with pytest.raises(MarshalError, match=r'variable "f".*captures large globals'):
+        marshal.save(lambda: len(big), str(tmp_path / "f"), step="s", name="f")
+
+
+@pytest.mark.parametrize(
+    "make, hint",
+    [
+        (lambda p: open(p / "file.txt", "w"), "open file handle"),
+        (lambda p: socket.socket(), "socket"),
+        (lambda p: (i for i in range(3)), "generator"),
+        (lambda p: threading.Lock(), "lock"),
+        (lambda p: __import__("sqlite3").connect(":memory:"), "database connection"),
+    ],
+)
+def test_unpassable_values_name_step_variable_and_hint(make, hint, tmp_path):
+    value = make(tmp_path)
+    with pytest.raises(MarshalError) as err:
+        marshal.save(value, str(tmp_path / "v"), step="train", name="handle")
+    message = str(err.value)
+    assert 'step "train"' in message and 'variable "handle"' in message and hint in message
+
+
+def test_unpicklable_value_error_is_clear(tmp_path):
+    class Bad:
+        def __reduce__(self):
+            raise TypeError("no way")
+
+    with pytest.raises(MarshalError, match=r'variable "b".*cannot be pickled.*register_backend'):
+        marshal.save(Bad(), str(tmp_path / "b"), step="s", name="b")
+
+
+def test_size_limit(tmp_path, monkeypatch):
+    monkeypatch.setenv("CELLPIPE_MAX_ARTIFACT_BYTES", "1000")
+    with pytest.raises(MarshalError, match=r'variable "big".*over the limit'):
+        marshal.save(np.zeros(10_000), str(tmp_path / "big"), step="s", name="big")
+
+
+def test_register_backend_takes_precedence(tmp_path):
+    class Point:
+        def __init__(self, x, y):
+            self.x, self.y = x, y
+
+    def save(value, path):
+        with open(path, "w") as f:
+            f.write(f"{value.x},{value.y}")
+
+    def load(path):
+        with open(path) as f:
+            return Point(*map(int, f.read().split(",")))
+
+    marshal.register_backend(lambda v: isinstance(v, Point), save, load, "point-csv", ".csv")
+    try:
+        back, meta = roundtrip(Point(1, 2), tmp_path)
+        assert meta["backend"] == "point-csv" and meta["file"] == "data.csv"
+        assert (back.x, back.y) == (1, 2)
+        with pytest.raises(ValueError):
+            marshal.register_backend(lambda v: False, save, load, "point-csv", "csv")
+    finally:
+        marshal._user_backends.clear()
+
+
+def test_python_version_mismatch_warns(tmp_path, capsys):
+    marshal.save([1, 2], str(tmp_path / "v"))
+    meta_path = tmp_path / "v" / "cellpipe.json"
+    meta = json.loads(meta_path.read_text())
+    meta["python"] = "2.7.18"
+    meta_path.write_text(json.dumps(meta))
+    assert marshal.load(str(tmp_path / "v"), step="t", name="v") == [1, 2]
+    assert 'input "v" was saved by Python 2.7.18' in capsys.readouterr().err
+
+
+def test_missing_metadata_is_a_clear_error(tmp_path):
+    os.makedirs(tmp_path / "empty")
+    with pytest.raises(MarshalError, match=r'step "t": input "z" has no cellpipe.json'):
+        marshal.load(str(tmp_path / "empty"), step="t", name="z")
+
+
+def test_pickle_fallback_without_cloudpickle(tmp_path, monkeypatch):
+    monkeypatch.setattr(marshal, "_pickler", lambda: pickle)
+    back, meta = roundtrip({"k": np.arange(3)}, tmp_path)
+    assert meta["backend"] == "cloudpickle"
+    np.testing.assert_array_equal(back["k"], np.arange(3))
