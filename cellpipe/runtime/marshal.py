@@ -10,6 +10,8 @@ models are scikit-learn estimators too), scikit-learn, PyTorch, Keras, functions
 buffers as the fallback. Never dill: it is a pure-Python pickler, an order of magnitude slower.
 """
 
+import contextlib
+import gc
 import io
 import json
 import os
@@ -111,24 +113,29 @@ def _is_pandas(value) -> bool:
 
 def _save_pandas(value, path):
     import pyarrow as pa
-    import pyarrow.feather as feather
+    import pyarrow.ipc as ipc
 
     is_series = type(value).__name__ == "Series"
     frame = value.to_frame() if is_series else value
-    # Arrow needs string column names; the original names go in the schema metadata.
     names = list(frame.columns)
     if any(not isinstance(n, str) for n in names) or len(set(names)) != len(names):
-        raise TypeError("non-string or duplicate column names")
-    table = pa.Table.from_pandas(frame, preserve_index=True)
+        raise TypeError("Arrow keeps string column names only")  # the pickle fallback keeps them
+    # preserve_index=None: a RangeIndex is metadata only; any other index becomes a column.
+    table = pa.Table.from_pandas(frame, preserve_index=None)
     meta = dict(table.schema.metadata or {})
     meta[b"cellpipe.series"] = b"1" if is_series else b"0"
-    feather.write_feather(table.replace_schema_metadata(meta), path, compression="uncompressed")
+    table = table.replace_schema_metadata(meta)
+    with pa.OSFile(path, "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
 
 
 def _load_pandas(path):
-    import pyarrow.feather as feather
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
 
-    table = feather.read_table(path, memory_map=True)
+    with pa.memory_map(path) as source:
+        table = ipc.open_file(source).read_all()
+    # Consolidated blocks are copies: writable, unlike zero-copy views of the file.
     frame = table.to_pandas()
     if (table.schema.metadata or {}).get(b"cellpipe.series") == b"1":
         return frame.iloc[:, 0]
@@ -224,9 +231,38 @@ def _pickler():
         return pickle
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """Pickling builds or walks millions of objects: the cyclic GC would rescan them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _dumps(value, buffers: list) -> bytes:
+    """Plain pickle when it is faithful (its C pickler calls no Python per object), else cloudpickle.
+
+    Plain pickle stores functions and classes by reference: fine for importable ones, wrong for
+    those of the notebook (`__main__`) or lambdas, which cloudpickle stores by value.
+    """
+    try:
+        data = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)
+        if b"__main__" not in data:
+            return data
+    except Exception:
+        pass
+    buffers.clear()
+    return _pickler().dumps(value, protocol=5, buffer_callback=buffers.append)
+
+
 def _save_pickle(value, path):
     buffers: List[pickle.PickleBuffer] = []
-    data = _pickler().dumps(value, protocol=5, buffer_callback=buffers.append)
+    with _gc_paused():
+        data = _dumps(value, buffers)
     with open(path, "wb") as f:
         f.write(len(buffers).to_bytes(8, "little"))
         for buf in buffers:
@@ -244,7 +280,8 @@ def _load_pickle(path):
             size = int.from_bytes(f.read(8), "little")
             buffers.append(bytearray(f.read(size)))  # writable, as the saved arrays were
         data = f.read()
-    return pickle.loads(data, buffers=buffers)
+    with _gc_paused():
+        return pickle.loads(data, buffers=buffers)
 
 
 def _save_function(value, path):
