@@ -1,17 +1,129 @@
-"""`cellpipe` console script."""
+"""`cellpipe` console script: `cellpipe run pipeline.yaml|notebook.ipynb` runs a pipeline on this machine."""
 
 import argparse
+import json
+import os
+import shutil
+import subprocess
 import sys
+import time
 
 from . import __version__
 
+COMPILER_JS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "compiler_js", "cellpipe.cjs")
+STATE_MARK = {"running": "▶", "succeeded": "✔", "cached": "⚡", "failed": "✘", "skipped": "–"}
+
+
+class CliError(Exception):
+    pass
+
+
+def compile_notebook(notebook: str, out_path: str) -> None:
+    """Compile with the same TypeScript compiler the browser uses (bundled in the wheel, run by node)."""
+    node = shutil.which("node")
+    if not node or not os.path.exists(COMPILER_JS):
+        missing = "node is not on PATH" if not node else f"the compiler bundle is missing ({COMPILER_JS})"
+        raise CliError(
+            f"cannot compile {notebook}: {missing}. Compile it in JupyterLab (Pipeline panel → YAML) "
+            "and pass the YAML: cellpipe run pipeline.yaml"
+        )
+    done = subprocess.run(
+        [node, COMPILER_JS, "compile", notebook, "-o", out_path], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise CliError(done.stderr.strip() or done.stdout.strip() or f"compiling {notebook} failed")
+
+
+def _parse_params(pairs) -> dict:
+    out = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise CliError(f"--param takes NAME=VALUE, got {pair!r}")
+        name, text = pair.split("=", 1)
+        try:
+            out[name] = json.loads(text)
+        except json.JSONDecodeError:
+            out[name] = text
+    return out
+
+
+def cmd_run(args) -> int:
+    from .local.package import PackageError
+    from .local.runner import FAILED, RunError, run_package_file
+
+    source = os.path.abspath(args.pipeline)
+    if not os.path.exists(source):
+        raise CliError(f"no such file: {args.pipeline}")
+    store = args.store or os.path.join(os.path.dirname(source), ".cellpipe")
+    package_path = source
+    if source.endswith(".ipynb"):
+        os.makedirs(store, exist_ok=True)
+        package_path = os.path.join(store, os.path.splitext(os.path.basename(source))[0] + ".yaml")
+        compile_notebook(source, package_path)
+    started = time.time()
+
+    def on_event(state):
+        mark = STATE_MARK.get(state.state, "·")
+        took = f" ({state.finished - state.started:.1f}s)" if state.finished and state.started else ""
+        print(f"{mark} {state.step}: {state.state}{took}", flush=True)
+
+    def on_log(step, line):
+        if not args.quiet:
+            print(f"  [{step}] {line}", flush=True)
+
+    try:
+        result = run_package_file(
+            package_path,
+            store=store,
+            parameters=_parse_params(args.param),
+            use_cache=not args.no_cache,
+            workers=args.workers,
+            from_step=args.from_step,
+            only=args.only,
+            on_event=on_event,
+            on_log=on_log,
+        )
+    except (PackageError, RunError) as err:
+        raise CliError(str(err)) from None
+    for name, value in sorted(result.metrics.items()):
+        print(f"metric {name} = {value:g}")
+    counts = {s: len(result.by_state(s)) for s in ("succeeded", "cached", "failed", "skipped")}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    print(f"run {result.run_id}: {summary} in {time.time() - started:.1f}s (store {store})")
+    for state in result.states.values():
+        if state.state == FAILED and state.error:
+            print("\n" + state.error.replace("<package>", args.pipeline), file=sys.stderr)
+    return 0 if result.succeeded else 1
+
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="cellpipe", description="cellpipe command line")
+    parser = argparse.ArgumentParser(
+        prog="cellpipe", description="Kubeflow Pipelines from annotated notebooks"
+    )
     parser.add_argument("--version", action="version", version=f"cellpipe {__version__}")
-    parser.parse_args(argv)
-    parser.print_help()
-    return 0
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser(
+        "run", help="run a pipeline package (or a notebook) on this machine, with step caching"
+    )
+    run.add_argument("pipeline", help="pipeline.yaml compiled by cellpipe, or an annotated notebook.ipynb")
+    run.add_argument("--param", action="append", metavar="NAME=VALUE", help="pipeline parameter (JSON value)")
+    run.add_argument("--no-cache", action="store_true", help="run every step, reusing nothing")
+    run.add_argument("--from", dest="from_step", metavar="STEP", help="re-run STEP and everything after it")
+    run.add_argument("--only", metavar="STEP", help="run only STEP, its inputs taken from the cache")
+    run.add_argument("--store", help="artifact store (default: .cellpipe beside the file)")
+    run.add_argument(
+        "--workers", type=int, default=max(2, min(4, os.cpu_count() or 2)), help="parallel steps"
+    )
+    run.add_argument("-q", "--quiet", action="store_true", help="do not stream step logs")
+    args = parser.parse_args(argv)
+    if args.command != "run":
+        parser.print_help()
+        return 2
+    try:
+        return cmd_run(args)
+    except CliError as err:
+        print(f"cellpipe: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
