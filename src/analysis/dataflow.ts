@@ -627,16 +627,23 @@ function stepFlow(
   for (const cellIndex of draft.cells) {
     // Cells of a step run in order: a read is the step's input unless a binding came first.
     const { facts } = cellAt(cellIndex)!;
-    for (const [name, ref] of facts.reads) {
-      const bindsHere = facts.defs.get(name);
-      const free = !bound.has(name) && (!bindsHere || bindsHere.order > ref.order);
-      if (free && !flow.reads.has(name)) {
-        flow.reads.set(name, { cellIndex, ref });
+    for (const reads of [facts.reads, facts.deleteReads]) {
+      for (const [name, ref] of reads) {
+        const bindsHere = facts.defs.get(name);
+        const free = !bound.has(name) && (!bindsHere || bindsHere.order >= ref.order);
+        if (free && !flow.reads.has(name)) {
+          flow.reads.set(name, { cellIndex, ref });
+        }
       }
     }
     for (const name of facts.defs.keys()) {
       bound.add(name);
-      flow.produces.add(name);
+      // A name the step deletes is not its to pass on (an upstream copy may still be).
+      if (facts.deleted.has(name)) {
+        flow.produces.delete(name);
+      } else {
+        flow.produces.add(name);
+      }
       if (facts.imports.has(name)) {
         flow.imports.add(name);
       } else {

@@ -43,6 +43,10 @@ export interface CellFacts {
   starImports: Array<{ module: string; start: number; end: number }>;
   /** Module names whose last binding is an import (modules travel as code, never as data). */
   imports: Set<string>;
+  /** Module names whose last binding is `del`: gone when the cell ends. */
+  deleted: Set<string>;
+  /** `del x` at module level needs x bound: a read for data passing (symtable counts no use). */
+  deleteReads: Map<string, NameAt>;
   /** `b = a` at the top of the cell. */
   aliases: Array<{ name: string; of: string; start: number; end: number }>;
   /** Top-level names bound to values that rarely serialize (files, sockets, locks, generators). */
@@ -156,6 +160,8 @@ class Binder {
     lateMutations: new Map(),
     starImports: [],
     imports: new Set(),
+    deleted: new Set(),
+    deleteReads: new Map(),
     aliases: [],
     unserializable: new Map(),
     statements: [],
@@ -215,6 +221,7 @@ class Binder {
     scope.binds.push(this.ref(name, node));
     if (scope.kind === 'module') {
       this.facts.imports.delete(name);
+      this.facts.deleted.delete(name);
     }
   }
 
@@ -555,8 +562,17 @@ class Binder {
 
   private deleteTarget(node: SyntaxNode, scope: Scope): void {
     switch (node.type) {
-      case 'identifier':
-        return this.bind(node, scope);
+      case 'identifier': {
+        const name = this.name(node);
+        if (scope.kind === 'module' && !this.facts.deleteReads.has(name)) {
+          this.facts.deleteReads.set(name, this.ref(name, node));
+        }
+        this.bind(node, scope, name);
+        if (scope.kind === 'module') {
+          this.facts.deleted.add(name);
+        }
+        return;
+      }
       case 'expression_list':
       case 'tuple':
       case 'list':

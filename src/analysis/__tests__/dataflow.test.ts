@@ -216,6 +216,16 @@ describe('data passing', () => {
     ]);
   });
 
+  it('a step that deletes a name does not pass it on; deleting needs the name', () => {
+    const result = analyze([
+      [['step:load'], 'frame = load()\ntotal = 0'],
+      [['step:shrink', 'prev:load'], 'small = frame.head()\ndel frame, total'],
+      [['step:use', 'prev:shrink'], 'print(frame, small)']
+    ]);
+    expect(step(result, 'shrink').inputs).toEqual(['frame', 'total']);
+    expect(step(result, 'use').inputSources).toEqual({ frame: 'load', small: 'shrink' });
+  });
+
   it('a read before the assignment in the same step is an input', () => {
     const result = analyze([
       [['step:a'], 'count = 0'],
