@@ -13,6 +13,7 @@ ROUTES = [
     ("GET", ("health",)),
     ("GET", ("experiments",)),
     ("POST", ("experiments",)),
+    ("GET", ("pipelines",)),
     ("POST", ("pipelines",)),
     ("POST", ("pipelines", "p1", "versions")),
     ("GET", ("runs",)),
@@ -247,3 +248,23 @@ async def test_each_post_reaches_its_kfp_call(jp_fetch, kfp, parts, body, kfp_ca
             "description": "",
             "namespace": "team-b",
         }
+
+
+async def test_find_a_pipeline_by_name(jp_fetch, kfp):
+    kfp.answer = route(
+        {
+            ("GET", "/apis/v2beta1/pipelines/names/demo"): Answer(
+                200, {"pipeline_id": "p1", "display_name": "demo"}
+            ),
+            ("GET", "/apis/v2beta1/pipelines/names/absent"): Answer(404, {"message": "not found"}),
+        }
+    )
+    found = await jp_fetch(
+        "cellpipe", "api", "kfp", "pipelines", params={"name": "demo", "namespace": "team-b"}
+    )
+    assert json.loads(found.body) == {"pipeline": {"pipeline_id": "p1", "display_name": "demo"}}
+    assert kfp.last.path == "/apis/v2beta1/pipelines/names/demo?namespace=team-b"
+    missing = await jp_fetch("cellpipe", "api", "kfp", "pipelines", params={"name": "absent"})
+    assert json.loads(missing.body) == {"pipeline": None}
+    err = await fetch_error(jp_fetch, "pipelines")
+    assert err.code == 400 and 'Query argument "name" is required' in body_of(err)["message"]

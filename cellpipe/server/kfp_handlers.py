@@ -103,7 +103,18 @@ class ExperimentsHandler(KFPHandler):
 
 
 class PipelinesHandler(KFPHandler):
-    """POST: upload a package as a pipeline, or as a new version of the pipeline of that name."""
+    """GET ?name=: the pipeline of that name (or null). POST: upload a package as a pipeline, or as a
+    new version of the pipeline of that name."""
+
+    @tornado.web.authenticated
+    async def get(self):
+        def call():
+            name = self.get_query_argument("name", "")
+            if not name:
+                raise KFPError(400, "bad_request", 'Query argument "name" is required')
+            return _wrap("pipeline", self.kfp.find_pipeline(name, self.namespace()))
+
+        await self.run(call)
 
     @tornado.web.authenticated
     async def post(self):
@@ -185,6 +196,11 @@ class RunActionHandler(KFPHandler):
             await self.run(lambda: self.kfp.terminate_run(run_id))
         else:
             await self.run(lambda: self.kfp.retry_run(run_id))
+
+
+async def _wrap(key: str, call) -> dict:
+    """`{key: result}`, so that a missing thing is `{key: null}` rather than a bare `null`."""
+    return {key: await call}
 
 
 def routes(base_url: str) -> list:

@@ -9,6 +9,7 @@ import {
   KfpApiError,
   KfpExperiment,
   KfpHealth,
+  KfpPipeline,
   KfpPublished,
   KfpRun,
   KfpRunList,
@@ -25,6 +26,8 @@ export interface IKfpClient {
   health(): Promise<KfpHealth>;
   listExperiments(namespace?: string): Promise<KfpExperiment[]>;
   createExperiment(name: string, namespace?: string, description?: string): Promise<KfpExperiment>;
+  /** The pipeline of that name, or null. */
+  findPipeline(name: string, namespace?: string): Promise<KfpPipeline | null>;
   publish(request: PublishRequest): Promise<KfpPublished>;
   createRun(request: CreateRunRequest): Promise<KfpRun>;
   getRun(runId: string): Promise<KfpRun>;
@@ -53,6 +56,13 @@ export class KfpClient implements IKfpClient {
 
   createExperiment(name: string, namespace?: string, description = ''): Promise<KfpExperiment> {
     return this._request('POST', ['experiments'], { body: { name, namespace, description } });
+  }
+
+  async findPipeline(name: string, namespace?: string): Promise<KfpPipeline | null> {
+    const data = await this._request<{ pipeline: KfpPipeline | null }>('GET', ['pipelines'], {
+      query: { name, namespace }
+    });
+    return data.pipeline ?? null;
   }
 
   publish(request: PublishRequest): Promise<KfpPublished> {

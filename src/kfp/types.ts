@@ -35,6 +35,13 @@ export interface KfpExperiment {
   created_at?: string;
 }
 
+export interface KfpPipeline {
+  pipeline_id: string;
+  display_name?: string;
+  namespace?: string;
+  created_at?: string;
+}
+
 export interface KfpPublished {
   pipeline_id: string;
   pipeline_version_id: string;

@@ -44,6 +44,20 @@ describe('KfpClient', () => {
     expect(server.requests[0].query).toEqual({});
   });
 
+  it('finds a pipeline by name, or answers null', async () => {
+    server.routes['GET /cellpipe/api/kfp/pipelines'] = (seen: any) => ({
+      body: {
+        pipeline: seen.query.name === 'demo' ? { pipeline_id: 'p1', display_name: 'demo' } : null
+      }
+    });
+    expect(await client.findPipeline('demo', 'team-a')).toEqual({
+      pipeline_id: 'p1',
+      display_name: 'demo'
+    });
+    expect(server.requests[0].query).toEqual({ name: 'demo', namespace: 'team-a' });
+    expect(await client.findPipeline('other')).toBeNull();
+  });
+
   it('publishes a package and creates a run with typed parameters', async () => {
     server.routes['POST /cellpipe/api/kfp/pipelines'] = {
       body: { pipeline_id: 'p1', pipeline_version_id: 'v1', created_pipeline: true }

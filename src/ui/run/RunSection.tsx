@@ -22,6 +22,7 @@ export interface RunSectionProps {
     namespace?: string;
     trans?: Trans;
   }) => Promise<SubmittedRun | null>;
+  /** The pipeline's name in KFP; its recent runs are listed (all runs of the namespace when absent). */
   pipelineName?: string;
   /** Namespace from the user's settings; default: the server's. */
   namespace?: string;
@@ -37,7 +38,8 @@ export interface RunSectionProps {
 export function RunSection(props: RunSectionProps): JSX.Element {
   const trans = props.trans ?? plainTrans;
   const [model, setModel] = React.useState<RunStatusModel | null>(null);
-  const [pipelineId, setPipelineId] = React.useState<string | undefined>(undefined);
+  // The pipeline whose runs are listed: undefined while looking it up, null when KFP has none yet.
+  const [pipelineId, setPipelineId] = React.useState<string | null | undefined>(undefined);
   const [mapping, setMapping] = React.useState<Readonly<Record<string, string>>>(
     props.taskToStep ?? {}
   );
@@ -49,6 +51,20 @@ export function RunSection(props: RunSectionProps): JSX.Element {
     props.onWatch?.(next);
     void next.start();
   };
+
+  React.useEffect(() => {
+    let live = true;
+    if (props.pipelineName) {
+      setPipelineId(undefined);
+      props.client
+        .findPipeline(props.pipelineName, props.namespace || undefined)
+        .then(found => live && setPipelineId(current => current ?? found?.pipeline_id ?? null))
+        .catch(() => live && setPipelineId(current => current ?? null));
+    }
+    return () => {
+      live = false;
+    };
+  }, [props.pipelineName, props.namespace]);
 
   React.useEffect(() => () => model?.dispose(), [model]);
   React.useEffect(() => () => props.onWatch?.(null), []);
@@ -85,13 +101,19 @@ export function RunSection(props: RunSectionProps): JSX.Element {
       </button>
       {model && <RunStatusView model={model} client={props.client} trans={props.trans} />}
       <h3 className="jp-cellpipe-recent-runs-title">{trans.__('Recent runs')}</h3>
-      <RecentRuns
-        client={props.client}
-        filter={{ namespace: props.namespace || undefined, pipeline_id: pipelineId }}
-        reloadKey={reloadKey}
-        onSelect={pick}
-        trans={props.trans}
-      />
+      {props.pipelineName && pipelineId === null ? (
+        <div className="jp-cellpipe-recent-runs-empty">{trans.__('No runs yet.')}</div>
+      ) : props.pipelineName && pipelineId === undefined ? (
+        <div>{trans.__('Loading runs…')}</div>
+      ) : (
+        <RecentRuns
+          client={props.client}
+          filter={{ namespace: props.namespace || undefined, pipeline_id: pipelineId ?? undefined }}
+          reloadKey={reloadKey}
+          onSelect={pick}
+          trans={props.trans}
+        />
+      )}
     </div>
   );
 }

@@ -112,6 +112,29 @@ describe('RunSection', () => {
     expect(watched[0]!.isDisposed).toBe(true);
   });
 
+  it("lists the runs of the notebook's pipeline, or none when KFP does not know it yet", async () => {
+    server.routes['GET /cellpipe/api/kfp/pipelines'] = (seen: any) => ({
+      body: { pipeline: seen.query.name === 'demo' ? { pipeline_id: 'p9' } : null }
+    });
+    const client = new KfpClient(server.settings());
+    const section = (name: string) => (
+      <RunSection
+        client={client}
+        compile={async () => PACKAGE}
+        openDialog={async () => null}
+        pipelineName={name}
+      />
+    );
+    await act(async () => root.render(section('demo')));
+    await until(() => host.textContent!.includes('fresh'), 'the pipeline runs');
+    const list = server.requests.find(r => r.path === '/cellpipe/api/kfp/runs')!;
+    expect(list.query).toEqual({ pipeline_id: 'p9', page_size: '10' });
+
+    await act(async () => root.render(section('never-uploaded')));
+    await until(() => !!host.querySelector('.jp-cellpipe-recent-runs-empty'), 'no runs');
+    expect(host.querySelector('[data-run]')).toBeNull();
+  });
+
   it('is disabled with the reason when the notebook cannot be compiled', async () => {
     await act(async () =>
       root.render(
