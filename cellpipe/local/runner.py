@@ -62,7 +62,11 @@ class RunResult:
     run_id: str
     states: Dict[str, TaskState]
     outputs: Dict[str, dict] = field(default_factory=dict)  # task -> executor output
+    artifacts: Dict[str, Dict[str, str]] = field(default_factory=dict)  # task -> output name -> path
     metrics: Dict[str, float] = field(default_factory=dict)
+
+    def artifact(self, task: str, name: str) -> str:
+        return self.artifacts[task][name]
 
     @property
     def succeeded(self) -> bool:
@@ -99,12 +103,16 @@ def _hash_tree(path: str) -> str:
 def _python_shim(python: str) -> str:
     """A directory whose `python3`/`python` are this Python, put first on PATH for the steps."""
     shim = os.path.join(
-        tempfile.gettempdir(), "cellpipe-python-" + hashlib.sha256(python.encode()).hexdigest()[:12]
+        tempfile.gettempdir(), "cellpipe-python-v2-" + hashlib.sha256(python.encode()).hexdigest()[:12]
     )
     if not os.path.isdir(shim):
         staging = tempfile.mkdtemp(prefix=".cellpipe-python-")
         for name in ("python3", "python"):
-            os.symlink(python, os.path.join(staging, name))
+            # A script, not a symlink: a venv's python finds its pyvenv.cfg only under its own path.
+            script = os.path.join(staging, name)
+            with open(script, "w") as f:
+                f.write(f'#!/bin/sh\nexec "{python}" "$@"\n')
+            os.chmod(script, 0o755)
         try:
             os.replace(staging, shim)
         except OSError:
@@ -198,6 +206,7 @@ class LocalRunner:
                     if outcome is not None:
                         produced[name] = outcome
                         result.outputs[name] = outcome.get("executor_output", {})
+                        result.artifacts[name] = {k: v["uri"] for k, v in outcome["artifacts"].items()}
             # anything still pending could not start (its upstream failed before it was seen)
             for state in states.values():
                 if state.state == PENDING:
