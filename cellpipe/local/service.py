@@ -1,0 +1,113 @@
+"""Local runs started from JupyterLab: each runs in a background thread; its state is polled.
+
+A plain class (no Tornado), so it is tested directly; `cellpipe/server/local_handlers.py` is the thin
+HTTP face. The browser sends the package it compiled (users need no node on the server).
+"""
+
+import os
+import threading
+import time
+import uuid
+from collections import deque
+from typing import Dict, Optional
+
+from .package import load_package
+from .runner import LocalRunner, RunError, TaskState
+
+MAX_LOG_LINES = 400
+
+
+class LocalRun:
+    def __init__(self, run_id: str, store: str, steps: Dict[str, str]):
+        self.id = run_id
+        self.store = store
+        self.started = time.time()
+        self.finished: Optional[float] = None
+        self.states: Dict[str, dict] = {
+            task: {"task": task, "step": step, "state": "pending"} for task, step in steps.items()
+        }
+        self.logs: deque = deque(maxlen=MAX_LOG_LINES)
+        self.metrics: Dict[str, float] = {}
+        self.error: Optional[str] = None
+        self.lock = threading.Lock()
+
+    def on_event(self, state: TaskState) -> None:
+        with self.lock:
+            self.states[state.name] = state.as_dict()
+
+    def on_log(self, step: str, line: str) -> None:
+        with self.lock:
+            self.logs.append(f"[{step}] {line}")
+
+    def snapshot(self) -> dict:
+        with self.lock:
+            return {
+                "id": self.id,
+                "done": self.finished is not None,
+                "started": self.started,
+                "finished": self.finished,
+                "steps": list(self.states.values()),
+                "logs": list(self.logs),
+                "metrics": dict(self.metrics),
+                "error": self.error,
+                "store": self.store,
+            }
+
+
+class LocalRunService:
+    """Starts and tracks local runs; one store per notebook directory (`.cellpipe/`)."""
+
+    def __init__(self, root_dir: str, python: Optional[str] = None, workers: int = 2):
+        self.root_dir = os.path.abspath(root_dir)
+        self.python = python
+        self.workers = workers
+        self.runs: Dict[str, LocalRun] = {}
+
+    def store_for(self, notebook_path: str) -> str:
+        """`.cellpipe/` beside the notebook; refuses paths that leave the server's root."""
+        folder = os.path.abspath(os.path.join(self.root_dir, os.path.dirname(notebook_path or "")))
+        if os.path.commonpath([folder, self.root_dir]) != self.root_dir:
+            raise RunError(f"notebook path {notebook_path!r} is outside the server's root directory")
+        return os.path.join(folder, ".cellpipe")
+
+    def start(
+        self,
+        package_text: str,
+        notebook_path: str = "",
+        parameters: Optional[dict] = None,
+        use_cache: bool = True,
+    ) -> LocalRun:
+        package = load_package(package_text)
+        store = self.store_for(notebook_path)
+        kwargs = {"python": self.python} if self.python else {}
+        run = LocalRun(uuid.uuid4().hex[:12], store, {n: t.display_name for n, t in package.tasks.items()})
+        runner = LocalRunner(
+            package,
+            store,
+            parameters=parameters,
+            use_cache=use_cache,
+            workers=self.workers,
+            on_event=run.on_event,
+            on_log=run.on_log,
+            cwd=os.path.dirname(store),
+            **kwargs,
+        )
+        self.runs[run.id] = run
+
+        def work():
+            try:
+                result = runner.run()
+                run.metrics = result.metrics
+                failed = [s for s in result.states.values() if s.error]
+                if failed:
+                    run.error = failed[0].error.replace("<package>", "pipeline.yaml")
+            except Exception as err:  # reported to the panel, never raised into Tornado
+                run.error = f"{type(err).__name__}: {err}"
+            finally:
+                run.finished = time.time()
+
+        threading.Thread(target=work, name=f"cellpipe-local-{run.id}", daemon=True).start()
+        return run
+
+    def get(self, run_id: str) -> Optional[LocalRun]:
+        return self.runs.get(run_id)

@@ -1,0 +1,96 @@
+"""Run locally from JupyterLab: the browser posts the compiled package, then polls the run."""
+
+import asyncio
+import json
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+from kfp import compiler, dsl
+
+
+@dsl.container_component
+def produce(n: int, out: dsl.Output[dsl.Artifact]):
+    return dsl.ContainerSpec(
+        image="python:3.11",
+        command=["python3", "-c"],
+        args=[
+            "import sys, os; print('producing', sys.argv[1]); os.makedirs(os.path.dirname(sys.argv[2]), exist_ok=True); "
+            "open(sys.argv[2], 'w').write(sys.argv[1])",
+            n,
+            out.path,
+        ],
+    )
+
+
+@pytest.fixture
+def package_text(tmp_path):
+    @dsl.pipeline(name="tiny")
+    def pipe(n: int = 3):
+        produce(n=n)
+
+    path = tmp_path / "tiny.yaml"
+    compiler.Compiler().compile(pipe, str(path))
+    return path.read_text()
+
+
+async def poll(jp_fetch, run_id):
+    for _ in range(200):
+        response = await jp_fetch("cellpipe", "api", "local", "runs", run_id)
+        body = json.loads(response.body)
+        if body["done"]:
+            return body
+        await asyncio.sleep(0.05)
+    raise AssertionError("the local run did not finish")
+
+
+async def test_run_locally_then_cached(jp_fetch, jp_root_dir, package_text):
+    request = {"package": package_text, "notebookPath": "work/pipeline.ipynb", "parameters": {"n": 7}}
+    response = await jp_fetch("cellpipe", "api", "local", "runs", method="POST", body=json.dumps(request))
+    assert response.code == 201
+    first = await poll(jp_fetch, json.loads(response.body)["id"])
+    assert [s["state"] for s in first["steps"]] == ["succeeded"]
+    assert "[produce] producing 7" in first["logs"]
+    assert first["store"] == str(jp_root_dir / "work" / ".cellpipe")
+    response = await jp_fetch("cellpipe", "api", "local", "runs", method="POST", body=json.dumps(request))
+    again = await poll(jp_fetch, json.loads(response.body)["id"])
+    assert [s["state"] for s in again["steps"]] == ["cached"]
+
+
+async def test_bad_requests_are_clear(jp_fetch):
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("cellpipe", "api", "local", "runs", method="POST", body=json.dumps({}))
+    assert err.value.code == 400
+    assert "no compiled pipeline package" in json.loads(err.value.response.body)["message"]
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch(
+            "cellpipe", "api", "local", "runs", method="POST", body=json.dumps({"package": "a: [\n"})
+        )
+    assert err.value.code == 400 and "not a YAML" in json.loads(err.value.response.body)["message"]
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("cellpipe", "api", "local", "runs", "0123456789ab")
+    assert err.value.code == 404
+
+
+async def test_paths_outside_the_root_are_refused(jp_fetch, package_text):
+    request = {"package": package_text, "notebookPath": "../../etc/pipeline.ipynb"}
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("cellpipe", "api", "local", "runs", method="POST", body=json.dumps(request))
+    assert (
+        err.value.code == 400
+        and "outside the server's root" in json.loads(err.value.response.body)["message"]
+    )
+
+
+async def test_refused_without_token(jp_fetch, package_text):
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch(
+            "cellpipe",
+            "api",
+            "local",
+            "runs",
+            method="POST",
+            body=json.dumps({"package": package_text}),
+            headers={"Authorization": ""},
+        )
+    assert err.value.code == 403
