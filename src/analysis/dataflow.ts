@@ -10,7 +10,7 @@ import { CellAnalysis, rangeOf } from './cell';
 import { Diagnostics } from './diagnostics';
 import { readLiteral } from './literal';
 import type { NameAt } from './scopes';
-import type { AnalysisResult, Edge, PipelineParameter, StepInfo } from './types';
+import type { AnalysisResult, Diagnostic, Edge, PipelineParameter, StepInfo } from './types';
 
 /** The analysis of code cell `index` (the caller caches); null for non-code cells. */
 export type CellSource = (index: number) => CellAnalysis | null;
@@ -84,6 +84,10 @@ export class FlowMemo {
   private readonly byStep = new Map<string, { key: unknown[]; flow: Omit<StepFlow, 'draft'> }>();
   private seen = new Set<string>();
   private graph: { key: string; ancestors: Map<string, Set<string>> } | null = null;
+  /** What each step produced when last computed, and a counter bumped when any of it changes. */
+  private readonly produced = new Map<string, string>();
+  private producedVersion = 0;
+  private readonly resolved = new Map<string, { key: unknown[]; result: Resolution }>();
 
   /** Ancestor sets change only when tags do. */
   ancestors(steps: StepDraft[]): Map<string, Set<string>> {
@@ -102,12 +106,33 @@ export class FlowMemo {
   ): Omit<StepFlow, 'draft'> {
     this.seen.add(name);
     const known = this.byStep.get(name);
-    if (known && known.key.length === key.length && known.key.every((k, i) => k === key[i])) {
+    if (known && sameKey(known.key, key)) {
       return known.flow;
     }
     const flow = compute();
     this.byStep.set(name, { key, flow });
+    const produced = [...flow.produces].sort().join(',') + '|' + [...flow.imports].sort().join(',');
+    if (this.produced.get(name) !== produced) {
+      this.produced.set(name, produced);
+      this.producedVersion++;
+    }
     return flow;
+  }
+
+  /**
+   * A step's inputs depend on its own flow, on who produces what (the version), on the graph
+   * and on parameters and shared code: unchanged, the last resolution is replayed.
+   */
+  resolve(flow: StepFlow, context: unknown[], compute: () => Resolution): Resolution {
+    const name = flow.draft.info.name;
+    const key = [this.byStep.get(name)?.flow, this.producedVersion, this.graph?.key, ...context];
+    const known = this.resolved.get(name);
+    if (known && sameKey(known.key, key)) {
+      return known.result;
+    }
+    const result = compute();
+    this.resolved.set(name, { key, result });
+    return result;
   }
 
   /** Forget steps that were not asked for since the last sweep. */
@@ -115,10 +140,25 @@ export class FlowMemo {
     for (const name of this.byStep.keys()) {
       if (!this.seen.has(name)) {
         this.byStep.delete(name);
+        this.resolved.delete(name);
+        this.produced.delete(name);
+        this.producedVersion++;
       }
     }
     this.seen = new Set();
   }
+}
+
+function sameKey(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i]);
+}
+
+/** A step's resolved inputs and the diagnostics found on the way. */
+interface Resolution {
+  inputs: string[];
+  inputSources: Record<string, string>;
+  parameters: string[];
+  diagnostics: Diagnostic[];
 }
 
 export function buildAnalysis(
@@ -143,7 +183,15 @@ export function buildAnalysis(
   const shared = sharedCode(sharedCells, cellAt);
   const sharedKey = sharedCells.map(i => cellAt(i)!.facts);
   const flowOf = (draft: StepDraft): StepFlow => {
-    const key = [draft.info.kind, ...sharedKey, null, ...draft.cells.map(i => cellAt(i)!.facts)];
+    // Cell positions are part of the key: reads remember the cell they were found in.
+    const key = [
+      draft.info.kind,
+      ...sharedKey,
+      null,
+      ...draft.cells,
+      null,
+      ...draft.cells.map(i => cellAt(i)!.facts)
+    ];
     const facts = memo.get(draft.info.name, key, () => stepFlow(draft, cellAt, shared.defReads));
     return { ...facts, draft };
   };
@@ -170,16 +218,30 @@ export function buildAnalysis(
       }
     }
   }
+  const context = [[...parameterNames].join(','), shared.starImport, ...sharedKey];
   for (const flow of all) {
-    resolveInputs(flow, {
-      producers,
-      ancestors,
-      parameterNames,
-      shared: shared.defs,
-      starImport: shared.starImport,
-      cellAt,
-      diagnostics
+    const { info } = flow.draft;
+    const resolution = memo.resolve(flow, context, () => {
+      const found = new Diagnostics();
+      const scratch = { ...info, inputs: [], inputSources: {}, parameters: [] };
+      resolveInputs(
+        { ...flow, draft: { ...flow.draft, info: scratch } },
+        {
+          producers,
+          ancestors,
+          parameterNames,
+          shared: shared.defs,
+          starImport: shared.starImport,
+          cellAt,
+          diagnostics: found
+        }
+      );
+      return { ...scratch, diagnostics: found.list };
     });
+    info.inputs = [...resolution.inputs];
+    info.inputSources = { ...resolution.inputSources };
+    info.parameters = [...resolution.parameters];
+    resolution.diagnostics.forEach(d => diagnostics.list.push({ ...d }));
   }
   for (const flow of all) {
     for (const [name, source] of Object.entries(flow.draft.info.inputSources)) {
@@ -701,7 +763,9 @@ function resolveInputs(flow: StepFlow, ctx: Context): void {
   const stepStar = flow.draft.cells.some(i => ctx.cellAt(i)!.facts.starImports.length > 0);
   for (const [name, where] of flow.reads) {
     const all = ctx.producers.get(name) ?? [];
-    const producers = all.filter(f => f !== flow && ancestors.has(f.draft.info.name));
+    const producers = all.filter(
+      f => f.draft.info.name !== info.name && ancestors.has(f.draft.info.name)
+    );
     const cell = ctx.cellAt(where.cellIndex);
     const place = { cellIndex: where.cellIndex, cell, start: where.ref.start, end: where.ref.end };
     if (producers.length) {
@@ -744,7 +808,7 @@ function resolveInputs(flow: StepFlow, ctx: Context): void {
     if (ctx.shared.has(name) || BUILTINS.has(name)) {
       continue;
     }
-    const elsewhere = all.filter(f => f !== flow);
+    const elsewhere = all.filter(f => f.draft.info.name !== info.name);
     if (elsewhere.length) {
       // The latest producer that is not downstream of this step (adding it makes no cycle).
       const producer = [...elsewhere]

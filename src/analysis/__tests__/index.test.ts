@@ -2,7 +2,9 @@
 import { createAnalyzer, maskMagics } from '..';
 import { loadGrammar } from '../parse';
 import { CellCache } from '../cell';
-import type { NotebookInput } from '../../model/notebook';
+import * as fs from 'fs';
+import * as path from 'path';
+import { fromNbformat, NotebookCell, NotebookInput } from '../../model/notebook';
 
 function notebook(sources: string[], tags: string[][]): NotebookInput {
   return {
@@ -53,6 +55,33 @@ describe('createAnalyzer', () => {
       bias: 'train',
       result: 'train'
     });
+  });
+
+  it('stays equal to a fresh analysis through edits of code, tags and cell order', async () => {
+    const file = path.join(__dirname, '../../../tests/fixtures/analyzer_problems.ipynb');
+    let nb = fromNbformat(JSON.parse(fs.readFileSync(file, 'utf8')));
+    const incremental = await createAnalyzer();
+    const edits: Array<(cells: NotebookCell[]) => NotebookCell[]> = [
+      cells => cells.map((c, i) => (i === 4 ? { ...c, source: c.source + '\nq = x' } : c)),
+      cells => cells.map((c, i) => (i === 6 ? { ...c, source: 'z = q + y' } : c)),
+      cells => cells.map((c, i) => (i === 6 ? { ...c, tags: ['step:e', 'prev:c'] } : c)),
+      cells => cells.map((c, i) => (i === 3 ? { ...c, source: 'y = x + 1\nq = 0' } : c)),
+      cells => cells.map((c, i) => (i === 2 ? { ...c, source: c.source + '\ndel shared' } : c)),
+      cells => cells.map((c, i) => (i === 0 ? { ...c, source: 'import os' } : c)),
+      cells => [cells[0], cells[1], cells[2], cells[4], cells[3], ...cells.slice(5)],
+      cells => cells.filter((_, i) => i !== 4),
+      cells => cells.map((c, i) => (i === 2 ? { ...c, tags: ['step:renamed'] } : c)),
+      cells => [
+        ...cells,
+        { ...cells[0], id: 'metrics', tags: ['pipeline-metrics'], source: 'z\nw' }
+      ],
+      cells => cells.map((c, i) => (i === 1 ? { ...c, source: 'def bump():\n    return 1' } : c))
+    ];
+    for (const edit of edits) {
+      nb = { ...nb, cells: edit(nb.cells) };
+      const fresh = await createAnalyzer();
+      expect(incremental.analyze(nb)).toEqual(fresh.analyze(nb));
+    }
   });
 
   it('returns the same result for the same notebook, from the cache', async () => {
