@@ -15,7 +15,10 @@ TS_SOURCES := $(shell find src style schema -type f 2>/dev/null) $(wildcard cell
 ## make lab: create .venv, install, build, start JupyterLab with the extension on the example notebook
 lab: install
 	@echo "Starting JupyterLab with cellpipe: open the URL printed below."
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR)/examples $(if $(CI),--no-browser,) $(LAB_ARGS) pipeline.ipynb
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR)/examples $(ROOT_FLAG) $(LAB_ARGS) $(CURDIR)/examples/pipeline.ipynb
+
+# Jupyter refuses to run as root; containers (and this project's CI machine) often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root --no-browser,)
 
 ## make test: install what is missing and run every suite (lint, jest, pytest, Galata)
 ## every suite runs even when an earlier one fails; the summary names the failed ones
