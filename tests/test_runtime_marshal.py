@@ -84,6 +84,28 @@ def test_dataframe_with_categorical_tz_and_index(tmp_path):
     pd.testing.assert_frame_equal(back, frame)
 
 
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame({"a": [1.0, np.nan, np.inf], "b": np.array([0.5, -0.0, np.nan], dtype=np.float32)}),
+        pd.DataFrame(
+            np.arange(12.0).reshape(4, 3), columns=["p", "q", "r"]
+        ),  # one 2-D block: strided columns
+        pd.DataFrame(
+            {"h": np.array([1, 2], dtype=np.float16), "n": [1, 2], "f": [0.25, np.nan], "t": ["u", "v"]},
+            index=pd.MultiIndex.from_tuples([(1, "a"), (2, "b")], names=["i", "j"]),
+        ),
+        pd.DataFrame({"x": pd.array([1.5, None], dtype="Float64"), "y": [2.5, 3.5]}),  # nullable Float64
+    ],
+)
+def test_float_columns_keep_values_order_and_index(frame, tmp_path):
+    back, meta = roundtrip(frame, tmp_path)
+    assert meta["backend"] == "pandas-arrow"
+    pd.testing.assert_frame_equal(back, frame)
+    back.iloc[0, 0] = 9  # a loaded frame is the user's to change
+    assert back.iloc[0, 0] == 9
+
+
 def test_series_keeps_its_name(tmp_path):
     series = pd.Series([1, 2, 3], name="count", index=["a", "b", "c"])
     back, meta = roundtrip(series, tmp_path)

@@ -189,14 +189,47 @@ def test_corrupt_or_oversized_bundles_are_refused(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "uri, path",
+    "uri, metadata",
     [
-        ("gs://bucket/a/b", "/gcs/bucket/a/b"),
-        ("s3://bucket/k", "/s3/bucket/k"),
-        ("minio://mlpipeline/v2/x", "/minio/mlpipeline/v2/x"),
-        ("file:///tmp/x", "/tmp/x"),
-        ("/already/local", "/already/local"),
+        ("gs://bucket/a/b", {}),
+        ("s3://bucket/k", {}),
+        ("minio://mlpipeline/v2/artifacts/p/run/train/model", {}),
+        ("oci://registry.example/models/llm:1.0", {}),
+        ("minio://mlpipeline/v2/x", {"_kfp_workspace": True}),
+        ("/already/local", {}),
     ],
 )
-def test_uri_to_local_path_as_the_launcher_mounts(uri, path):
-    assert local_path(uri) == path
+def test_uri_to_local_path_matches_kfp_artifact_path(uri, metadata):
+    from kfp import dsl
+
+    assert local_path(uri, metadata) == dsl.Artifact(uri=uri, metadata=metadata).path
+
+
+def test_file_uri_of_the_local_runner_is_a_path():
+    assert local_path("file:///tmp/x") == "/tmp/x"
+
+
+def test_executor_output_matches_what_kfp_writes(tmp_path):
+    """The same executor input through kfp's own Executor and through a cellpipe step: same output file."""
+    from kfp import dsl
+    from kfp.dsl.executor import Executor
+
+    ex = executor_input(tmp_path, metrics=True)
+    ex["outputs"]["artifacts"]["metrics"]["artifacts"][0]["metadata"] = {"display": "kept"}
+
+    def component(metrics: dsl.Output[dsl.Metrics]):
+        metrics.log_metric("accuracy", 0.93)
+        metrics.log_metric("epochs", 3)
+
+    Executor(json.loads(json.dumps(ex)), component).execute()
+    theirs = json.loads((tmp_path / "kfp_outputs" / "output_metadata.json").read_text())
+
+    text, _ = program(
+        "metrics",
+        [(4, "accuracy = 0.93\nepochs = 3\n")],
+        after=['_cp.log_metric("accuracy", accuracy)', '_cp.log_metric("epochs", epochs)'],
+    )
+    done = run(tmp_path, text, ex)
+    assert done.returncode == 0, done.stderr
+    ours = json.loads((tmp_path / "kfp_outputs" / "output_metadata.json").read_text())
+    assert ours == theirs

@@ -8,16 +8,25 @@ import os
 
 # The launcher mounts remote stores at these local prefixes (kfp.dsl.types.artifact_types).
 URI_PREFIXES = (("gs://", "/gcs/"), ("s3://", "/s3/"), ("minio://", "/minio/"))
+# An artifact the backend already placed in the pipeline workspace (metadata `_kfp_workspace`).
+WORKSPACE_MOUNT_PATH = "/kfp-workspace"
 
 
-def local_path(uri: str) -> str:
-    """The local path of an artifact URI, as the KFP launcher mounts it."""
+def local_path(uri: str, metadata: dict = None) -> str:
+    """The local path of an artifact URI, as the KFP launcher mounts it (kfp `Artifact.path`)."""
+    path = uri
     for prefix, mount in URI_PREFIXES:
         if uri.startswith(prefix):
-            return mount + uri[len(prefix) :]
-    if uri.startswith("file://"):
-        return uri[len("file://") :]
-    return uri
+            path = mount + uri[len(prefix) :]
+            break
+    else:
+        if uri.startswith("oci://"):  # a model image: one flat directory name
+            path = "/oci/" + uri[len("oci://") :].replace("/", "_")
+        elif uri.startswith("file://"):  # our local runner; KFP itself never hands out file:// URIs
+            path = uri[len("file://") :]
+    if (metadata or {}).get("_kfp_workspace") is True:
+        path = os.path.join(WORKSPACE_MOUNT_PATH, ".artifacts", path.lstrip("/"))
+    return path
 
 
 class ExecutorInput:

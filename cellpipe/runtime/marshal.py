@@ -120,13 +120,35 @@ def _save_pandas(value, path):
     names = list(frame.columns)
     if any(not isinstance(n, str) for n in names) or len(set(names)) != len(names):
         raise TypeError("Arrow keeps string column names only")  # the pickle fallback keeps them
-    # preserve_index=None: a RangeIndex is metadata only; any other index becomes a column.
-    table = pa.Table.from_pandas(frame, preserve_index=None)
+    table = _arrow_table(frame)
     meta = dict(table.schema.metadata or {})
     meta[b"cellpipe.series"] = b"1" if is_series else b"0"
     table = table.replace_schema_metadata(meta)
     with pa.OSFile(path, "wb") as sink, ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
+
+
+def _arrow_table(frame):
+    """`pa.Table.from_pandas`, but float columns go zero-copy with NaN kept as NaN.
+
+    from_pandas scans every float column for NaN to make it null, half its time on numeric
+    frames; to_pandas turns null back into NaN, so skipping the scan loses nothing.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    floats = [i for i, dt in enumerate(frame.dtypes) if isinstance(dt, np.dtype) and dt.kind == "f"]
+    # preserve_index=None: a RangeIndex is metadata only; any other index becomes a column.
+    if not floats:
+        return pa.Table.from_pandas(frame, preserve_index=None)
+    others = [i for i in range(frame.shape[1]) if i not in set(floats)]
+    table = pa.Table.from_pandas(frame.iloc[:, others], preserve_index=None)
+    for i in floats:  # in order, so each lands at its own position, before any index columns
+        column = frame.iloc[:, i]
+        values = np.ascontiguousarray(column.to_numpy())
+        field = pa.field(column.name, pa.from_numpy_dtype(values.dtype))
+        table = table.add_column(i, field, pa.array(values, from_pandas=False))
+    return table
 
 
 def _load_pandas(path):

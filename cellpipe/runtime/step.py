@@ -39,7 +39,7 @@ class Step:
         artifact = self.executor.input_artifacts.get(name)
         if artifact is None:
             raise SystemExit(f'cellpipe: step "{self.name}": input "{name}" was not passed to the step')
-        return marshal.load(local_path(artifact["uri"]), step=self.name, name=name)
+        return marshal.load(local_path(artifact["uri"], artifact.get("metadata")), step=self.name, name=name)
 
     def save(self, name: str, value) -> None:
         artifact = self.executor.output_artifacts.get(name)
@@ -47,7 +47,9 @@ class Step:
             raise SystemExit(
                 f'cellpipe: step "{self.name}": output "{name}" has no artifact in the executor input'
             )
-        meta = marshal.save(value, local_path(artifact["uri"]), step=self.name, name=name)
+        meta = marshal.save(
+            value, local_path(artifact["uri"], artifact.get("metadata")), step=self.name, name=name
+        )
         self._artifact_metadata[name] = {"cellpipe.backend": meta["backend"], "cellpipe.type": meta["type"]}
 
     def log_metric(self, name: str, value) -> None:
@@ -68,7 +70,8 @@ class Step:
         meta = dict(self._artifact_metadata)
         if "metrics" in self.executor.output_artifacts:
             meta["metrics"] = {**meta.get("metrics", {}), **self._metrics}
-            path = local_path(self.executor.output_artifacts["metrics"]["uri"])
+            art = self.executor.output_artifacts["metrics"]
+            path = local_path(art["uri"], art.get("metadata"))
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
             import json
 
