@@ -113,6 +113,16 @@ def test_series_keeps_its_name(tmp_path):
     pd.testing.assert_series_equal(back, series)
 
 
+def test_time_index_keeps_its_freq(tmp_path):
+    series = pd.Series([1.0, np.nan, 3.0], name="v", index=pd.date_range("2026-01-01", periods=3, tz="UTC"))
+    back, _ = roundtrip(series, tmp_path, "daily")
+    pd.testing.assert_series_equal(back, series)
+    assert back.index.freqstr == "D"
+    frame = pd.DataFrame({"n": [1, 2]}, index=pd.timedelta_range("1h", periods=2, freq="30min"))
+    back, _ = roundtrip(frame, tmp_path, "spans")
+    pd.testing.assert_frame_equal(back, frame)
+
+
 def test_frame_arrow_cannot_hold_falls_back(tmp_path):
     numeric_names = pd.DataFrame({0: [1, 2], 1: [3, 4]})
     back, meta = roundtrip(numeric_names, tmp_path, "num")

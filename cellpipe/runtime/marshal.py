@@ -123,6 +123,9 @@ def _save_pandas(value, path):
     table = _arrow_table(frame)
     meta = dict(table.schema.metadata or {})
     meta[b"cellpipe.series"] = b"1" if is_series else b"0"
+    freq = getattr(frame.index, "freqstr", None)  # Arrow keeps a DatetimeIndex's values, not its freq
+    if freq and type(frame.index).__name__ in ("DatetimeIndex", "TimedeltaIndex"):
+        meta[b"cellpipe.index_freq"] = freq.encode()
     table = table.replace_schema_metadata(meta)
     with pa.OSFile(path, "wb") as sink, ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
@@ -159,6 +162,9 @@ def _load_pandas(path):
         table = ipc.open_file(source).read_all()
     # Consolidated blocks are copies: writable, unlike zero-copy views of the file.
     frame = table.to_pandas()
+    freq = (table.schema.metadata or {}).get(b"cellpipe.index_freq")
+    if freq:
+        frame.index = type(frame.index)(frame.index, freq=freq.decode())
     if (table.schema.metadata or {}).get(b"cellpipe.series") == b"1":
         return frame.iloc[:, 0]
     return frame
