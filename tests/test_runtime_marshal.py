@@ -4,7 +4,10 @@ import json
 import os
 import pickle
 import socket
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,6 +15,8 @@ import pytest
 
 from cellpipe.runtime import marshal
 from cellpipe.runtime.marshal import MarshalError
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def roundtrip(value, tmp_path, name="x"):
@@ -168,6 +173,44 @@ def test_torch_module_and_tensor(tmp_path):
     back, meta = roundtrip(module, tmp_path, "m")
     assert meta["backend"] == "torch"
     assert torch.equal(back(tensor), module(tensor))
+
+
+def test_keras_model_on_the_torch_backend(tmp_path, monkeypatch):
+    pytest.importorskip("torch", reason="Keras runs on the torch backend here; torch is not installed")
+    if "keras" not in sys.modules:
+        monkeypatch.setenv("KERAS_BACKEND", "torch")
+    keras = pytest.importorskip("keras", reason="keras is not installed in this environment")
+    if keras.backend.backend() != "torch":
+        pytest.skip(f"keras was imported earlier on the {keras.backend.backend()} backend")
+    model = keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dense(1)]
+    )
+    x = np.arange(12, dtype="float32").reshape(4, 3)
+    back, meta = roundtrip(model, tmp_path, "model")
+    assert meta["backend"] == "keras"  # not torch, though a torch-backed Keras model is a torch Module
+    expected = model.predict(x, verbose=0)
+    np.testing.assert_allclose(back.predict(x, verbose=0), expected, rtol=1e-6)
+
+    # A step whose image sets no KERAS_BACKEND loads the model on the backend that saved it.
+    code = (
+        "import sys, numpy as np; sys.path.insert(0, sys.argv[1])\n"
+        "from cellpipe.runtime import marshal\n"
+        "model = marshal.load(sys.argv[2])\n"
+        "import keras; print(keras.backend.backend())\n"
+        "print(model.predict(np.arange(12, dtype='float32').reshape(4, 3), verbose=0).ravel().tolist())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT), str(tmp_path / "model")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    backend, values = done.stdout.strip().splitlines()[-2:]
+    assert backend == "torch"
+    np.testing.assert_allclose(json.loads(values), expected.ravel(), rtol=1e-6)
 
 
 def test_nested_containers_of_arrays_use_out_of_band_buffers(tmp_path):

@@ -6,7 +6,7 @@ version. Libraries are imported lazily, only when a value of theirs is seen (a p
 the type's module name first, so numpy is never imported to marshal a string).
 
 Order: the user's backends (`register_backend`), then json scalars, numpy, pandas, XGBoost (its
-models are scikit-learn estimators too), scikit-learn, PyTorch, Keras, functions and classes, and cloudpickle protocol 5 with out-of-band
+models are scikit-learn estimators too), scikit-learn, Keras, PyTorch, functions and classes, and cloudpickle protocol 5 with out-of-band
 buffers as the fallback. Never dill: it is a pure-Python pickler, an order of magnitude slower.
 """
 
@@ -236,10 +236,18 @@ def _is_keras(value) -> bool:
 
 
 def _save_keras(value, path):
+    import keras
+
     value.save(path)
+    with open(path + ".backend", "w", encoding="utf-8") as f:
+        f.write(keras.backend.backend())
 
 
 def _load_keras(path):
+    # Keras picks its backend once, at import: the one that saved the model, unless the image says otherwise.
+    if "keras" not in sys.modules and not os.environ.get("KERAS_BACKEND"):
+        with contextlib.suppress(OSError), open(path + ".backend", encoding="utf-8") as f:
+            os.environ["KERAS_BACKEND"] = f.read().strip()
     import keras
 
     return keras.models.load_model(path)
@@ -328,8 +336,9 @@ _BUILTIN: List[Backend] = [
     Backend("pandas-arrow", _is_pandas, _save_pandas, _load_pandas, "arrow", ("pandas", "pyarrow")),
     Backend("xgboost", _is_xgboost, _save_xgboost, _load_xgboost, "ubj", ("xgboost",)),
     Backend("sklearn-joblib", _is_sklearn, _save_joblib, _load_joblib, "joblib", ("sklearn", "joblib")),
-    Backend("torch", _is_torch, _save_torch, _load_torch, "pt", ("torch",)),
+    # Keras before torch: on the torch backend a Keras model is a torch Module too.
     Backend("keras", _is_keras, _save_keras, _load_keras, "keras", ("keras",)),
+    Backend("torch", _is_torch, _save_torch, _load_torch, "pt", ("torch",)),
     Backend("function", _is_function, _save_function, _load_pickle, "pkl", ("cloudpickle",)),
     Backend("cloudpickle", lambda v: True, _save_pickle, _load_pickle, "pkl", ("cloudpickle",)),
 ]
