@@ -1,6 +1,7 @@
 """A step program, written as docs/step-program.md says, run in a subprocess with a realistic executor input."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -234,3 +235,43 @@ def test_executor_output_matches_what_kfp_writes(tmp_path):
     assert done.returncode == 0, done.stderr
     ours = json.loads((tmp_path / "kfp_outputs" / "output_metadata.json").read_text())
     assert ours == theirs
+
+
+def test_bootstrap_writes_the_runtime_once_even_with_concurrent_steps(tmp_path):
+    """Four programs boot at once in a fresh temp dir: all run, one runtime dir, no staging dirs left."""
+    sources = embedded_sources()
+    sources["cellpipe/runtime/step.py"] += "\nBOOT_MARKER = 'embedded'\n"
+    boot = (RUNTIME / "bootstrap.py").read_text()
+    text = "\n".join(
+        [
+            f"_CELLPIPE_SOURCES = {sources!r}",
+            boot,
+            # the repository's cellpipe is importable here, as an installed one would be in an image
+            "import cellpipe.runtime.step",
+            "step = _cellpipe_boot(_CELLPIPE_SOURCES)",
+            "print(step.BOOT_MARKER, step.__file__)",
+        ]
+    )
+    program_path = tmp_path / "boot.py"
+    program_path.write_text(text)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(program_path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(4)
+    ]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in outs]
+    runtime_dirs = sorted(path.name for path in tmp.iterdir())
+    assert len(runtime_dirs) == 1 and runtime_dirs[0].startswith("cellpipe-runtime-"), runtime_dirs
+    for out, _ in outs:
+        marker, where = out.split()
+        assert marker == "embedded"
+        assert where.startswith(str(tmp / runtime_dirs[0]))
