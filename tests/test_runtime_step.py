@@ -275,3 +275,51 @@ def test_bootstrap_writes_the_runtime_once_even_with_concurrent_steps(tmp_path):
         marker, where = out.split()
         assert marker == "embedded"
         assert where.startswith(str(tmp / runtime_dirs[0]))
+
+
+def run_bare(tmp_path, text, ex):
+    """A step in an image with nothing but Python: no site-packages (no numpy, no cloudpickle)."""
+    path = tmp_path / "cellpipe_step.py"
+    path.write_text(text)
+    return subprocess.run(
+        [sys.executable, "-I", "-S", "-u", str(path), "--executor-input", json.dumps(ex)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+
+
+def test_standard_library_only_image(tmp_path):
+    ex = executor_input(tmp_path, params={"n": 3.0}, outputs=["cfg"])
+    text, _ = program(
+        "prepare",
+        [(1, 'cfg = {"lr": 0.1, "layers": list(range(n)), "name": "__main__"}\n')],
+        before=['n = _cp.param("n", "int")'],
+        after=['_cp.save("cfg", cfg)'],
+    )
+    done = run_bare(tmp_path, text, ex)
+    assert done.returncode == 0, done.stderr
+    assert "cloudpickle is not installed in this step's image" in done.stderr
+    meta = json.loads((tmp_path / "out" / "cfg" / "cellpipe.json").read_text())
+    assert meta["backend"] == "cloudpickle" and meta["libraries"] == {}
+    assert marshal.load(str(tmp_path / "out" / "cfg")) == {"lr": 0.1, "layers": [0, 1, 2], "name": "__main__"}
+
+    ex = executor_input(tmp_path, outputs=["square"])
+    text, _ = program(
+        "helpers", [(2, "def square(v):\n    return v * v\n")], after=['_cp.save("square", square)']
+    )
+    done = run_bare(tmp_path, text, ex)
+    assert done.returncode == 1
+    assert 'step "helpers": variable "square" (builtins.function)' in done.stderr
+    assert "'square', defined in the notebook" in done.stderr and "pip install cloudpickle" in done.stderr
+
+
+def test_input_needing_a_missing_library_names_it(tmp_path):
+    marshal.save({"w": np.arange(3)}, str(tmp_path / "in" / "weights"))  # pickled, with numpy arrays inside
+    ex = executor_input(tmp_path, inputs=["weights"])
+    text, _ = program("use", [(5, "print(weights)\n")], before=['weights = _cp.load("weights")'])
+    done = run_bare(tmp_path, text, ex)
+    assert done.returncode == 1
+    assert 'step "use": could not load input "weights"' in done.stderr
+    assert "install numpy in this step's image" in done.stderr

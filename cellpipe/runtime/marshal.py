@@ -263,8 +263,21 @@ def _pickler():
         import cloudpickle
 
         return cloudpickle
-    except ImportError:  # an image without cloudpickle: plain pickle still handles most values
+    except ImportError:  # an image without cloudpickle: plain pickle (protocol 5) handles most values
+        _note_once(
+            "cellpipe note: cloudpickle is not installed in this step's image; values are saved with "
+            "the standard pickle, which cannot save functions or classes defined in the notebook"
+        )
         return pickle
+
+
+_notes_given = set()
+
+
+def _note_once(text: str) -> None:
+    if text not in _notes_given:
+        _notes_given.add(text)
+        print(text, file=sys.stderr)
 
 
 @contextlib.contextmanager
@@ -292,7 +305,36 @@ def _dumps(value, buffers: list) -> bytes:
     except Exception:
         pass
     buffers.clear()
-    return _pickler().dumps(value, protocol=5, buffer_callback=buffers.append)
+    pickler = _pickler()
+    data = pickler.dumps(value, protocol=5, buffer_callback=buffers.append)
+    if pickler is pickle and b"__main__" in data:
+        _refuse_notebook_references(data, buffers)
+    return data
+
+
+class _NotebookReference(Exception):
+    pass
+
+
+class _Probe(pickle.Unpickler):
+    def find_class(self, module, name):
+        if module == "__main__":
+            raise _NotebookReference(name)
+        return super().find_class(module, name)
+
+
+def _refuse_notebook_references(data: bytes, buffers: list) -> None:
+    """Without cloudpickle, a notebook function or class would be saved by a name no other step knows."""
+    try:
+        _Probe(io.BytesIO(data), buffers=buffers).load()
+    except _NotebookReference as ref:
+        raise MarshalError(
+            f"it refers to {ref.args[0]!r}, defined in the notebook: only cloudpickle saves such functions "
+            "and classes by value, and cloudpickle is not installed in this step's image "
+            "(add it to the image: pip install cloudpickle)"
+        ) from None
+    except Exception:
+        pass  # a failure to load is not what we probe for
 
 
 def _save_pickle(value, path):
@@ -456,9 +498,12 @@ def load(directory: str, step: str = "?", name: str = "?"):
     try:
         return backend.load(os.path.join(directory, meta["file"]))
     except Exception as err:
+        hint = ""
+        if isinstance(err, ModuleNotFoundError) and err.name:
+            hint = f" (install {err.name.split('.')[0]} in this step's image, as in the step that saved it)"
         raise MarshalError(
             f'step "{step}": could not load input "{name}" ({meta.get("type")}, backend {backend.name}): '
-            f"{type(err).__name__}: {err}"
+            f"{type(err).__name__}: {err}{hint}"
         ) from err
 
 
