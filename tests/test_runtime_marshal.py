@@ -136,6 +136,7 @@ def test_frame_arrow_cannot_hold_falls_back(tmp_path):
     mixed = pd.DataFrame({"m": [1, "a", {"k": 1}]})
     back, meta = roundtrip(mixed, tmp_path, "mixed")
     assert meta["backend"] == "cloudpickle"
+    assert sorted(os.listdir(tmp_path / "mixed")) == ["cellpipe.json", "data.pkl"]  # no half-written .arrow
     assert back["m"].tolist() == mixed["m"].tolist()
 
 
@@ -303,6 +304,22 @@ def test_register_backend_takes_precedence(tmp_path):
             marshal.register_backend(lambda v: False, save, load, "point-csv", "csv")
     finally:
         marshal._user_backends.clear()
+
+
+def test_a_backend_that_fails_midway_leaves_nothing_behind(tmp_path):
+    def save(value, path):
+        with open(path, "w") as f:
+            f.write("half")
+        raise OSError("disk says no")
+
+    marshal.register_backend(lambda v: isinstance(v, dict), save, lambda p: None, "flaky", "txt")
+    try:
+        back, meta = roundtrip({"a": 1}, tmp_path)
+    finally:
+        marshal._user_backends.clear()
+    assert meta["backend"] == "cloudpickle" and back == {"a": 1}
+    assert sorted(os.listdir(tmp_path / "x")) == ["cellpipe.json", "data.pkl"]
+    assert meta["bytes"] == os.path.getsize(tmp_path / "x" / "data.pkl")
 
 
 def test_python_version_mismatch_warns(tmp_path, capsys):

@@ -435,6 +435,7 @@ def save(value, directory: str, step: str = "?", name: str = "?", max_bytes: Opt
     if reason:
         raise MarshalError(f"{where}: {reason}")
     os.makedirs(directory, exist_ok=True)
+    before = set(os.listdir(directory))
     for backend in backends():
         try:
             accepted = backend.predicate(value)
@@ -455,8 +456,10 @@ def save(value, directory: str, step: str = "?", name: str = "?", max_bytes: Opt
                     "Recreate it in the consuming step, or register a backend for it with "
                     "cellpipe.runtime.marshal.register_backend"
                 ) from None
+            _remove_new_files(directory, before)  # no half-written file beside the next backend's
             continue  # e.g. a frame Arrow cannot hold: the next backend takes it
-        size = sum(os.path.getsize(os.path.join(directory, f)) for f in os.listdir(directory))
+        written = sorted(set(os.listdir(directory)) - before) or [data_file]
+        size = sum(os.path.getsize(os.path.join(directory, f)) for f in written)
         limit = max_bytes if max_bytes is not None else _env_limit()
         if limit is not None and size > limit:
             raise MarshalError(
@@ -476,6 +479,18 @@ def save(value, directory: str, step: str = "?", name: str = "?", max_bytes: Opt
             json.dump(meta, f, sort_keys=True)
         return meta
     raise MarshalError(f"{where}: no backend accepts it")  # unreachable: cloudpickle accepts all
+
+
+def _remove_new_files(directory: str, before: set) -> None:
+    for entry in set(os.listdir(directory)) - before:
+        path = os.path.join(directory, entry)
+        with contextlib.suppress(OSError):
+            if os.path.isdir(path):
+                import shutil
+
+                shutil.rmtree(path)
+            else:
+                os.remove(path)
 
 
 def _env_limit() -> Optional[int]:
