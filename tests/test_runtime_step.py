@@ -323,3 +323,25 @@ def test_input_needing_a_missing_library_names_it(tmp_path):
     assert done.returncode == 1
     assert 'step "use": could not load input "weights"' in done.stderr
     assert "install numpy in this step's image" in done.stderr
+
+
+def test_params_get_back_the_notebook_type_from_the_kfp_parameter_type(tmp_path):
+    # What KFP's launcher writes for test_size=1.0 (NUMBER_DOUBLE) and n=3 (NUMBER_INTEGER) sent as 3.0.
+    ex = executor_input(
+        tmp_path, params={"test_size": 1, "n": 3.0, "name": "iris", "flag": True}, outputs=["types"]
+    )
+    text, _ = program(
+        "params",
+        [(0, "types = [type(v).__name__ for v in (test_size, n, name, flag, raw)]\n")],
+        before=[
+            'test_size = _cp.param("test_size", "NUMBER_DOUBLE")',
+            'n = _cp.param("n", "NUMBER_INTEGER")',
+            'name = _cp.param("name", "STRING")',
+            'flag = _cp.param("flag", "BOOLEAN")',
+            'raw = _cp.param("test_size")',
+        ],
+        after=['_cp.save("types", types)'],
+    )
+    done = run(tmp_path, text, ex)
+    assert done.returncode == 0, done.stderr
+    assert marshal.load(str(tmp_path / "out" / "types")) == ["float", "int", "str", "bool", "int"]

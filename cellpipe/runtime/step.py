@@ -10,7 +10,9 @@ from . import marshal
 from .bundle import install_bundles
 from .executor import ExecutorInput, local_path, write_executor_output
 
-_INT_TYPES = ("int",)
+# `kind` as a Python type name or as the KFP parameterType the compiler declared for it.
+_INT_TYPES = ("int", "NUMBER_INTEGER")
+_FLOAT_TYPES = ("float", "NUMBER_DOUBLE")
 
 
 class Step:
@@ -23,7 +25,11 @@ class Step:
         self._metrics = {}
 
     def param(self, name: str, kind: Optional[str] = None):
-        """The pipeline parameter `name`; `kind` ('int', 'float', …) restores ints sent as doubles."""
+        """The pipeline parameter `name`.
+
+        KFP carries numbers as protobuf doubles and its launcher writes 1.0 as `1`: `kind` ('int' or
+        'NUMBER_INTEGER', 'float' or 'NUMBER_DOUBLE') gives the number back the type the notebook had.
+        """
         if name not in self.executor.parameters:
             raise SystemExit(
                 f'cellpipe: step "{self.name}": pipeline parameter "{name}" was not passed to the step'
@@ -31,7 +37,7 @@ class Step:
         value = self.executor.parameters[name]
         if kind in _INT_TYPES and isinstance(value, float) and value.is_integer():
             return int(value)
-        if kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+        if kind in _FLOAT_TYPES and isinstance(value, int) and not isinstance(value, bool):
             return float(value)
         return value
 
