@@ -332,6 +332,22 @@ def test_python_version_mismatch_warns(tmp_path, capsys):
     assert 'input "v" was saved by Python 2.7.18' in capsys.readouterr().err
 
 
+def test_library_major_mismatch_warns(tmp_path, capsys):
+    marshal.save(np.arange(3), str(tmp_path / "a"))
+    meta_path = tmp_path / "a" / "cellpipe.json"
+    meta = json.loads(meta_path.read_text())
+    assert meta["libraries"] == {"numpy": np.__version__}
+    meta["libraries"]["numpy"] = "1.26.4"
+    meta_path.write_text(json.dumps(meta))
+    np.testing.assert_array_equal(marshal.load(str(tmp_path / "a"), step="t", name="a"), np.arange(3))
+    err = capsys.readouterr().err
+    assert f'input "a" was saved with numpy 1.26.4, this step has numpy {np.__version__}' in err
+    meta["libraries"]["numpy"] = np.__version__.split(".")[0] + ".0.0"  # same major: quiet
+    meta_path.write_text(json.dumps(meta))
+    marshal.load(str(tmp_path / "a"))
+    assert capsys.readouterr().err == ""
+
+
 def test_missing_metadata_is_a_clear_error(tmp_path):
     os.makedirs(tmp_path / "empty")
     with pytest.raises(MarshalError, match=r'step "t": input "z" has no cellpipe.json'):

@@ -1,6 +1,7 @@
 """Marshal benchmark: prints each case's figures, then one JSON line with all of them and `ratio`.
 
-1. 1M small dicts, save+load: cellpipe (cloudpickle protocol 5) vs dill (what Kale uses). Goal ≥10x.
+1. 1M small dicts, save+load: cellpipe (pickle protocol 5, cloudpickle when needed) vs dill (what Kale
+   uses). Goal ≥10x. The plain C pickler's own time is printed too: no pickle-based format beats it.
 2. A 512 MiB float64 array, save: cellpipe (.npy) throughput vs a raw write() of the same bytes. Goal ≥0.7.
 3. A 5M-row DataFrame, save+load: cellpipe (Arrow IPC) vs pickle. Goal: time ≤1.5x pickle's.
 Sizes shrink with CELLPIPE_BENCH_SCALE (e.g. 0.1) for a quick look; the JSON line says which scale ran.
@@ -67,12 +68,21 @@ def small_dicts():
         with open(path, "rb") as f:
             dill.load(f)
 
+    def floor():  # the C pickler alone, to a file and back: what any pickle-based format pays
+        path = os.path.join(WORK, "dicts.pkl")
+        with open(path, "wb") as f:
+            pickle.dump(value, f, protocol=5)
+        with open(path, "rb") as f:
+            pickle.load(f)
+
     t_ours, t_dill = race(ours, theirs, 2)
+    t_floor = race(floor, lambda: None, 2)[0]
     return {
         "case": "1M small dicts save+load",
         "n": n,
         "cellpipe_s": t_ours,
         "dill_s": t_dill,
+        "plain_pickle_s": t_floor,
         "ratio": t_dill / t_ours,
     }
 
@@ -161,6 +171,7 @@ def main():
     figures = {
         "dicts_cellpipe_s": cases[0]["cellpipe_s"],
         "dicts_dill_s": cases[0]["dill_s"],
+        "dicts_plain_pickle_s": cases[0]["plain_pickle_s"],
         "numpy_cellpipe_mib_s": cases[1]["cellpipe_mib_s"],
         "numpy_raw_mib_s": cases[1]["raw_mib_s"],
         "dataframe_cellpipe_s": cases[2]["cellpipe_s"],

@@ -508,11 +508,11 @@ def load(directory: str, step: str = "?", name: str = "?"):
         )
     with open(meta_path, encoding="utf-8") as f:
         meta = json.load(f)
-    _warn_mismatch(meta, step, name)
     backend = _backend_named(meta["backend"])
     try:
-        return backend.load(os.path.join(directory, meta["file"]))
+        value = backend.load(os.path.join(directory, meta["file"]))
     except Exception as err:
+        _warn_mismatch(meta, step, name)
         hint = ""
         if isinstance(err, ModuleNotFoundError) and err.name:
             hint = f" (install {err.name.split('.')[0]} in this step's image, as in the step that saved it)"
@@ -520,6 +520,9 @@ def load(directory: str, step: str = "?", name: str = "?"):
             f'step "{step}": could not load input "{name}" ({meta.get("type")}, backend {backend.name}): '
             f"{type(err).__name__}: {err}{hint}"
         ) from err
+    # After loading: the backend's libraries are imported by then, their versions one attribute away.
+    _warn_mismatch(meta, step, name)
+    return value
 
 
 def _major(version: str) -> str:
@@ -536,13 +539,14 @@ def _warn_mismatch(meta: dict, step: str, name: str) -> None:
             file=sys.stderr,
         )
     for lib, version in (meta.get("libraries") or {}).items():
-        try:
-            import importlib.metadata as md
+        here_version = getattr(sys.modules.get(lib), "__version__", None)
+        if not isinstance(here_version, str):
+            try:
+                import importlib.metadata as md
 
-            dist = {"sklearn": "scikit-learn"}.get(lib, lib)
-            here_version = md.version(dist)
-        except Exception:
-            continue
+                here_version = md.version({"sklearn": "scikit-learn"}.get(lib, lib))
+            except Exception:
+                continue
         if _major(here_version) != _major(version):
             print(
                 f'cellpipe warning: step "{step}": input "{name}" was saved with {lib} {version}, '
