@@ -345,3 +345,9 @@ def test_params_get_back_the_notebook_type_from_the_kfp_parameter_type(tmp_path)
     done = run(tmp_path, text, ex)
     assert done.returncode == 0, done.stderr
     assert marshal.load(str(tmp_path / "out" / "types")) == ["float", "int", "str", "bool", "int"]
+
+
+def test_runtime_sources_hold_no_kfp_placeholder():
+    """The launcher substitutes `{{$...}}` anywhere in a step's args, and the program is an arg."""
+    for path in RUNTIME.rglob("*.py"):
+        assert "{{$" not in path.read_text(), f"{path} contains a KFP placeholder"

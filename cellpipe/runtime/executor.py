@@ -1,6 +1,6 @@
 """The KFP executor contract: read the executor input, map artifact URIs to paths, write the output file.
 
-Matches what the KFP launcher gives a container (`{{$}}`) and what `kfp.dsl.executor` writes back.
+Matches what the KFP launcher gives a container (its executor-input placeholder) and what `kfp.dsl.executor` writes back.
 """
 
 import json
@@ -47,7 +47,7 @@ class ExecutorInput:
         argv = list(argv)
         if "--executor-input" not in argv or argv.index("--executor-input") + 1 >= len(argv):
             raise SystemExit(
-                "cellpipe: the step program expects --executor-input '<json>' (KFP passes {{$}})"
+                "cellpipe: the step program expects --executor-input '<json>' (KFP passes the executor input placeholder)"
             )
         text = argv[argv.index("--executor-input") + 1]
         if text.startswith("@"):  # a file, handy when running a step by hand
