@@ -90,6 +90,7 @@ export function task(
     dependentTasks: upstream.length ? upstream : undefined,
     inputs: nonEmpty(inputs),
     retryPolicy: retries > 0 ? { ...RETRY_BACKOFF, maxRetryCount: retries } : undefined,
-    taskInfo: { name }
+    // The display name is the step's own name (the user's words), shown by the KFP UI and the runners.
+    taskInfo: { name: step.name }
   });
 }

@@ -47,7 +47,7 @@ describe('cellpipe compile', () => {
     const result = await cli(['compile', EXAMPLE, '--output=-', '--default-image', 'unused:1']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('sdkVersion: cellpipe-');
-    expect(result.stdout).toContain('image: python:3.11\n');
+    expect(result.stdout).toContain('image: "python:3.11"\n');
   });
 
   it('defaults the output to the notebook name with .yaml', async () => {

@@ -181,6 +181,7 @@ export function taskToStepOf(
   const out: Record<string, string> = {};
   for (const s of steps) {
     out[s.task] = s.step;
+    out[s.step] = s.step; // a task's display name is its step's name
   }
   return out;
 }
