@@ -33,9 +33,11 @@ def compile_nb(tmp_path_factory):
 
 
 def edited_copy(tmp_path: Path, name: str, edit) -> Path:
+    """The example, edited, under its own file name (which the step programs mention)."""
     nb = json.loads(EXAMPLE.read_text())
     edit(nb)
-    path = tmp_path / f"{name}.ipynb"
+    path = tmp_path / name / EXAMPLE.name
+    path.parent.mkdir()
     path.write_text(json.dumps(nb))
     return path
 
