@@ -66,9 +66,13 @@ export function readPackage(compiled: string | CompiledPackage): Required<Compil
   }
   let steps = typeof compiled === 'string' ? undefined : compiled.steps;
   if (!steps) {
-    // Without the compiler's names, steps are known by their task names.
-    const tasks = Object.keys(spec?.root?.dag?.tasks ?? {});
-    steps = tasks.map(task => ({ step: task, task }));
+    // Without the compiler's list, a step is named by its task's display name (cellpipe writes the
+    // step's own name there), else by the task's key.
+    const tasks: Record<string, any> = spec?.root?.dag?.tasks ?? {};
+    steps = Object.entries(tasks).map(([task, t]) => ({
+      step: String(t?.taskInfo?.name || task),
+      task
+    }));
   }
   return { yaml, pipelineSpec: spec as Record<string, any>, steps };
 }

@@ -23,7 +23,7 @@ root:
           name: load-data
       train:
         taskInfo:
-          name: train
+          name: train_model
   inputDefinitions:
     parameters:
       rows:
@@ -151,7 +151,11 @@ describe('RunDialog', () => {
       pipeline_version_id: 'v7'
     });
     expect(submitted).toHaveLength(1);
-    expect(submitted[0].taskToStep).toEqual({ 'load-data': 'load-data', train: 'train' });
+    expect(submitted[0].taskToStep).toEqual({
+      'load-data': 'load-data',
+      train: 'train_model',
+      train_model: 'train_model'
+    });
 
     await act(async () => q<HTMLButtonElement>('.jp-mod-reject')!.click());
     expect(closed).toBe(1);
@@ -226,7 +230,7 @@ describe('readPackage', () => {
     expect(read.pipelineSpec.pipelineInfo.name).toBe('demo');
     expect(read.steps).toEqual([
       { step: 'load-data', task: 'load-data' },
-      { step: 'train', task: 'train' }
+      { step: 'train_model', task: 'train' }
     ]);
     const given = readPackage({
       yaml: PACKAGE,

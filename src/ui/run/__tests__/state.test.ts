@@ -54,6 +54,18 @@ describe('stepStates', () => {
     expect(states.load_data).toBe('running');
   });
 
+  it('knows a step by its task key or by its display name (the step name)', () => {
+    const both = { 'train-model': 'train_model', train_model: 'train_model' };
+    const states = stepStates(
+      run('RUNNING', [
+        { display_name: 'train_model', state: 'RUNNING' },
+        { display_name: 'train-model', state: 'SUCCEEDED', pod_name: 'driver' }
+      ]),
+      both
+    );
+    expect(states).toEqual({ train_model: 'running' });
+  });
+
   it('settles steps a finished run never ran', () => {
     const ok = stepStates(
       run('SUCCEEDED', [{ display_name: 'load-data', state: 'SUCCEEDED', pod_name: 'a' }]),
