@@ -41,7 +41,9 @@ def chain_notebook(first_cost: float, last_factor: int) -> dict:
 
 
 def compile_notebook(bundle, nb: dict, work: str, name: str) -> str:
-    path = os.path.join(work, name + ".ipynb")
+    """Each version in its own folder under one file name, as when a user edits their notebook."""
+    os.makedirs(os.path.join(work, name))
+    path = os.path.join(work, name, "chain.ipynb")
     with open(path, "w") as f:
         json.dump(nb, f)
     out = os.path.join(work, name + ".yaml")
