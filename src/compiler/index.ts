@@ -105,7 +105,8 @@ export function compile(
       pipelineName: info.name,
       notebookName: baseName(notebookPath),
       metrics: stepMetrics,
-      bundles: options.bundles ?? []
+      bundles: options.bundles ?? [],
+      parameterTypes: Object.fromEntries([...parameters.values()].map(p => [p.name, p.type]))
     });
     const image = deploy.image ?? options.defaultImage ?? DEFAULT_IMAGE;
     components[componentName(name)] = component(step, name, parameters, stepMetrics);

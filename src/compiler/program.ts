@@ -17,6 +17,8 @@ export interface ProgramInput {
   notebookName: string;
   metrics: string[];
   bundles: [string, string][];
+  /** KFP parameterType by parameter: the runtime gives numbers back the notebook's type. */
+  parameterTypes?: Record<string, string>;
 }
 
 export interface Program {
@@ -107,7 +109,8 @@ export function buildProgram(input: ProgramInput): Program {
   analysis.importsCells.forEach(addCell);
   analysis.functionsCells.forEach(addCell);
   for (const name of step.parameters) {
-    body.push(`${name} = _cp.param(${py(name)})`);
+    const kind = input.parameterTypes?.[name];
+    body.push(`${name} = _cp.param(${py(name)}${kind ? `, ${py(kind)}` : ''})`);
   }
   for (const name of step.inputs) {
     body.push(`${name} = _cp.load(${py(name)})`);

@@ -25,8 +25,8 @@ describe('step program', () => {
     const lines = program.split('\n');
     const firstStepLine = lineMap[2][0];
     expect(lines.slice(firstStepLine - 4, firstStepLine - 1)).toEqual([
-      'seed = _cp.param("seed")',
-      'test_size = _cp.param("test_size")',
+      'seed = _cp.param("seed", "NUMBER_INTEGER")',
+      'test_size = _cp.param("test_size", "NUMBER_DOUBLE")',
       'raw = _cp.load("raw")'
     ]);
     const lastStepLine = lineMap[3][1];
