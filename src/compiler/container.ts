@@ -87,6 +87,14 @@ export function containerSpec(
   deploy: DeployConfig,
   ctx: StepContext
 ): Record<string, unknown> {
+  if (program.includes('{{$')) {
+    // KFP substitutes `{{$...}}` anywhere in a container's args, and the program is one of them.
+    report(
+      ctx,
+      'its code contains "{{$", which Kubeflow Pipelines would replace with run-time values; ' +
+        'write it another way (e.g. "{{" + "$")'
+    );
+  }
   const container: Record<string, unknown> = {
     args: [program, '--executor-input', EXECUTOR_INPUT_PLACEHOLDER],
     command: STEP_COMMAND,

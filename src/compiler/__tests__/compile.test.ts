@@ -241,6 +241,14 @@ describe('compile: deployment settings', () => {
 describe('compile: refusals', () => {
   const nb = () => loadNotebook('examples/pipeline.ipynb');
 
+  it('refuses code holding a KFP placeholder, which the launcher would substitute', () => {
+    const notebook = nb();
+    const evaluate = notebook.cells.findIndex(c => c.tags.includes('step:evaluate'));
+    notebook.cells[evaluate].source += '\ntemplate = "{{$.inputs}}"\n';
+    const problems = problemsOf(() => compile(notebook, exampleAnalysis()));
+    expect(problems).toEqual([expect.stringContaining('step "evaluate": its code contains "{{$"')]);
+  });
+
   it('refuses a non-literal pipeline parameter, naming the variable and its cell', () => {
     const analysis = exampleAnalysis();
     analysis.parameters[0] = { name: 'n_samples', cellIndex: 3, valueText: 'int("600")' };
