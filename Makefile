@@ -8,7 +8,7 @@ S := .make
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 JLAB_VERSION := 4.6.4
-TS_SOURCES := $(shell find src style schema -type f 2>/dev/null) $(wildcard cellpipe/runtime/*.py) package.json tsconfig.json webpack.config.js
+TS_SOURCES := $(filter-out %.generated.ts,$(shell find src style schema scripts -type f 2>/dev/null)) $(wildcard cellpipe/runtime/*.py) package.json tsconfig.json webpack.config.js
 
 .PHONY: lab test lint test-js test-py test-ui test-install build install bench clean chromium
 
@@ -45,6 +45,7 @@ $(S)/node: package.json package-lock.json
 
 $(S)/build: $(S)/node $(S)/venv $(TS_SOURCES)
 	npm run build:lib
+	npm run build:cli
 	jupyter labextension build --development True .
 	@touch $@
 
@@ -76,7 +77,7 @@ test-install: $(S)/install
 	jupyter labextension list 2>&1 | tee /dev/stderr | grep -E "cellpipe .*enabled.*OK"
 	jupyter server extension list 2>&1 | tee /dev/stderr | grep -E "cellpipe .*enabled"
 	rm -rf dist && $(PIP) wheel -q --no-deps --no-build-isolation -w dist .
-	$(PY) -c "import zipfile,glob,sys; n=zipfile.ZipFile(glob.glob('dist/cellpipe-*.whl')[0]).namelist(); need=['share/jupyter/labextensions/cellpipe/package.json','etc/jupyter/jupyter_server_config.d/cellpipe.json']; miss=[x for x in need if not any(m.endswith(x) for m in n)]; sys.exit('wheel lacks: %s' % miss if miss else 0)"
+	$(PY) -c "import zipfile,glob,sys; n=zipfile.ZipFile(glob.glob('dist/cellpipe-*.whl')[0]).namelist(); need=['share/jupyter/labextensions/cellpipe/package.json','etc/jupyter/jupyter_server_config.d/cellpipe.json','cellpipe/compiler_js/cellpipe.cjs','cellpipe/compiler_js/tree-sitter-python.wasm']; miss=[x for x in need if not any(m.endswith(x) for m in n)]; sys.exit('wheel lacks: %s' % miss if miss else 0)"
 
 test-ui: $(S)/install chromium
 	cd ui-tests && npx playwright test
