@@ -1,0 +1,44 @@
+/** The analyzer's diagnostics as a list: click → the cell; "Add dependency" applies the quick fix. */
+import * as React from 'react';
+import type { Diagnostic, QuickFix } from '../../analysis/types';
+
+export interface DiagnosticsListProps {
+  diagnostics: Diagnostic[];
+  onSelect: (d: Diagnostic) => void;
+  onFix: (fix: QuickFix) => void;
+}
+
+export function DiagnosticsList(props: DiagnosticsListProps): JSX.Element {
+  const { diagnostics, onSelect, onFix } = props;
+  if (!diagnostics.length) {
+    return <p className="jp-cellpipe-empty jp-cellpipe-no-diagnostics">No problems found.</p>;
+  }
+  return (
+    <ul className="jp-cellpipe-diagnostics">
+      {diagnostics.map((d, i) => (
+        <li
+          key={`${d.code}:${d.cellIndex}:${i}`}
+          className={`jp-cellpipe-diagnostic jp-cellpipe-severity-${d.severity}`}
+          data-code={d.code}
+          data-cell={d.cellIndex}
+        >
+          <button className="jp-cellpipe-diagnostic-go" onClick={() => onSelect(d)}>
+            <span className="jp-cellpipe-diagnostic-where">
+              {d.cellIndex >= 0 ? `[${d.cellIndex + 1}]` : '[notebook]'}
+            </span>{' '}
+            {d.message}
+          </button>
+          {d.fix && d.fix.kind === 'add-dependency' && (
+            <button
+              className="jp-cellpipe-quickfix"
+              data-fix={`${d.fix.step}<-${d.fix.dependsOn}`}
+              onClick={() => onFix(d.fix!)}
+            >
+              Add dependency
+            </button>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}

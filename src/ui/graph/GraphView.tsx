@@ -1,0 +1,178 @@
+/**
+ * The live execution graph as React SVG: nodes by type with the step name, edges labelled with
+ * the variables passed, wheel zoom and drag pan, click → the step's first cell, hover → inputs
+ * and outputs. `data-step` / `data-edge` attributes name what is drawn (tests read them).
+ */
+import * as React from 'react';
+import { GraphLayout, GraphNode } from './layout';
+
+export interface GraphViewProps {
+  layout: GraphLayout;
+  /** Step name → run state (`RUNNING`, `SUCCEEDED`, ...) to colour nodes; optional. */
+  states?: Readonly<Record<string, string>>;
+  /** Steps with error diagnostics. */
+  errors?: ReadonlySet<string>;
+  onSelect?: (node: GraphNode) => void;
+  /** Called after each render that drew a new layout (for performance marks). */
+  onRendered?: () => void;
+}
+
+function pathOf(points: { x: number; y: number }[]): string {
+  return points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+}
+
+function tooltip(node: GraphNode): string {
+  const list = (xs: string[]) => (xs.length ? xs.join(', ') : '—');
+  const lines = [
+    `${node.name} (${node.kind})`,
+    `inputs: ${list(node.inputs)}`,
+    `outputs: ${list(node.outputs)}`
+  ];
+  if (node.parameters.length) {
+    lines.push(`parameters: ${list(node.parameters)}`);
+  }
+  return lines.join('\n');
+}
+
+export function GraphView(props: GraphViewProps): JSX.Element {
+  const { layout, states, errors, onSelect, onRendered } = props;
+  const [view, setView] = React.useState({ scale: 1, dx: 0, dy: 0 });
+  const [hover, setHover] = React.useState<string | null>(null);
+  const drag = React.useRef<{ x: number; y: number; dx: number; dy: number } | null>(null);
+
+  React.useEffect(() => {
+    onRendered?.();
+  }, [layout]);
+
+  const onWheel = (event: React.WheelEvent) => {
+    event.preventDefault();
+    const factor = event.deltaY < 0 ? 1.1 : 1 / 1.1;
+    setView(v => ({ ...v, scale: Math.min(4, Math.max(0.2, v.scale * factor)) }));
+  };
+  const onMouseDown = (event: React.MouseEvent) => {
+    if ((event.target as Element).closest('[data-step]')) {
+      return;
+    }
+    drag.current = { x: event.clientX, y: event.clientY, dx: view.dx, dy: view.dy };
+  };
+  const onMouseMove = (event: React.MouseEvent) => {
+    const d = drag.current;
+    if (d) {
+      setView(v => ({ ...v, dx: d.dx + event.clientX - d.x, dy: d.dy + event.clientY - d.y }));
+    }
+  };
+  const stop = () => (drag.current = null);
+
+  if (!layout.nodes.length) {
+    return <p className="jp-cellpipe-empty jp-cellpipe-graph-empty">No steps yet.</p>;
+  }
+  const hovered = hover ? layout.nodes.find(n => n.name === hover) : undefined;
+  return (
+    <div className="jp-cellpipe-graph">
+      <div className="jp-cellpipe-graph-tools">
+        <button
+          className="jp-cellpipe-zoom"
+          title="Zoom in"
+          onClick={() => setView(v => ({ ...v, scale: Math.min(4, v.scale * 1.2) }))}
+        >
+          +
+        </button>
+        <button
+          className="jp-cellpipe-zoom"
+          title="Zoom out"
+          onClick={() => setView(v => ({ ...v, scale: Math.max(0.2, v.scale / 1.2) }))}
+        >
+          −
+        </button>
+        <button
+          className="jp-cellpipe-zoom"
+          title="Reset view"
+          onClick={() => setView({ scale: 1, dx: 0, dy: 0 })}
+        >
+          ⟲
+        </button>
+      </div>
+      <svg
+        className="jp-cellpipe-graph-svg"
+        width="100%"
+        height={Math.min(480, layout.height + 16)}
+        viewBox={`0 0 ${layout.width} ${layout.height}`}
+        onWheel={onWheel}
+        onMouseDown={onMouseDown}
+        onMouseMove={onMouseMove}
+        onMouseUp={stop}
+        onMouseLeave={stop}
+      >
+        <defs>
+          <marker
+            id="jp-cellpipe-arrow"
+            viewBox="0 0 10 10"
+            refX="10"
+            refY="5"
+            markerWidth="6"
+            markerHeight="6"
+            orient="auto-start-reverse"
+          >
+            <path d="M 0 0 L 10 5 L 0 10 z" className="jp-cellpipe-arrowhead" />
+          </marker>
+        </defs>
+        <g transform={`translate(${view.dx} ${view.dy}) scale(${view.scale})`}>
+          {layout.edges.map(edge => (
+            <g
+              key={`${edge.from}->${edge.to}`}
+              className="jp-cellpipe-edge"
+              data-edge={`${edge.from}->${edge.to}`}
+              data-passes={edge.passes.join(',')}
+            >
+              <path d={pathOf(edge.points)} markerEnd="url(#jp-cellpipe-arrow)" />
+              {edge.label && (
+                <text x={edge.labelX} y={edge.labelY} className="jp-cellpipe-edge-label">
+                  {edge.label}
+                </text>
+              )}
+            </g>
+          ))}
+          {layout.nodes.map(node => {
+            const state = states?.[node.name];
+            const classes = [
+              'jp-cellpipe-node',
+              `jp-cellpipe-node-${node.kind}`,
+              state ? `jp-cellpipe-state-${state.toLowerCase()}` : '',
+              errors?.has(node.name) ? 'jp-cellpipe-node-error' : ''
+            ];
+            return (
+              <g
+                key={node.name}
+                className={classes.filter(Boolean).join(' ')}
+                data-step={node.name}
+                data-kind={node.kind}
+                data-state={state ?? ''}
+                transform={`translate(${node.x - node.width / 2} ${node.y - node.height / 2})`}
+                role="button"
+                tabIndex={0}
+                aria-label={`Step ${node.name}`}
+                onClick={() => onSelect?.(node)}
+                onKeyDown={e => (e.key === 'Enter' || e.key === ' ') && onSelect?.(node)}
+                onMouseEnter={() => setHover(node.name)}
+                onMouseLeave={() => setHover(h => (h === node.name ? null : h))}
+              >
+                <title>{tooltip(node)}</title>
+                <rect width={node.width} height={node.height} rx={6} ry={6} />
+                <text x={node.width / 2} y={node.height / 2 + 4} textAnchor="middle">
+                  {node.name}
+                </text>
+              </g>
+            );
+          })}
+        </g>
+      </svg>
+      {hovered && (
+        <div className="jp-cellpipe-graph-hover" data-hover={hovered.name}>
+          <strong>{hovered.name}</strong>
+          <div>in: {hovered.inputs.join(', ') || '—'}</div>
+          <div>out: {hovered.outputs.join(', ') || '—'}</div>
+        </div>
+      )}
+    </div>
+  );
+}
