@@ -1,14 +1,34 @@
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISignal, Signal } from '@lumino/signaling';
+import type { AnalysisResult, QuickFix } from '../../analysis/types';
+import { compile } from '../../compiler';
 import { CellpipeSettings, DEFAULT_SETTINGS } from '../../settings';
+import { AnalysisService } from '../analysis-service';
+import { addPrevTag } from '../diagnostics/ranges';
+import { GraphLayout, layoutGraph } from '../graph/layout';
+import { parseTags } from '../../model/tags';
+
+/** Notebook-level settings the panel edits (Kale's `kubeflow_notebook` and `cellpipe`). */
+export interface NotebookSettings {
+  enabled: boolean;
+  pipelineName: string;
+  description: string;
+  experiment: string;
+  dockerImage: string;
+  cpu: string;
+  memory: string;
+  volumes: { pvcName: string; mountPath: string }[];
+}
 
 /**
- * State of the deployment panel: which notebook it shows and the user settings.
- * Emits `changed` whenever the view should render again.
+ * State of the deployment panel: which notebook it shows, its latest analysis and graph layout,
+ * the user settings. Emits `changed` whenever the view should render again.
  */
 export class PanelModel {
-  constructor(tracker: INotebookTracker) {
+  constructor(tracker: INotebookTracker, service: AnalysisService = new AnalysisService()) {
     this._tracker = tracker;
+    this._service = service;
+    service.changed.connect(this._onResult, this);
     tracker.currentChanged.connect(this._onCurrentChanged, this);
     this._onCurrentChanged();
   }
@@ -21,6 +41,18 @@ export class PanelModel {
     return this._notebook;
   }
 
+  get analysis(): AnalysisResult | null {
+    return this._service.result;
+  }
+
+  get analysisError(): string | null {
+    return this._service.error;
+  }
+
+  get layout(): GraphLayout | null {
+    return this._layout;
+  }
+
   get settings(): CellpipeSettings {
     return this._settings;
   }
@@ -30,9 +62,187 @@ export class PanelModel {
     this._changed.emit();
   }
 
+  /** Run states by step name (from a watched remote or local run). */
+  get stepStates(): Readonly<Record<string, string>> {
+    return this._states;
+  }
+
+  set stepStates(value: Readonly<Record<string, string>>) {
+    this._states = value;
+    this._changed.emit();
+  }
+
+  /** The notebook's deployment settings as stored in its metadata. */
+  notebookSettings(): NotebookSettings | null {
+    const model = this._notebook?.model;
+    if (!model) {
+      return null;
+    }
+    const kale = (model.getMetadata('kubeflow_notebook') ?? {}) as Record<string, any>;
+    const own = (model.getMetadata('cellpipe') ?? {}) as Record<string, any>;
+    const defaults = (own.defaults ?? {}) as Record<string, any>;
+    const volumes = Array.isArray(defaults.volumes) ? defaults.volumes : [];
+    return {
+      enabled: own.enabled !== false,
+      pipelineName: String(kale.pipeline_name ?? ''),
+      description: String(kale.pipeline_description ?? ''),
+      experiment: String(kale.experiment?.name ?? kale.experiment_name ?? ''),
+      dockerImage: String(kale.docker_image ?? ''),
+      cpu: String(defaults.requests?.cpu ?? ''),
+      memory: String(defaults.requests?.memory ?? ''),
+      volumes: volumes.map((v: any) => ({
+        pvcName: String(v?.pvcName ?? ''),
+        mountPath: String(v?.mountPath ?? '')
+      }))
+    };
+  }
+
+  /** Write one notebook setting through the shared model (a user action only). */
+  updateNotebookSettings(patch: Partial<NotebookSettings>): void {
+    const model = this._notebook?.model;
+    if (!model) {
+      return;
+    }
+    const kale = { ...((model.getMetadata('kubeflow_notebook') ?? {}) as Record<string, any>) };
+    const own = { ...((model.getMetadata('cellpipe') ?? {}) as Record<string, any>) };
+    const defaults = { ...((own.defaults ?? {}) as Record<string, any>) };
+    const setOrDrop = (obj: Record<string, any>, key: string, value: string) => {
+      if (value.trim()) {
+        obj[key] = value.trim();
+      } else {
+        delete obj[key];
+      }
+    };
+    let kaleChanged = false;
+    let ownChanged = false;
+    if (patch.pipelineName !== undefined) {
+      setOrDrop(kale, 'pipeline_name', patch.pipelineName);
+      kaleChanged = true;
+    }
+    if (patch.description !== undefined) {
+      setOrDrop(kale, 'pipeline_description', patch.description);
+      kaleChanged = true;
+    }
+    if (patch.experiment !== undefined) {
+      const experiment = { ...(kale.experiment ?? {}) };
+      setOrDrop(experiment, 'name', patch.experiment);
+      delete experiment.id;
+      kale.experiment = experiment;
+      if (kale.experiment_name !== undefined) {
+        setOrDrop(kale, 'experiment_name', patch.experiment);
+      }
+      kaleChanged = true;
+    }
+    if (patch.dockerImage !== undefined) {
+      setOrDrop(kale, 'docker_image', patch.dockerImage);
+      kaleChanged = true;
+    }
+    if (patch.enabled !== undefined) {
+      own.enabled = patch.enabled;
+      ownChanged = true;
+    }
+    if (patch.cpu !== undefined || patch.memory !== undefined) {
+      const requests = { ...(defaults.requests ?? {}) };
+      if (patch.cpu !== undefined) {
+        setOrDrop(requests, 'cpu', patch.cpu);
+      }
+      if (patch.memory !== undefined) {
+        setOrDrop(requests, 'memory', patch.memory);
+      }
+      if (Object.keys(requests).length) {
+        defaults.requests = requests;
+      } else {
+        delete defaults.requests;
+      }
+      ownChanged = true;
+    }
+    if (patch.volumes !== undefined) {
+      const volumes = patch.volumes.filter(v => v.pvcName.trim() || v.mountPath.trim());
+      if (volumes.length) {
+        defaults.volumes = volumes;
+      } else {
+        delete defaults.volumes;
+      }
+      ownChanged = true;
+    }
+    if (ownChanged) {
+      if (Object.keys(defaults).length) {
+        own.defaults = defaults;
+      } else {
+        delete own.defaults;
+      }
+    }
+    model.sharedModel.transact(() => {
+      if (kaleChanged) {
+        model.setMetadata('kubeflow_notebook', kale);
+      }
+      if (ownChanged) {
+        model.setMetadata('cellpipe', own);
+      }
+    });
+  }
+
+  /** Select the cell at `index` and scroll it into view. */
+  revealCell(index: number): void {
+    const panel = this._notebook;
+    if (!panel || index < 0 || index >= panel.content.widgets.length) {
+      return;
+    }
+    panel.content.activeCellIndex = index;
+    panel.content.deselectAll();
+    const cell = panel.content.widgets[index];
+    void panel.content.scrollToItem(index, 'smart').catch(() => undefined);
+    cell.node.scrollIntoView?.({ block: 'nearest' });
+  }
+
+  /** Apply an `add-dependency` quick fix: write `prev:` on the step's first tagged cell. */
+  applyFix(fix: QuickFix): boolean {
+    const model = this._notebook?.model;
+    if (!model || fix.kind !== 'add-dependency') {
+      return false;
+    }
+    for (const cell of model.cells) {
+      const raw = cell.getMetadata('tags');
+      const tags = Array.isArray(raw) ? raw.map(String) : [];
+      const a = parseTags(tags);
+      if (a.stepName === fix.step) {
+        cell.setMetadata('tags', addPrevTag(tags, fix.dependsOn));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Compile the current notebook from the latest analysis (throws CompileError on problems). */
+  compileYaml(): string {
+    const input = this._service.input;
+    const analysis = this._service.result;
+    if (!input || !analysis) {
+      throw new Error('The notebook has not been analysed yet');
+    }
+    const errors = analysis.diagnostics.filter(d => d.severity === 'error');
+    if (errors.length) {
+      throw new Error(
+        errors
+          .map(d => `${d.cellIndex >= 0 ? `cell ${d.cellIndex + 1}: ` : ''}${d.message}`)
+          .join('\n')
+      );
+    }
+    return compile(input, analysis, {
+      notebookPath: input.path,
+      defaultImage: this._settings.baseImage
+    }).yaml;
+  }
+
   dispose(): void {
     this._tracker.currentChanged.disconnect(this._onCurrentChanged, this);
+    this._service.dispose();
     Signal.clearData(this);
+  }
+
+  private _onResult(_: AnalysisService, result: AnalysisResult | null): void {
+    this._layout = result ? layoutGraph(result) : null;
+    this._changed.emit();
   }
 
   private _onCurrentChanged(): void {
@@ -40,23 +250,18 @@ export class PanelModel {
     if (next === this._notebook) {
       return;
     }
-    this._notebook?.model?.contentChanged.disconnect(this._emit, this);
     this._notebook = next;
-    next?.context.ready.then(() => {
-      if (this._notebook === next) {
-        next.model?.contentChanged.connect(this._emit, this);
-        this._emit();
-      }
-    });
-    this._emit();
-  }
-
-  private _emit(): void {
+    this._layout = null;
+    this._states = {};
+    this._service.setNotebook(next);
     this._changed.emit();
   }
 
   private _tracker: INotebookTracker;
+  private _service: AnalysisService;
   private _notebook: NotebookPanel | null = null;
+  private _layout: GraphLayout | null = null;
+  private _states: Readonly<Record<string, string>> = {};
   private _settings: CellpipeSettings = DEFAULT_SETTINGS;
   private _changed = new Signal<this, void>(this);
 }
