@@ -218,7 +218,7 @@ function PanelBody(props: {
   const analysis = model.analysis;
   const layout = model.layout;
   const settings = model.notebookSettings();
-  const stepCount = analysis?.steps.length ?? 0;
+  const stepCount = analysis?.steps.filter(st => st.kind === 'step').length ?? 0;
   const diagnostics = analysis?.diagnostics ?? [];
   const errors = new Set(
     diagnostics.filter(d => d.severity === 'error' && d.step).map(d => d.step!)
