@@ -60,6 +60,11 @@ test.describe('submit to Kubeflow Pipelines', () => {
     const panel = page.locator('#cellpipe-panel');
     await expect(panel).toBeVisible();
 
+    // The run section may sit in a collapsed <details>: open it.
+    const section = panel.locator('details:has(.jp-cellpipe-compile-run)');
+    if (await section.count()) {
+      await section.first().evaluate(d => ((d as HTMLDetailsElement).open = true));
+    }
     const compileAndRun = panel.getByRole('button', { name: /Compile & Run/ });
     const mounted = await compileAndRun
       .waitFor({ state: 'visible', timeout: 15000 })
