@@ -151,7 +151,7 @@ export function RecentRuns(props: RecentRunsProps): JSX.Element {
       {runs.map(run => (
         <li key={run.run_id} data-run={run.run_id} style={styles.item}>
           <button
-            className="jp-mod-styled jp-cellpipe-recent-run"
+            className="jp-cellpipe-recent-run"
             style={styles.linkButton}
             onClick={() => props.onSelect?.(run)}
           >
@@ -181,7 +181,7 @@ const styles: Record<string, React.CSSProperties> = {
   header: { display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap', margin: '4px 0' },
   phase: { textTransform: 'uppercase', fontSize: 'var(--jp-ui-font-size0)' },
   list: { listStyle: 'none', padding: 0, margin: '4px 0' },
-  item: { display: 'flex', gap: 6, alignItems: 'center', margin: '2px 0' },
+  item: { display: 'flex', flexWrap: 'wrap', gap: 6, alignItems: 'baseline', margin: '2px 0' },
   dot: { width: 10, height: 10, borderRadius: 5, display: 'inline-block' },
   muted: { color: 'var(--jp-ui-font-color2)' },
   error: { color: 'var(--jp-error-color1)', whiteSpace: 'pre-wrap' },
@@ -189,6 +189,10 @@ const styles: Record<string, React.CSSProperties> = {
     background: 'none',
     border: 'none',
     padding: 0,
+    height: 'auto',
+    font: 'inherit',
+    textAlign: 'left',
+    overflowWrap: 'anywhere',
     cursor: 'pointer',
     color: 'var(--jp-content-link-color)'
   }
