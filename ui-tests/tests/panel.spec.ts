@@ -1,5 +1,6 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
+import { runFromPalette } from './palette';
 
 const EXAMPLE = path.resolve(__dirname, '../../examples/pipeline.ipynb');
 
@@ -12,16 +13,7 @@ test.describe('cellpipe foundation', () => {
     await page.notebook.openByPath(`${tmpPath}/pipeline.ipynb`);
     await page.notebook.activate('pipeline.ipynb');
 
-    // The modal palette closes when focus moves (e.g. while the kernel starts): reopen until it stays.
-    const palette = page.locator('#modal-command-palette');
-    await expect(async () => {
-      await page.evaluate(async () => {
-        await window.jupyterapp.commands.execute('apputils:activate-command-palette');
-      });
-      await expect(palette).toBeVisible({ timeout: 2000 });
-    }).toPass({ timeout: 30000 });
-    await palette.locator('input').fill('Open Pipeline Panel');
-    await palette.locator('.lm-CommandPalette-item', { hasText: 'Open Pipeline Panel' }).click();
+    await runFromPalette(page, 'Open Pipeline Panel');
 
     const panel = page.locator('#cellpipe-panel');
     await expect(panel).toBeVisible();
