@@ -1,0 +1,186 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { resolveDeployConfig } from '../deploy';
+import { readCellEdit, toTags, writeCellEdit } from '../edit';
+import { fromNbformat } from '../notebook';
+import { parseTags } from '../tags';
+
+const FIXTURES = path.join(__dirname, '..', '..', '..', 'tests', 'fixtures');
+
+function load(name: string) {
+  const file = path.join(FIXTURES, name);
+  return fromNbformat(JSON.parse(fs.readFileSync(file, 'utf8')), file);
+}
+
+const kaleFixtures = fs
+  .readdirSync(FIXTURES)
+  .filter(f => /^(kale|analyzer_kale|compile_).*\.ipynb$/.test(f));
+
+describe('toTags round trip', () => {
+  it('has Kale-style fixtures to read', () => {
+    expect(kaleFixtures).toContain('kale_roundtrip.ipynb');
+  });
+
+  it.each(kaleFixtures)('%s: unchanged annotations give the tags back byte for byte', name => {
+    const nb = load(name);
+    for (const cell of nb.cells) {
+      expect(JSON.stringify(toTags(parseTags(cell.tags), cell.tags))).toBe(
+        JSON.stringify(cell.tags)
+      );
+      // Through the editor's state too (deploy split and merged back).
+      const edit = readCellEdit(cell.tags, cell.metadata);
+      const written = writeCellEdit(edit, cell.tags, cell.metadata);
+      expect(written.tags).toEqual(cell.tags);
+      expect(written.cellpipe).toEqual(cell.metadata.cellpipe);
+    }
+  });
+
+  const tags = (i: number) => load('kale_roundtrip.ipynb').cells[i];
+
+  it('keeps legacy block: when only other things change', () => {
+    const cell = tags(4);
+    const a = parseTags(cell.tags);
+    a.prev = ['load_x'];
+    expect(toTags(a, cell.tags)).toEqual(['block:load_data', 'prev:load_x', 'my-own-tag']);
+  });
+
+  it('renames a step in place, keeping the block: spelling and unknown tags', () => {
+    const cell = tags(4);
+    const a = parseTags(cell.tags);
+    a.stepName = 'load';
+    expect(toTags(a, cell.tags)).toEqual(['block:load', 'my-own-tag']);
+  });
+
+  it('replaces a changed limit in place, drops a removed one and appends a new one', () => {
+    const cell = tags(6);
+    const a = parseTags(cell.tags);
+    a.limits = { cpu: '1', 'nvidia.com/gpu': '1' };
+    delete a.labels.team;
+    a.labels['tier'] = 'gold';
+    expect(toTags(a, cell.tags)).toEqual([
+      'step:split',
+      'prev:load_data',
+      'limit:cpu:1',
+      'limit:nvidia.com/gpu:1',
+      'label:tier:gold'
+    ]);
+  });
+
+  it('adds prev after the last prev, removes one, keeps their order', () => {
+    const cell = tags(7);
+    const a = parseTags(cell.tags);
+    expect(a.prev).toEqual(['split', 'load_data']);
+    a.prev = ['load_data', 'extra'];
+    expect(toTags(a, cell.tags)).toEqual([
+      'step:train_model',
+      'prev:load_data',
+      'prev:extra',
+      'limit:nvidia.com/gpu:2',
+      'annotation:example.com/owner:ana',
+      'image:python:3.11-slim',
+      'collapsed'
+    ]);
+  });
+
+  it('annotates an untagged cell from scratch in Kale order', () => {
+    const a = parseTags([]);
+    a.kind = 'step';
+    a.stepName = 'clean';
+    a.prev = ['load_data'];
+    a.limits['amd.com/gpu'] = '1';
+    a.annotations['note'] = 'x:y';
+    a.image = 'repo/img:1';
+    expect(toTags(a, [])).toEqual([
+      'step:clean',
+      'prev:load_data',
+      'limit:amd.com/gpu:1',
+      'annotation:note:x:y',
+      'image:repo/img:1'
+    ]);
+    // And the written tags read back the same annotation.
+    expect(parseTags(toTags(a, []))).toEqual({ ...a, legacyBlock: false });
+  });
+
+  it('clears the kind and keeps unknown and malformed tags', () => {
+    const cell = tags(11);
+    const a = parseTags(cell.tags);
+    a.kind = 'skip';
+    expect(toTags(a, cell.tags)).toEqual(['skip', 'limit:cpu', 'prev:', 'weird:tag']);
+    const b = parseTags(['step:a', 'x', 'prev:b']);
+    b.kind = null;
+    b.stepName = undefined;
+    b.prev = [];
+    expect(toTags(b, ['step:a', 'x', 'prev:b'])).toEqual(['x']);
+  });
+
+  it('keeps duplicate keys verbatim while unchanged, collapses them on change', () => {
+    const original = ['step:a', 'limit:cpu:1', 'limit:cpu:2'];
+    const a = parseTags(original);
+    expect(toTags(a, original)).toEqual(original);
+    a.limits.cpu = '3';
+    expect(toTags(a, original)).toEqual(['step:a', 'limit:cpu:3']);
+  });
+});
+
+describe('cell edits: tags and cellpipe metadata', () => {
+  const nb = load('kale_roundtrip.ipynb');
+  const cell = nb.cells[7];
+
+  it('reads GPU count and type from the tag, the product from cellpipe metadata', () => {
+    const edit = readCellEdit(cell.tags, cell.metadata);
+    expect(edit.deploy.gpu).toEqual({
+      count: 2,
+      type: 'nvidia.com/gpu',
+      product: 'NVIDIA-A100-SXM4-40GB'
+    });
+    expect(edit.deploy.env).toEqual([{ name: 'MODE', value: 'fast' }]);
+    expect(edit.deploy.image).toBe('python:3.11-slim');
+    expect(edit.deploy.annotations).toEqual({ 'example.com/owner': 'ana' });
+  });
+
+  it('writes GPU changes to the Kale tag and product to metadata, keeping unknown keys', () => {
+    const edit = readCellEdit(cell.tags, cell.metadata);
+    edit.deploy.gpu = { count: 4, type: 'amd.com/gpu', product: 'MI300X' };
+    edit.deploy.tolerations = [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule' }];
+    edit.deploy.env = [];
+    const out = writeCellEdit(edit, cell.tags, cell.metadata);
+    expect(out.tags).toEqual([
+      'step:train_model',
+      'prev:split',
+      'prev:load_data',
+      'annotation:example.com/owner:ana',
+      'image:python:3.11-slim',
+      'collapsed',
+      'limit:amd.com/gpu:4'
+    ]);
+    expect(out.cellpipe).toEqual({
+      deploy: {
+        futureKey: 1,
+        gpu: { product: 'MI300X' },
+        tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule' }]
+      },
+      note: 'kept'
+    });
+    // The compiler's view of the written cell.
+    const written = {
+      ...nb,
+      cells: nb.cells.map((c, i) =>
+        i === 7 ? { ...c, tags: out.tags, metadata: { ...c.metadata, cellpipe: out.cellpipe } } : c
+      )
+    };
+    const resolved = resolveDeployConfig(written, 7);
+    expect(resolved.gpu).toEqual({ count: 4, type: 'amd.com/gpu', product: 'MI300X' });
+    expect(resolved.image).toBe('python:3.11-slim');
+    expect(resolved.env).toBeUndefined();
+  });
+
+  it('removing the GPU removes its tag and product; an empty cellpipe is deleted', () => {
+    const meta = { cellpipe: { deploy: { gpu: { product: 'T4' } } } };
+    const original = ['step:a', 'limit:nvidia.com/gpu:1'];
+    const edit = readCellEdit(original, meta);
+    delete edit.deploy.gpu;
+    const out = writeCellEdit(edit, original, meta);
+    expect(out.tags).toEqual(['step:a']);
+    expect(out.cellpipe).toBeUndefined();
+  });
+});
