@@ -4,7 +4,7 @@
  */
 import { NotebookInput } from '../model/notebook';
 import { AnalysisResult, StepInfo } from '../analysis/types';
-import { maskMagics } from './magics';
+import { maskMagics } from '../analysis/magics';
 import { BOOTSTRAP_SOURCE, CELLPIPE_VERSION, RUNTIME_SOURCES } from './runtime-sources.generated';
 import { LineMapEntry } from './types';
 
@@ -42,14 +42,20 @@ function sourceLines(source: string): string[] {
   return lines;
 }
 
-/** A cell's lines with magics and shell lines replaced, one for one, by `pass` and a comment. */
+/**
+ * A cell's lines with magics and shell lines replaced one for one: the first of a run by `pass` (so a
+ * block whose body was a magic stays valid), the rest of the run (continuations, a %%bash body) by comments.
+ */
 export function cellCode(source: string): string[] {
   const lines = sourceLines(source);
+  let previous = -2;
   for (const { line, text } of maskMagics(source).masked) {
     if (line < lines.length) {
       const indent = /^\s*/.exec(lines[line])![0];
-      lines[line] = `${indent}pass  # cellpipe removed: ${text.trim()}`;
+      const statement = line === previous + 1 ? '#' : 'pass  #';
+      lines[line] = `${indent}${statement} cellpipe removed: ${text.trim()}`;
     }
+    previous = line;
   }
   return lines;
 }
