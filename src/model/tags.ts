@@ -82,3 +82,175 @@ export function parseTags(tags: readonly string[]): CellAnnotation {
   }
   return a;
 }
+
+/** The tag that states a cell's kind, or null for an untagged cell. */
+export function kindTag(
+  a: Pick<CellAnnotation, 'kind' | 'stepName' | 'legacyBlock'>
+): string | null {
+  if (a.kind === null) {
+    return null;
+  }
+  if (a.kind === 'step') {
+    return `${a.legacyBlock ? 'block' : 'step'}:${a.stepName ?? ''}`;
+  }
+  return a.kind;
+}
+
+type TagRole =
+  | { role: 'kind' }
+  | { role: 'prev'; name: string }
+  | { role: 'map'; prefix: 'limit' | 'label' | 'annotation'; key: string }
+  | { role: 'image' }
+  | { role: 'unknown' };
+
+/** What one tag says, as `parseTags` reads it. */
+function tagRole(tag: string): TagRole {
+  const a = parseTags([tag]);
+  if (a.unknownTags.length) {
+    return { role: 'unknown' };
+  }
+  if (a.kind !== null) {
+    return { role: 'kind' };
+  }
+  if (a.prev.length) {
+    return { role: 'prev', name: a.prev[0] };
+  }
+  if (a.image !== undefined) {
+    return { role: 'image' };
+  }
+  const prefix = tag.slice(0, tag.indexOf(':')) as 'limit' | 'label' | 'annotation';
+  const map = prefix === 'limit' ? a.limits : prefix === 'label' ? a.labels : a.annotations;
+  return { role: 'map', prefix, key: Object.keys(map)[0] };
+}
+
+function mapOf(
+  a: CellAnnotation,
+  prefix: 'limit' | 'label' | 'annotation'
+): Record<string, string> {
+  return prefix === 'limit' ? a.limits : prefix === 'label' ? a.labels : a.annotations;
+}
+
+/** How many times each string occurs. */
+function countOf(items: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    counts.set(item, (counts.get(item) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * The inverse of `parseTags`: the tags that say `annotation`, written over `originalTags`.
+ * What did not change keeps its original tags byte-for-byte and in place (duplicates and
+ * unknown tags included); a changed value replaces its tag in place; new tags follow.
+ */
+export function toTags(annotation: CellAnnotation, originalTags: readonly string[] = []): string[] {
+  const before = parseTags(originalTags);
+  const out: string[] = [];
+  const newKind = kindTag(annotation);
+  const kindSame = kindTag(before) === newKind;
+  let kindDone = false;
+  const prevLeft = countOf(annotation.prev);
+  let lastPrevAt = -1;
+  const mapDone = new Set<string>();
+  let imageDone = false;
+  const unknownLeft = countOf(annotation.unknownTags);
+  // The last tag of each key carries the value `parseTags` reads; a changed value goes there.
+  const lastOfKey = new Map<string, number>();
+  originalTags.forEach((tag, i) => {
+    const r = tagRole(tag);
+    if (r.role === 'map') {
+      lastOfKey.set(`${r.prefix}:${r.key}`, i);
+    } else if (r.role === 'image') {
+      lastOfKey.set('image', i);
+    }
+  });
+
+  originalTags.forEach((tag, i) => {
+    const r = tagRole(tag);
+    switch (r.role) {
+      case 'unknown': {
+        const left = unknownLeft.get(tag) ?? 0;
+        if (left > 0) {
+          unknownLeft.set(tag, left - 1);
+          out.push(tag);
+        }
+        break;
+      }
+      case 'kind':
+        if (kindSame) {
+          out.push(tag);
+          kindDone = true;
+        } else if (!kindDone) {
+          if (newKind !== null) {
+            out.push(newKind);
+          }
+          kindDone = true;
+        }
+        break;
+      case 'prev':
+        if ((prevLeft.get(r.name) ?? 0) > 0) {
+          prevLeft.set(r.name, prevLeft.get(r.name)! - 1);
+          out.push(tag);
+          lastPrevAt = out.length - 1;
+        }
+        break;
+      case 'map': {
+        const id = `${r.prefix}:${r.key}`;
+        const now = mapOf(annotation, r.prefix);
+        const was = mapOf(before, r.prefix);
+        if (!Object.prototype.hasOwnProperty.call(now, r.key)) {
+          break;
+        }
+        if (now[r.key] === was[r.key]) {
+          out.push(tag);
+          mapDone.add(id);
+        } else if (lastOfKey.get(id) === i) {
+          out.push(`${r.prefix}:${r.key}:${now[r.key]}`);
+          mapDone.add(id);
+        }
+        break;
+      }
+      case 'image':
+        if (annotation.image === undefined) {
+          break;
+        }
+        if (annotation.image === before.image) {
+          out.push(tag);
+          imageDone = true;
+        } else if (lastOfKey.get('image') === i) {
+          out.push(`image:${annotation.image}`);
+          imageDone = true;
+        }
+        break;
+    }
+  });
+
+  if (!kindDone && newKind !== null) {
+    out.unshift(newKind);
+    lastPrevAt = lastPrevAt >= 0 ? lastPrevAt + 1 : lastPrevAt;
+  }
+  const newPrev = [...prevLeft].flatMap(([name, left]) => Array(left).fill(`prev:${name}`));
+  if (newPrev.length) {
+    // New upstream steps go beside the existing `prev:` tags, else after the kind tag.
+    const kindAt = newKind === null ? -1 : out.indexOf(newKind);
+    const at = lastPrevAt >= 0 ? lastPrevAt + 1 : kindAt >= 0 ? kindAt + 1 : out.length;
+    out.splice(at, 0, ...newPrev);
+  }
+  for (const prefix of ['limit', 'label', 'annotation'] as const) {
+    for (const [key, value] of Object.entries(mapOf(annotation, prefix))) {
+      if (!mapDone.has(`${prefix}:${key}`)) {
+        out.push(`${prefix}:${key}:${value}`);
+      }
+    }
+  }
+  if (!imageDone && annotation.image !== undefined) {
+    out.push(`image:${annotation.image}`);
+  }
+  for (const [tag, left] of unknownLeft) {
+    for (let k = 0; k < left; k++) {
+      out.push(tag);
+    }
+  }
+  return out;
+}

@@ -1,20 +1,19 @@
 import { DeployConfig } from '../deploy';
-import { parseTags } from '../tags';
 import {
-  isQuantity,
   labelKeyError,
   labelValueError,
+  quantityError,
   stepNameError,
   validateCellEdit
 } from '../validate';
+import { CellEdit } from '../write';
 
-function step(name: string, prev: string[] = []) {
-  const a = parseTags([`step:${name}`]);
-  a.prev = prev;
-  return a;
+function step(name: string, prev: string[] = [], deploy: DeployConfig = {}): CellEdit {
+  return { kind: 'step', stepName: name, prev, deploy };
 }
 
-const ctx = { otherSteps: ['load_data', 'split'], cellLabel: 'cell 5' };
+const others = ['load_data', 'split'];
+const fields = (edit: CellEdit) => validateCellEdit(edit, others).map(e => e.field);
 
 describe('validation', () => {
   it('step names: pattern and uniqueness', () => {
@@ -24,66 +23,61 @@ describe('validation', () => {
     expect(stepNameError('my-step', [])).toMatch(/"my-step"/);
     expect(stepNameError('', [])).toMatch(/required/);
     expect(stepNameError('split', ['split'])).toMatch(/already used/);
+    expect(fields(step('split'))).toEqual(['stepName']);
   });
 
-  it('depends-on only existing steps, not itself, not twice', () => {
-    const errors = validateCellEdit(step('train', ['split', 'nope', 'train', 'split']), {}, ctx);
-    expect(errors.map(e => e.field)).toEqual(['prev.1', 'prev.2', 'prev.3']);
-    expect(errors[0].message).toBe(
-      'cell 5 (step "train"): depends on "nope", which is not a step of this notebook'
-    );
-    expect(validateCellEdit(step('train', ['split', 'load_data']), {}, ctx)).toEqual([]);
+  it('depends-on only existing steps, not itself', () => {
+    const errors = validateCellEdit(step('train', ['split', 'nope', 'train']), others);
+    expect(errors.map(e => e.field)).toEqual(['prev[1]', 'prev[2]']);
+    expect(errors[0].message).toBe('Depends on "nope", which is not a step of this notebook');
+    expect(errors[1].message).toMatch(/cannot depend on itself/);
+    expect(validateCellEdit(step('train', ['split', 'load_data']), others)).toEqual([]);
   });
 
   it('GPU count is a positive integer, type a resource name', () => {
-    const bad = (gpu: any) => validateCellEdit(step('t'), { gpu }, ctx).map(e => e.field);
-    expect(bad({ count: 1, type: 'nvidia.com/gpu' })).toEqual([]);
-    expect(bad({ count: 0, type: 'nvidia.com/gpu' })).toEqual(['deploy.gpu.count']);
-    expect(bad({ count: 1.5, type: 'nvidia.com/gpu' })).toEqual(['deploy.gpu.count']);
-    expect(bad({ count: 1, type: 'gpu' })).toEqual(['deploy.gpu.type']);
-    expect(bad({ count: 1, type: 'nvidia.com/gpu', product: 'bad product' })).toEqual([
+    const gpu = (g: any) => fields(step('t', [], { gpu: g }));
+    expect(gpu({ count: 1, type: 'nvidia.com/gpu' })).toEqual([]);
+    expect(gpu({ count: 0, type: 'nvidia.com/gpu' })).toEqual(['deploy.gpu.count']);
+    expect(gpu({ count: 1.5, type: 'amd.com/gpu' })).toEqual(['deploy.gpu.count']);
+    expect(gpu({ count: 1, type: '' })).toEqual(['deploy.gpu.type']);
+    expect(gpu({ count: 1, type: 'nvidia.com/gpu', product: 'bad product' })).toEqual([
       'deploy.gpu.product'
     ]);
   });
 
   it('Kubernetes quantities', () => {
     for (const ok of ['500m', '2Gi', '1.5', '1', '1e3', '.5', '128974848', '129M']) {
-      expect(isQuantity(ok)).toBe(true);
+      expect(quantityError(ok)).toBeNull();
     }
-    for (const bad of ['', '2GB', 'lots', '-1', '1.5.2', 'Gi', '2 Gi']) {
-      expect(isQuantity(bad)).toBe(false);
+    for (const bad of ['2GB', 'lots', '-1', '1.5.2', 'Gi', '2 Gi']) {
+      expect(quantityError(bad)).toMatch(/not a Kubernetes quantity/);
     }
-    const errors = validateCellEdit(step('t'), { requests: { cpu: '500m', memory: '2GB' } }, ctx);
-    expect(errors).toEqual([
-      {
-        field: 'deploy.requests.memory',
-        message:
-          'cell 5 (step "t"): requests memory "2GB" is not a Kubernetes quantity (e.g. 500m, 2Gi, 1.5)'
-      }
-    ]);
+    const errors = validateCellEdit(
+      step('t', [], { requests: { cpu: '500m', memory: '2GB' } }),
+      others
+    );
+    expect(errors.map(e => e.field)).toEqual(['deploy.requests.memory']);
+    expect(errors[0].message).toMatch(/"2GB" is not a Kubernetes quantity/);
   });
 
   it('label keys and values', () => {
     expect(labelKeyError('app.kubernetes.io/name')).toBeNull();
     expect(labelKeyError('team')).toBeNull();
     expect(labelKeyError('Example.com/x')).toMatch(/prefix "Example.com"/);
-    expect(labelKeyError('-x')).toMatch(/name "-x"/);
-    expect(labelKeyError('a'.repeat(64))).toMatch(/longer than 63/);
+    expect(labelKeyError('-x')).toMatch(/"-x"/);
+    expect(labelKeyError('a'.repeat(64))).toMatch(/1-63/);
     expect(labelValueError('')).toBeNull();
     expect(labelValueError('v1.2_x')).toBeNull();
-    expect(labelValueError('has space')).toMatch(/letters, digits/);
+    expect(labelValueError('has space')).toMatch(/"has space"/);
     const d: DeployConfig = {
       labels: { ok: 'yes', 'bad key!': 'v', k: 'bad/value' },
       annotations: { 'example.com/any': 'free text: allowed' },
       nodeSelector: { 'kubernetes.io/arch': 'amd64' }
     };
-    expect(validateCellEdit(step('t'), d, ctx).map(e => e.field)).toEqual([
-      'deploy.labels.bad key!',
-      'deploy.labels.k'
-    ]);
+    expect(fields(step('t', [], d))).toEqual(['deploy.labels.bad key!', 'deploy.labels.k']);
   });
 
-  it('env names, tolerations, secrets, volumes, image, retries', () => {
+  it('env names, tolerations, image, retries', () => {
     const d: DeployConfig = {
       env: [
         { name: 'GOOD_NAME', value: '' },
@@ -96,37 +90,18 @@ describe('validation', () => {
         { operator: 'Equal', value: 'x' },
         { key: 'k', operator: 'Maybe' as any, effect: 'Sometimes' as any }
       ],
-      secrets: [
-        { secretName: 'my-secret', key: 'token', envVar: 'TOKEN' },
-        { secretName: 'Bad_Secret', key: 'a b', envVar: '9x' }
-      ],
-      volumes: [{ pvcName: 'data', mountPath: 'relative' }],
       image: 'has space',
-      retries: -1,
-      timeoutSeconds: 0
+      retries: -1
     };
-    expect(validateCellEdit(step('t'), d, ctx).map(e => e.field)).toEqual([
-      'deploy.env.1.name',
-      'deploy.env.2.name',
-      'deploy.tolerations.1.value',
-      'deploy.tolerations.2.key',
-      'deploy.tolerations.3.operator',
-      'deploy.tolerations.3.effect',
-      'deploy.secrets.1.secretName',
-      'deploy.secrets.1.key',
-      'deploy.secrets.1.envVar',
-      'deploy.volumes.0.mountPath',
+    expect(fields(step('t', [], d))).toEqual([
+      'deploy.env[1].name',
+      'deploy.env[2].name',
+      'deploy.tolerations[1].value',
+      'deploy.tolerations[2].key',
+      'deploy.tolerations[3].operator',
+      'deploy.tolerations[3].effect',
       'deploy.image',
-      'deploy.retries',
-      'deploy.timeoutSeconds'
+      'deploy.retries'
     ]);
-  });
-
-  it('a non-step cell with prev is refused; a non-step with no settings passes', () => {
-    const a = parseTags(['imports', 'prev:split']);
-    expect(validateCellEdit(a, {}, { otherSteps: [] })[0].message).toBe(
-      'this cell: only a step can depend on other steps'
-    );
-    expect(validateCellEdit(parseTags(['skip']), {}, { otherSteps: [] })).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { resolveDeployConfig } from '../deploy';
-import { readCellEdit, toTags, writeCellEdit } from '../edit';
 import { fromNbformat } from '../notebook';
-import { parseTags } from '../tags';
+import { parseTags, toTags } from '../tags';
+import { cellEditMetadata, readCellEdit } from '../write';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'tests', 'fixtures');
 
@@ -28,8 +28,8 @@ describe('toTags round trip', () => {
         JSON.stringify(cell.tags)
       );
       // Through the editor's state too (deploy split and merged back).
-      const edit = readCellEdit(cell.tags, cell.metadata);
-      const written = writeCellEdit(edit, cell.tags, cell.metadata);
+      const edit = readCellEdit(cell.tags, cell.metadata.cellpipe);
+      const written = cellEditMetadata(edit, cell.tags, cell.metadata.cellpipe);
       expect(written.tags).toEqual(cell.tags);
       expect(written.cellpipe).toEqual(cell.metadata.cellpipe);
     }
@@ -114,11 +114,12 @@ describe('toTags round trip', () => {
   });
 
   it('keeps duplicate keys verbatim while unchanged, collapses them on change', () => {
-    const original = ['step:a', 'limit:cpu:1', 'limit:cpu:2'];
+    const original = ['step:a', 'limit:cpu:1', 'x', 'limit:cpu:2'];
     const a = parseTags(original);
     expect(toTags(a, original)).toEqual(original);
     a.limits.cpu = '3';
-    expect(toTags(a, original)).toEqual(['step:a', 'limit:cpu:3']);
+    // The last tag of a key is the one parseTags reads: the new value goes there.
+    expect(toTags(a, original)).toEqual(['step:a', 'x', 'limit:cpu:3']);
   });
 });
 
@@ -127,7 +128,7 @@ describe('cell edits: tags and cellpipe metadata', () => {
   const cell = nb.cells[7];
 
   it('reads GPU count and type from the tag, the product from cellpipe metadata', () => {
-    const edit = readCellEdit(cell.tags, cell.metadata);
+    const edit = readCellEdit(cell.tags, cell.metadata.cellpipe);
     expect(edit.deploy.gpu).toEqual({
       count: 2,
       type: 'nvidia.com/gpu',
@@ -139,11 +140,11 @@ describe('cell edits: tags and cellpipe metadata', () => {
   });
 
   it('writes GPU changes to the Kale tag and product to metadata, keeping unknown keys', () => {
-    const edit = readCellEdit(cell.tags, cell.metadata);
+    const edit = readCellEdit(cell.tags, cell.metadata.cellpipe);
     edit.deploy.gpu = { count: 4, type: 'amd.com/gpu', product: 'MI300X' };
     edit.deploy.tolerations = [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule' }];
     edit.deploy.env = [];
-    const out = writeCellEdit(edit, cell.tags, cell.metadata);
+    const out = cellEditMetadata(edit, cell.tags, cell.metadata.cellpipe);
     expect(out.tags).toEqual([
       'step:train_model',
       'prev:split',
@@ -177,9 +178,9 @@ describe('cell edits: tags and cellpipe metadata', () => {
   it('removing the GPU removes its tag and product; an empty cellpipe is deleted', () => {
     const meta = { cellpipe: { deploy: { gpu: { product: 'T4' } } } };
     const original = ['step:a', 'limit:nvidia.com/gpu:1'];
-    const edit = readCellEdit(original, meta);
+    const edit = readCellEdit(original, meta.cellpipe);
     delete edit.deploy.gpu;
-    const out = writeCellEdit(edit, original, meta);
+    const out = cellEditMetadata(edit, original, meta.cellpipe);
     expect(out.tags).toEqual(['step:a']);
     expect(out.cellpipe).toBeUndefined();
   });

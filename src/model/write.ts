@@ -1,0 +1,175 @@
+/**
+ * One cell's annotation as the pencil editor edits it, read from and written back to the
+ * cell's metadata: Kale's tags for what Kale can say, `metadata.cellpipe.deploy` for the rest.
+ * Pure: the cell is reached through the small `MetadataCell` interface, which JupyterLab's
+ * `ICellModel` satisfies.
+ */
+import { CellpipeCellMetadata, DeployConfig, deployFromTags, mergeDeploy } from './deploy';
+import { CellAnnotation, CellKind, parseTags, toTags } from './tags';
+
+/** What the editor changes in one cell. */
+export interface CellEdit {
+  kind: CellKind | null;
+  /** For kind 'step'. */
+  stepName: string;
+  /** Upstream steps (`prev:` tags), in order. */
+  prev: string[];
+  /** The cell's own deploy settings: Kale-expressible ones (image, limits, GPU, labels,
+   * annotations) and the `cellpipe.deploy` ones together. */
+  deploy: DeployConfig;
+}
+
+/** The metadata a cell gets for an edit. `cellpipe` undefined: the key is removed. */
+export interface CellMetadataUpdate {
+  tags: string[];
+  cellpipe: Record<string, unknown> | undefined;
+}
+
+/** The part of JupyterLab's cell model that writing needs. */
+export interface MetadataCell {
+  getMetadata(key: string): unknown;
+  setMetadata(key: string, value: any): void;
+  deleteMetadata(key: string): void;
+  sharedModel: { transact(f: () => void): void };
+}
+
+/** Keys of DeployConfig that Kale tags hold (GPU as `limit:<type>:<count>`). */
+const TAG_KEYS: ReadonlyArray<keyof DeployConfig> = [
+  'image',
+  'limits',
+  'labels',
+  'annotations',
+  'gpu'
+];
+
+function tagsOf(raw: unknown): string[] {
+  return Array.isArray(raw) ? raw.map(String) : [];
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === null) {
+    return true;
+  }
+  if (Array.isArray(value)) {
+    return value.length === 0;
+  }
+  return typeof value === 'object' && Object.keys(value as object).length === 0;
+}
+
+/** Read a cell's tags and `cellpipe` metadata into an edit. */
+export function readCellEdit(tags: readonly string[], cellpipe: unknown): CellEdit {
+  const a = parseTags(tags);
+  const own = ((cellpipe ?? {}) as CellpipeCellMetadata).deploy ?? {};
+  const fromTags = deployFromTags(tags);
+  let deploy = mergeDeploy(fromTags, { ...own, gpu: undefined });
+  if (fromTags.gpu) {
+    deploy = { ...deploy, gpu: { ...fromTags.gpu, ...(own.gpu ?? {}) } };
+  }
+  return {
+    kind: a.kind,
+    stepName: a.stepName ?? '',
+    prev: [...a.prev],
+    deploy
+  };
+}
+
+/** The tags and `cellpipe` metadata that say `edit`, written over the cell's current ones. */
+export function cellEditMetadata(
+  edit: CellEdit,
+  originalTags: readonly string[],
+  originalCellpipe: unknown
+): CellMetadataUpdate {
+  const before = parseTags(originalTags);
+  const d = edit.deploy;
+  // Kale-expressible keys already kept in `cellpipe.deploy` stay there (an unchanged edit
+  // writes nothing new); the others are Kale tags.
+  const oldDeploy = (((originalCellpipe ?? {}) as CellpipeCellMetadata).deploy ??
+    {}) as DeployConfig;
+  const inMeta: Partial<Record<'limits' | 'labels' | 'annotations', Record<string, string>>> = {};
+  const split = (which: 'limits' | 'labels' | 'annotations'): Record<string, string> => {
+    const tagPart: Record<string, string> = {};
+    for (const [key, value] of Object.entries(d[which] ?? {})) {
+      if (oldDeploy[which] && key in oldDeploy[which]!) {
+        (inMeta[which] ??= {})[key] = value;
+      } else {
+        tagPart[key] = value;
+      }
+    }
+    return tagPart;
+  };
+  const imageInMeta = typeof oldDeploy.image === 'string';
+  const limits: Record<string, string> = split('limits');
+  if (d.gpu) {
+    limits[d.gpu.type] = String(d.gpu.count);
+  }
+  const annotation: CellAnnotation = {
+    ...before,
+    kind: edit.kind,
+    stepName: edit.kind === 'step' ? edit.stepName : undefined,
+    legacyBlock: edit.kind === 'step' ? before.legacyBlock : undefined,
+    prev: [...edit.prev],
+    limits,
+    labels: split('labels'),
+    annotations: split('annotations'),
+    image: (!imageInMeta && d.image) || undefined
+  };
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries({
+    ...d,
+    ...inMeta,
+    image: imageInMeta ? d.image : undefined
+  })) {
+    const inTags = TAG_KEYS.includes(key as keyof DeployConfig) && !(key in inMeta);
+    if ((!inTags || (key === 'image' && imageInMeta)) && !isEmpty(value)) {
+      rest[key] = value;
+    }
+  }
+  // The tag holds the GPU count and type; the product (for the node selector) lives here.
+  if (d.gpu?.product) {
+    rest.gpu = { product: d.gpu.product };
+  }
+  const cellpipe: Record<string, unknown> = {
+    ...((originalCellpipe ?? {}) as Record<string, unknown>)
+  };
+  if (isEmpty(rest)) {
+    delete cellpipe.deploy;
+  } else {
+    cellpipe.deploy = rest;
+  }
+  return {
+    tags: toTags(annotation, originalTags),
+    cellpipe: isEmpty(cellpipe) ? undefined : cellpipe
+  };
+}
+
+/** Read a live cell into an edit. */
+export function readCell(cell: MetadataCell): CellEdit {
+  return readCellEdit(tagsOf(cell.getMetadata('tags')), cell.getMetadata('cellpipe'));
+}
+
+/**
+ * Write an edit to a live cell in one shared-model transaction (one undo step), touching no
+ * other metadata key.
+ */
+export function applyCellEdit(cell: MetadataCell, edit: CellEdit): CellMetadataUpdate {
+  const update = cellEditMetadata(
+    edit,
+    tagsOf(cell.getMetadata('tags')),
+    cell.getMetadata('cellpipe')
+  );
+  const same = (key: string, value: unknown) =>
+    JSON.stringify(cell.getMetadata(key)) === JSON.stringify(value);
+  cell.sharedModel.transact(() => {
+    // An absent `tags` key stays absent when no tag is left; an existing one may become [].
+    const tagsGone = !update.tags.length && cell.getMetadata('tags') === undefined;
+    if (!tagsGone && !same('tags', update.tags)) {
+      cell.setMetadata('tags', update.tags);
+    }
+    if (update.cellpipe && !same('cellpipe', update.cellpipe)) {
+      cell.setMetadata('cellpipe', update.cellpipe);
+    } else if (!update.cellpipe && cell.getMetadata('cellpipe') !== undefined) {
+      cell.deleteMetadata('cellpipe');
+    }
+  });
+  return update;
+}
