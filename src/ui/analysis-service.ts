@@ -135,15 +135,13 @@ export class AnalysisService {
         this._installed.add(editor);
       }
       const list = by.get(index) ?? [];
-      const had = this._marked.has(editor);
-      if (!list.length && !had) {
+      const signature = list.length
+        ? JSON.stringify(list.map(d => [d.severity, d.message, d.code, d.range]))
+        : '';
+      if ((this._marked.get(editor) ?? '') === signature) {
         return;
       }
-      if (list.length) {
-        this._marked.add(editor);
-      } else {
-        this._marked.delete(editor);
-      }
+      this._marked.set(editor, signature);
       editor.editor.dispatch({ effects: setMarkers.of(list) });
     });
   }
@@ -156,6 +154,6 @@ export class AnalysisService {
   private _error: string | null = null;
   private _timer: ReturnType<typeof setTimeout> | null = null;
   private _installed = new WeakSet<object>();
-  private _marked = new WeakSet<object>();
+  private _marked = new WeakMap<object, string>();
   private _changed = new Signal<this, AnalysisResult | null>(this);
 }

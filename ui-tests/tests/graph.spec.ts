@@ -96,6 +96,7 @@ test.describe('cellpipe execution graph and diagnostics', () => {
             : `w${i} = v${i - (i % 10) + 1} * ${i}`;
       const tags = i === 0 ? ['imports'] : i % 10 === 1 ? [`step:s${i}`] : [];
       cells.push({
+        id: `c${i}`,
         cell_type: 'code',
         metadata: { tags },
         source,
@@ -103,7 +104,13 @@ test.describe('cellpipe execution graph and diagnostics', () => {
         execution_count: null
       });
     }
-    const nb = { cells, metadata: {}, nbformat: 4, nbformat_minor: 5 };
+    const example = JSON.parse(fs.readFileSync(EXAMPLE, 'utf-8'));
+    const nb = {
+      cells,
+      metadata: { kernelspec: example.metadata.kernelspec },
+      nbformat: 4,
+      nbformat_minor: 5
+    };
     const file = testInfo.outputPath('big.ipynb');
     fs.writeFileSync(file, JSON.stringify(nb));
     await page.contents.uploadFile(file, `${tmpPath}/big.ipynb`);

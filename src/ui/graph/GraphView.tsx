@@ -13,7 +13,9 @@ export interface GraphViewProps {
   /** Steps with error diagnostics. */
   errors?: ReadonlySet<string>;
   onSelect?: (node: GraphNode) => void;
-  /** Called after each render that drew a new layout (for performance marks). */
+  /** Changes with each analysis result; `onRendered` runs after the render that shows it. */
+  revision?: number;
+  /** Called after each render of a new revision (for performance marks). */
   onRendered?: () => void;
 }
 
@@ -35,14 +37,14 @@ function tooltip(node: GraphNode): string {
 }
 
 export function GraphView(props: GraphViewProps): JSX.Element {
-  const { layout, states, errors, onSelect, onRendered } = props;
+  const { layout, states, errors, onSelect, onRendered, revision } = props;
   const [view, setView] = React.useState({ scale: 1, dx: 0, dy: 0 });
   const [hover, setHover] = React.useState<string | null>(null);
   const drag = React.useRef<{ x: number; y: number; dx: number; dy: number } | null>(null);
 
   React.useEffect(() => {
     onRendered?.();
-  }, [layout]);
+  }, [layout, revision]);
 
   const onWheel = (event: React.WheelEvent) => {
     event.preventDefault();

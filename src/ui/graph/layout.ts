@@ -48,6 +48,48 @@ export function edgeLabel(passes: string[]): string {
   return text.length > 32 ? `${passes.slice(0, 2).join(', ')} +${passes.length - 2}` : text;
 }
 
+/** What decides the positions: step names and kinds, edges and their labels. */
+export function layoutKey(result: Pick<AnalysisResult, 'steps' | 'edges'>): string {
+  return JSON.stringify([
+    result.steps.map(s => [s.name, s.kind]),
+    result.edges.map(e => [e.from, e.to, edgeLabel(e.passes)])
+  ]);
+}
+
+/**
+ * The layout of `result`, reusing `previous` positions when the shape is unchanged (most
+ * keystrokes): only the nodes' inputs/outputs and the edges' variables are refreshed.
+ */
+export function relayout(
+  result: Pick<AnalysisResult, 'steps' | 'edges'>,
+  previous: (GraphLayout & { key?: string }) | null
+): GraphLayout & { key: string } {
+  const key = layoutKey(result);
+  if (previous && previous.key === key) {
+    const steps = new Map(result.steps.map(s => [s.name, s]));
+    const passes = new Map(result.edges.map(e => [`${e.from}->${e.to}`, e.passes]));
+    return {
+      ...previous,
+      key,
+      nodes: previous.nodes.map(n => {
+        const s = steps.get(n.name)!;
+        return {
+          ...n,
+          inputs: s.inputs,
+          outputs: s.outputs,
+          parameters: s.parameters,
+          firstCell: s.cellIndices.length ? s.cellIndices[0] : -1
+        };
+      }),
+      edges: previous.edges.map(e => ({
+        ...e,
+        passes: passes.get(`${e.from}->${e.to}`) ?? e.passes
+      }))
+    };
+  }
+  return { ...layoutGraph(result), key };
+}
+
 export function layoutGraph(result: Pick<AnalysisResult, 'steps' | 'edges'>): GraphLayout {
   const g = new dagre.graphlib.Graph({ multigraph: false });
   g.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 48, edgesep: 12, marginx: 8, marginy: 8 });

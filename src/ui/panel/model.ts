@@ -5,7 +5,7 @@ import { compile } from '../../compiler';
 import { CellpipeSettings, DEFAULT_SETTINGS } from '../../settings';
 import { AnalysisService } from '../analysis-service';
 import { addPrevTag } from '../diagnostics/ranges';
-import { GraphLayout, layoutGraph } from '../graph/layout';
+import { GraphLayout, relayout } from '../graph/layout';
 import { parseTags } from '../../model/tags';
 
 /** Notebook-level settings the panel edits (Kale's `kubeflow_notebook` and `cellpipe`). */
@@ -47,6 +47,11 @@ export class PanelModel {
 
   get analysisError(): string | null {
     return this._service.error;
+  }
+
+  /** Increases with each analysis result shown. */
+  get revision(): number {
+    return this._revision;
   }
 
   get layout(): GraphLayout | null {
@@ -241,7 +246,8 @@ export class PanelModel {
   }
 
   private _onResult(_: AnalysisService, result: AnalysisResult | null): void {
-    this._layout = result ? layoutGraph(result) : null;
+    this._layout = result ? relayout(result, this._layout) : null;
+    this._revision++;
     this._changed.emit();
   }
 
@@ -260,7 +266,8 @@ export class PanelModel {
   private _tracker: INotebookTracker;
   private _service: AnalysisService;
   private _notebook: NotebookPanel | null = null;
-  private _layout: GraphLayout | null = null;
+  private _layout: (GraphLayout & { key?: string }) | null = null;
+  private _revision = 0;
   private _states: Readonly<Record<string, string>> = {};
   private _settings: CellpipeSettings = DEFAULT_SETTINGS;
   private _changed = new Signal<this, void>(this);

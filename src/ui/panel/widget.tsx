@@ -245,6 +245,7 @@ function PanelBody(props: {
         {layout && (
           <GraphView
             layout={layout}
+            revision={model.revision}
             states={model.stepStates}
             errors={errors}
             onSelect={node => model.revealCell(node.firstCell)}

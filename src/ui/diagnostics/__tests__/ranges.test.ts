@@ -6,18 +6,18 @@ import type { Diagnostic } from '../../../analysis/types';
 describe('rangeToOffsets', () => {
   const src = 'a = 1\nprint(df)\nz';
   it('maps line/column to offsets', () => {
-    expect(
-      rangeToOffsets(src, { startLine: 1, startColumn: 6, endLine: 1, endColumn: 8 })
-    ).toEqual({ from: 12, to: 14 });
+    expect(rangeToOffsets(src, { startLine: 1, startColumn: 6, endLine: 1, endColumn: 8 })).toEqual(
+      { from: 12, to: 14 }
+    );
     expect(src.slice(12, 14)).toBe('df');
   });
   it('clamps ranges past the end and widens an empty range to its line', () => {
-    expect(
-      rangeToOffsets(src, { startLine: 2, startColumn: 0, endLine: 9, endColumn: 0 })
-    ).toEqual({ from: 16, to: 17 });
-    expect(
-      rangeToOffsets(src, { startLine: 0, startColumn: 2, endLine: 0, endColumn: 2 })
-    ).toEqual({ from: 2, to: 5 });
+    expect(rangeToOffsets(src, { startLine: 2, startColumn: 0, endLine: 9, endColumn: 0 })).toEqual(
+      { from: 16, to: 17 }
+    );
+    expect(rangeToOffsets(src, { startLine: 0, startColumn: 2, endLine: 0, endColumn: 2 })).toEqual(
+      { from: 2, to: 5 }
+    );
     expect(rangeToOffsets('', { startLine: 0, startColumn: 0, endLine: 0, endColumn: 0 })).toBe(
       null
     );

@@ -1,4 +1,4 @@
-import { layoutGraph, edgeLabel } from '../layout';
+import { layoutGraph, edgeLabel, relayout } from '../layout';
 import type { StepInfo } from '../../../analysis/types';
 
 function step(name: string, cells: number[], extra: Partial<StepInfo> = {}): StepInfo {
@@ -73,5 +73,24 @@ describe('layoutGraph', () => {
     expect(edgeLabel(['features_train', 'features_test', 'labels_train', 'labels_test'])).toBe(
       'features_train, features_test +2'
     );
+  });
+
+  it('keeps positions when only the code changed and lays out again when the shape changed', () => {
+    const first = relayout({ steps, edges }, null);
+    const moved = steps.map(s => (s.name === 'load' ? { ...s, cellIndices: [2, 3] } : s));
+    const same = relayout({ steps: moved, edges }, first);
+    expect(same.nodes.map(n => [n.x, n.y])).toEqual(first.nodes.map(n => [n.x, n.y]));
+    expect(same.nodes.find(n => n.name === 'load')!.firstCell).toBe(2);
+    const grown = relayout(
+      {
+        steps: [...steps, step('report', [6])],
+        edges: [...edges, { from: 'evaluate', to: 'report', passes: ['score'] }]
+      },
+      first
+    );
+    expect(grown.key).not.toBe(first.key);
+    const report = grown.nodes.find(n => n.name === 'report')!;
+    expect(report.y).toBeGreaterThan(grown.nodes.find(n => n.name === 'evaluate')!.y);
+    expect(grown.edges.find(e => e.to === 'report')!.label).toBe('score');
   });
 });
