@@ -16,6 +16,7 @@ from kfp.kubernetes import kubernetes_executor_config_pb2
 from kfp.local import executor_input_utils
 from kfp.pipeline_spec import pipeline_spec_pb2
 
+from cellpipe.runtime import marshal
 from kfp import components, dsl
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,9 +244,18 @@ def kfp_local_executor_input(component: dict, task_root: Path, parameters: dict,
 def normalized(value):
     """kfp.local writes schemaVersion on input artifact types and omits empty maps; compare without them."""
     if isinstance(value, dict):
-        return {k: normalized(v) for k, v in value.items() if v not in ({}, None) and k != "schemaVersion"}
+        items = {k: normalized(v) for k, v in value.items() if k != "schemaVersion"}
+        return {k: v for k, v in items.items() if v not in ({}, None)}
     if isinstance(value, list):
         return [normalized(v) for v in value]
+    return value
+
+
+def without_none(value):
+    if isinstance(value, dict):
+        return {k: without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_none(v) for v in value if v is not None]
     return value
 
 
@@ -283,8 +293,10 @@ def run_pipeline(package: Path, workdir: Path) -> dict:
             for key, p in task.get("inputs", {}).get("parameters", {}).items()
         }
         ours = executor_input(component, task_root, parameters, inputs)
-        assert normalized(ours) == normalized(
-            kfp_local_executor_input(component, task_root, parameters, inputs)
+        # kfp.local cannot hold None inside a STRUCT (its to_protobuf_value); compare the shapes without it.
+        comparable = {key: without_none(value) for key, value in parameters.items()}
+        assert normalized(executor_input(component, task_root, comparable, inputs)) == normalized(
+            kfp_local_executor_input(component, task_root, comparable, inputs)
         )
         container = spec["deploymentSpec"]["executors"][component["executorLabel"]]["container"]
         args = [json.dumps(ours) if arg == PLACEHOLDER else arg for arg in container["args"]]
@@ -313,3 +325,42 @@ def run_pipeline(package: Path, workdir: Path) -> dict:
 def test_every_step_runs(packages, notebook, tmp_path):
     results = run_pipeline(packages[notebook], tmp_path)
     assert set(results) == set(documents(packages[notebook])[0]["root"]["dag"]["tasks"])
+    values = {
+        (task, key): marshal.load(artifacts["artifacts"][0]["uri"])
+        for task, (_, output) in results.items()
+        for key, artifacts in output.get("artifacts", {}).items()
+        if artifacts["artifacts"][0]["type"]["schemaTitle"] == "system.Artifact"
+    }
+    for (task, key), value in EXPECTED_VALUES.get(notebook, {}).items():
+        assert values[(task, key)] == value, (task, key)
+    if notebook == "pipeline.ipynb":
+        best = values[("evaluate", "best_accuracy")]
+        assert best == max(values[("evaluate", "forest_accuracy")], values[("evaluate", "logreg_accuracy")])
+        assert 0.5 < best <= 1.0
+
+
+# What the steps compute, loaded back from their output artifacts.
+EXPECTED_VALUES = {
+    "compile_deploy.ipynb": {
+        ("make-data", "greeting"): "hello world",
+        ("make-data", "numbers"): [0.5, 1.25, 1.5],
+        ("train", "total"): 6.25,
+    },
+    "compile_magics.ipynb": {
+        ("prepare", "values"): [0, 1, 2, 3, 4],
+        ("square-all", "squares"): [0, 1, 4, 9, 16],
+        ("square-all", "label"): "first=0",
+    },
+    "compile_strings.ipynb": {
+        ("preparer-donnees", "texts"): [
+            "yes",
+            "2020-01-01",
+            "1.10",
+            "a: b # c",
+            "line1\nline2\n",
+            "",
+            "0777",
+            "{{$}}",
+        ],
+    },
+}
