@@ -4,6 +4,7 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { readSettings } from './settings';
+import { annotatePlugin } from './ui/annotate-plugin';
 import { PanelModel } from './ui/panel/model';
 import { PipelinePanel } from './ui/panel/widget';
 
@@ -54,4 +55,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [plugin];
+export default [plugin, annotatePlugin];
