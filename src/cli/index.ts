@@ -8,7 +8,13 @@ import { createAnalyzer } from '../analysis';
 import { AnalyzerInit } from '../analysis/types';
 import { run } from './main';
 
-function shippedWasm(dir: string): AnalyzerInit | undefined {
+// The bundle's API for node callers (the compile benchmark, tools).
+export { createAnalyzer } from '../analysis';
+export { fromNbformat } from '../model/notebook';
+export { compile, compileNotebook } from '../compiler';
+
+/** The wasm files beside the bundle, when it ships with them. */
+export function bundledAnalyzerInit(dir: string = __dirname): AnalyzerInit | undefined {
   const treeSitter = path.join(dir, 'tree-sitter.wasm');
   const python = path.join(dir, 'tree-sitter-python.wasm');
   if (!fs.existsSync(treeSitter) || !fs.existsSync(python)) {
@@ -20,7 +26,7 @@ function shippedWasm(dir: string): AnalyzerInit | undefined {
 export function main(argv: string[]): Promise<number> {
   return run(argv, {
     createAnalyzer,
-    analyzerInit: shippedWasm(__dirname),
+    analyzerInit: bundledAnalyzerInit(),
     stdout: text => void process.stdout.write(text),
     stderr: text => void process.stderr.write(text)
   });
