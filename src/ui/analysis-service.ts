@@ -87,9 +87,14 @@ export class AnalysisService {
     if (!panel?.model) {
       return;
     }
+    const mark = (name: string) =>
+      typeof performance !== 'undefined' && performance.mark(`cellpipe:${name}`);
+    mark('read-start');
     const input = readNotebook(panel);
+    mark('read-end');
     try {
       const result = await this._client.analyze(input);
+      mark('analysed');
       if (!result || panel !== this._panel) {
         return;
       }
@@ -97,6 +102,7 @@ export class AnalysisService {
       this._input = input;
       this._result = result;
       this._pushMarkers(panel, result.diagnostics);
+      mark('markers');
       this._changed.emit(result);
     } catch (reason) {
       this._error = String((reason as Error)?.message ?? reason);

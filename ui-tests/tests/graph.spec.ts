@@ -155,6 +155,17 @@ test.describe('cellpipe execution graph and diagnostics', () => {
       times.push(ms);
       await page.waitForTimeout(100);
     }
+    const phases = await page.evaluate(() => {
+      const last = (n: string) => {
+        const m = performance.getEntriesByName(`cellpipe:${n}`);
+        return m.length ? m[m.length - 1].startTime : NaN;
+      };
+      const t = ['edit', 'read-start', 'read-end', 'analysed', 'markers', 'graph-rendered'].map(
+        last
+      );
+      return t.slice(1).map((x, i) => Math.round(x - t[i]));
+    });
+    console.log('last keystroke, ms per phase (debounce, read, worker, markers, render):', phases);
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)];
     console.log(`cellpipe keystroke→graph on 300 cells: median ${median.toFixed(1)} ms`, times);
