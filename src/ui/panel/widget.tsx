@@ -5,6 +5,7 @@ import { DiagnosticsList } from '../diagnostics/DiagnosticsList';
 import { GraphView } from '../graph/GraphView';
 import { LocalRunClient, LocalRunModel, LocalRunView } from '../local';
 import { pipelineIcon } from '../icons';
+import { KfpSection } from './KfpSection';
 import { NotebookSettings, PanelModel } from './model';
 
 /** The deployment panel: a Lumino widget hosting the React body. */
@@ -268,6 +269,11 @@ function PanelBody(props: {
         />
       </details>
       <YamlSection model={model} trans={trans} />
+      <KfpSection
+        model={model}
+        trans={trans}
+        disabledReason={hasErrors ? trans.__('Fix the problems first') : undefined}
+      />
       <details className="jp-cellpipe-section jp-cellpipe-local">
         <summary>{trans.__('Run locally')}</summary>
         <LocalRunView

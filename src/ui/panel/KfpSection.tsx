@@ -1,0 +1,61 @@
+/**
+ * The panel's "Run on Kubeflow" section: `<RunSection>` fed from the panel's latest analysis (no
+ * second analysis), and the watched run's step states passed on to the graph's colours.
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+import { IKfpClient, KfpClient } from '../../kfp/client';
+import { RunSection, RunStatusModel, showRunDialog } from '../run';
+import { PanelModel } from './model';
+
+let sharedClient: IKfpClient | null = null;
+
+/** One client for the page: it only talks to our server extension. */
+function kfpClient(): IKfpClient {
+  return (sharedClient ??= new KfpClient());
+}
+
+export function KfpSection(props: {
+  model: PanelModel;
+  trans: TranslationBundle;
+  disabledReason?: string;
+  client?: IKfpClient;
+}): JSX.Element {
+  const { model, trans } = props;
+  const client = props.client ?? kfpClient();
+  // The run being watched and the slot copying its step states into the panel model.
+  const watched = React.useRef<{ run: RunStatusModel; copy: () => void } | null>(null);
+  const follow = React.useCallback(
+    (run: RunStatusModel | null) => {
+      if (watched.current) {
+        watched.current.run.changed.disconnect(watched.current.copy);
+        watched.current = null;
+      }
+      if (!run) {
+        model.stepStates = {};
+        return;
+      }
+      const copy = () => (model.stepStates = { ...run.steps });
+      run.changed.connect(copy);
+      watched.current = { run, copy };
+      copy();
+    },
+    [model]
+  );
+  const pipelineName = model.notebookSettings()?.pipelineName || undefined;
+  return (
+    <details className="jp-cellpipe-section jp-cellpipe-kfp">
+      <summary>{trans.__('Run on Kubeflow Pipelines')}</summary>
+      <RunSection
+        client={client}
+        compile={async () => model.compileYaml()}
+        openDialog={showRunDialog}
+        pipelineName={pipelineName}
+        namespace={model.settings.namespace || undefined}
+        onWatch={follow}
+        disabledReason={props.disabledReason}
+        trans={trans}
+      />
+    </details>
+  );
+}
