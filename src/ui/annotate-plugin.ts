@@ -7,6 +7,7 @@ import { Cell } from '@jupyterlab/cells';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { editIcon } from '@jupyterlab/ui-components';
 import { editCellAnnotation } from './cell-editor';
+import { CellChips } from './chips/widget';
 
 export const EDIT_CELL_COMMAND = 'cellpipe:edit-cell';
 
@@ -34,5 +35,7 @@ export const annotatePlugin: JupyterFrontEndPlugin<void> = {
         }
       }
     });
+    // A chip on each annotated cell; Enter or a click on it runs the command above.
+    new CellChips(tracker, app.commands);
   }
 };
