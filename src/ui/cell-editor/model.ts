@@ -147,7 +147,11 @@ export function formErrors(form: CellForm, otherSteps: readonly string[]): Field
       });
     }
   }
-  return errors.concat(validateCellEdit(formToEdit(form), otherSteps));
+  // An empty key is already reported above, with its section's name.
+  const modelErrors = validateCellEdit(formToEdit(form), otherSteps).filter(
+    e => !e.field.endsWith('.')
+  );
+  return errors.concat(modelErrors);
 }
 
 /** The step names of the notebook's cells other than `except`, in notebook order. */
