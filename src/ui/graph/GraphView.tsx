@@ -46,11 +46,23 @@ export function GraphView(props: GraphViewProps): JSX.Element {
     onRendered?.();
   }, [layout, revision]);
 
-  const onWheel = (event: React.WheelEvent) => {
-    event.preventDefault();
-    const factor = event.deltaY < 0 ? 1.1 : 1 / 1.1;
-    setView(v => ({ ...v, scale: Math.min(4, Math.max(0.2, v.scale * factor)) }));
-  };
+  // React listens to wheel passively, so its onWheel cannot keep the panel from scrolling
+  // while the graph zooms: a native listener can.
+  const svgRef = React.useRef<SVGSVGElement>(null);
+  const hasNodes = layout.nodes.length > 0;
+  React.useEffect(() => {
+    const svg = svgRef.current;
+    if (!svg) {
+      return;
+    }
+    const onWheel = (event: WheelEvent) => {
+      event.preventDefault();
+      const factor = event.deltaY < 0 ? 1.1 : 1 / 1.1;
+      setView(v => ({ ...v, scale: Math.min(4, Math.max(0.2, v.scale * factor)) }));
+    };
+    svg.addEventListener('wheel', onWheel, { passive: false });
+    return () => svg.removeEventListener('wheel', onWheel);
+  }, [hasNodes]);
   const onMouseDown = (event: React.MouseEvent) => {
     if ((event.target as Element).closest('[data-step]')) {
       return;
@@ -99,7 +111,7 @@ export function GraphView(props: GraphViewProps): JSX.Element {
         width="100%"
         height={Math.min(480, layout.height + 16)}
         viewBox={`0 0 ${layout.width} ${layout.height}`}
-        onWheel={onWheel}
+        ref={svgRef}
         onMouseDown={onMouseDown}
         onMouseMove={onMouseMove}
         onMouseUp={stop}
