@@ -41,7 +41,7 @@ function EditorForm({ initial, otherSteps, onChange }: Props): JSX.Element {
 
   return (
     <div className="jp-cellpipe-cell-editor">
-      <label className="jp-cellpipe-field">
+      <label className="jp-cellpipe-ce-field">
         <span>Cell type</span>
         <select
           className="jp-cellpipe-kind"
@@ -57,7 +57,7 @@ function EditorForm({ initial, otherSteps, onChange }: Props): JSX.Element {
       </label>
       {form.kind === 'step' && (
         <>
-          <label className="jp-cellpipe-field">
+          <label className="jp-cellpipe-ce-field">
             <span>Step name</span>
             <input
               className="jp-cellpipe-step-name"
@@ -101,7 +101,7 @@ function EditorForm({ initial, otherSteps, onChange }: Props): JSX.Element {
               Use GPUs
             </label>
             {form.gpu.enabled && (
-              <div className="jp-cellpipe-row">
+              <div className="jp-cellpipe-ce-row">
                 <input
                   className="jp-cellpipe-gpu-count"
                   aria-label="GPU count"
@@ -136,10 +136,13 @@ function EditorForm({ initial, otherSteps, onChange }: Props): JSX.Element {
             const [title, keyHint, valueHint] = SECTION_TITLES[section];
             const rows = form.rows[section];
             return (
-              <fieldset key={section} className={`jp-cellpipe-section jp-cellpipe-${section}`}>
+              <fieldset
+                key={section}
+                className={`jp-cellpipe-ce-section jp-cellpipe-ce-${section}`}
+              >
                 <legend>{title}</legend>
                 {rows.map((row, i) => (
-                  <div key={i} className="jp-cellpipe-row">
+                  <div key={i} className="jp-cellpipe-ce-row">
                     <input
                       aria-label={`${title} ${i + 1} key`}
                       placeholder={keyHint}
@@ -163,7 +166,7 @@ function EditorForm({ initial, otherSteps, onChange }: Props): JSX.Element {
                       }
                     />
                     <button
-                      className="jp-cellpipe-remove jp-mod-minimal jp-Button"
+                      className="jp-cellpipe-ce-remove jp-mod-minimal jp-Button"
                       title={`Remove this ${title.toLowerCase()} entry`}
                       aria-label={`Remove ${title} ${i + 1}`}
                       onClick={() =>
@@ -178,7 +181,7 @@ function EditorForm({ initial, otherSteps, onChange }: Props): JSX.Element {
                   </div>
                 ))}
                 <button
-                  className="jp-cellpipe-add jp-mod-minimal jp-Button"
+                  className="jp-cellpipe-ce-add jp-mod-minimal jp-Button"
                   aria-label={`Add ${title}`}
                   onClick={() => setRows(section, [...rows, { key: '', value: '' }])}
                 >
@@ -187,7 +190,7 @@ function EditorForm({ initial, otherSteps, onChange }: Props): JSX.Element {
               </fieldset>
             );
           })}
-          <label className="jp-cellpipe-field">
+          <label className="jp-cellpipe-ce-field">
             <span>Image</span>
             <input
               className="jp-cellpipe-image"
@@ -196,7 +199,7 @@ function EditorForm({ initial, otherSteps, onChange }: Props): JSX.Element {
               onChange={e => update({ image: e.target.value })}
             />
           </label>
-          <label className="jp-cellpipe-field">
+          <label className="jp-cellpipe-ce-field">
             <span>Caching</span>
             <select
               className="jp-cellpipe-caching"
