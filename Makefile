@@ -35,7 +35,7 @@ $(S)/venv: pyproject.toml
 	@mkdir -p $(S)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q "jupyterlab==$(JLAB_VERSION)" "hatchling>=1.21" "hatch-nodejs-version>=0.3.2" "hatch-jupyter-builder>=0.9" editables
+	$(PIP) install -q "jupyterlab==$(JLAB_VERSION)" "setuptools>=70.1" wheel "hatchling>=1.21" "hatch-nodejs-version>=0.3.2" "hatch-jupyter-builder>=0.9" editables
 	@touch $@
 
 $(S)/node: package.json package-lock.json
