@@ -112,5 +112,28 @@ test.describe('cellpipe graph follows typing', () => {
     });
     // The edit typed into the notebook is still what the graph shows.
     await expect(edge).toHaveCount(1);
+
+    // (last: the drag below takes the focus away from the cell editor)
+    // Wheel zooms the graph without scrolling the panel; dragging the background pans it.
+    const zoomed = graph.locator(':scope > g');
+    const before = await zoomed.getAttribute('transform');
+    const scrollBefore = await page
+      .locator('#cellpipe-panel')
+      .evaluate(el => [el.scrollTop, ...Array.from(el.querySelectorAll('*'), e => e.scrollTop)]);
+    const box = (await graph.boundingBox())!;
+    await page.mouse.move(box.x + 4, box.y + 4);
+    await page.mouse.wheel(0, -240);
+    await expect(zoomed).not.toHaveAttribute('transform', before!);
+    expect(await zoomed.getAttribute('transform')).toMatch(/scale\(1\.[1-9]/);
+    const scrollAfter = await page
+      .locator('#cellpipe-panel')
+      .evaluate(el => [el.scrollTop, ...Array.from(el.querySelectorAll('*'), e => e.scrollTop)]);
+    expect(scrollAfter).toEqual(scrollBefore);
+    const zoomedOnly = await zoomed.getAttribute('transform');
+    await page.mouse.down();
+    await page.mouse.move(box.x + 40, box.y + 30, { steps: 4 });
+    await page.mouse.up();
+    await expect(zoomed).not.toHaveAttribute('transform', zoomedOnly!);
+    expect(await zoomed.getAttribute('transform')).toMatch(/^translate\(36 26\)/);
   });
 });
