@@ -3,7 +3,8 @@
  * Pure: no DOM, no kernel, no network; the same input gives byte-identical YAML.
  */
 import { NotebookInput } from '../model/notebook';
-import { DeployConfig, resolveDeployConfig } from '../model/deploy';
+import { DeployConfig, kaleMetadata, resolveDeployConfig } from '../model/deploy';
+import { kaleVolumes } from '../model/kale-volumes';
 import { AnalysisResult, Analyzer } from '../analysis/types';
 import { StepContext, containerSpec } from './container';
 import { checkAnalysis, metricNames } from './graph';
@@ -74,6 +75,9 @@ export function compile(
   const problems = new Problems();
 
   const info = pipelineInfo(notebook, notebookPath, problems);
+  for (const p of kaleVolumes(kaleMetadata(notebook).volumes).problems) {
+    problems.add({ cellIndex: -1, message: p.message });
+  }
   const parameters = typedParameters(analysis.parameters, problems);
   checkAnalysis(analysis, new Set(analysis.parameters.map(p => p.name)), problems);
   const tasks = taskNames(analysis.steps, problems);

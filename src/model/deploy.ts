@@ -9,6 +9,7 @@
  */
 import { NotebookInput } from './notebook';
 import { parseTags } from './tags';
+import { kaleVolumes } from './kale-volumes';
 
 export interface EnvVar {
   name: string;
@@ -149,6 +150,10 @@ export function cellpipeMetadata(nb: NotebookInput): CellpipeNotebookMetadata {
 export function resolveDeployConfig(nb: NotebookInput, cellIndex: number): DeployConfig {
   const kale = kaleMetadata(nb);
   let config: DeployConfig = kale.docker_image ? { image: kale.docker_image } : {};
+  const kaleMounts = kaleVolumes(kale.volumes).mounts;
+  if (kaleMounts.length) {
+    config = mergeDeploy(config, { volumes: kaleMounts });
+  }
   config = mergeDeploy(config, cellpipeMetadata(nb).defaults ?? {});
   const cell = nb.cells[cellIndex];
   if (!cell) {
