@@ -10,6 +10,12 @@ def _cellpipe_boot(sources):
     import sys
     import tempfile
 
+    if isinstance(sources, str):  # what the compiler embeds: {path: text} as deflated JSON in base64
+        import base64
+        import json
+        import zlib
+
+        sources = json.loads(zlib.decompress(base64.b64decode(sources)).decode("utf-8"))
     digest = hashlib.sha256()
     for path in sorted(sources):
         digest.update(path.encode() + b"\0" + sources[path].encode("utf-8") + b"\0")

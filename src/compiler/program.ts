@@ -5,7 +5,7 @@
 import { NotebookInput } from '../model/notebook';
 import { AnalysisResult, StepInfo } from '../analysis/types';
 import { maskMagics } from '../analysis/magics';
-import { BOOTSTRAP_SOURCE, CELLPIPE_VERSION, RUNTIME_SOURCES } from './runtime-sources.generated';
+import { BOOTSTRAP_SOURCE, CELLPIPE_VERSION, RUNTIME_BLOB } from './runtime-sources.generated';
 import { LineMapEntry } from './types';
 
 export interface ProgramInput {
@@ -71,9 +71,8 @@ let embedded: { sources: string[]; bootstrap: string[] } | undefined;
 function embeddedRuntime(): { sources: string[]; bootstrap: string[] } {
   embedded ??= {
     sources: [
-      '_CELLPIPE_SOURCES = {',
-      ...Object.keys(RUNTIME_SOURCES).map(key => `    ${py(key)}: ${py(RUNTIME_SOURCES[key])},`),
-      '}'
+      '# the cellpipe runtime (cellpipe/runtime/*.py as deflated JSON in base64; the bootstrap unpacks it)',
+      `_CELLPIPE_SOURCES = ${py(RUNTIME_BLOB)}`
     ],
     bootstrap: sourceLines(BOOTSTRAP_SOURCE ?? MISSING_BOOTSTRAP)
   };

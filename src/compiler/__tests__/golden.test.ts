@@ -25,8 +25,8 @@ const analyzerReady = fs.existsSync(path.join(ROOT, 'src/analysis/index.ts'));
 /** The program with the embedded runtime sources and bootstrap replaced by one line each. */
 export function elideRuntime(program: string): string {
   const lines = program.split('\n');
-  const start = lines.indexOf('_CELLPIPE_SOURCES = {');
-  const end = lines.indexOf('}', start);
+  const start = lines.findIndex(line => line.startsWith('_CELLPIPE_SOURCES = "'));
+  const end = start;
   const boot = lines.findIndex(line => line.startsWith('_CELLPIPE_BUNDLES = '));
   const started = lines.findIndex(line => line.startsWith('_cp = _cellpipe_boot('));
   return [
