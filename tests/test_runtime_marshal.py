@@ -359,3 +359,31 @@ def test_pickle_fallback_without_cloudpickle(tmp_path, monkeypatch):
     back, meta = roundtrip({"k": np.arange(3)}, tmp_path)
     assert meta["backend"] == "cloudpickle"
     np.testing.assert_array_equal(back["k"], np.arange(3))
+
+
+_FREEZE_PROBE = """
+import gc, json, sys
+sys.path.insert(0, {root!r})
+from cellpipe.runtime import marshal
+value = [{{"id": i, "tags": ["a", str(i)]}} for i in range(100_000)]
+marshal.save(value, {path!r})
+del value
+marshal.FREEZE_LOADED = {freeze}
+before = gc.get_freeze_count()
+loaded = marshal.load({path!r})
+print(json.dumps({{"frozen": gc.get_freeze_count() - before, "ok": loaded[99_999] == {{"id": 99_999, "tags": ["a", "99999"]}},
+                  "gc_enabled": gc.isenabled()}}))
+"""
+
+
+@pytest.mark.parametrize("freeze", [True, False])
+def test_a_step_moves_large_loaded_inputs_out_of_the_gcs_way(tmp_path, freeze):
+    """In a step (FREEZE_LOADED), a large load ends in the permanent generation; elsewhere nothing is frozen."""
+    code = _FREEZE_PROBE.format(root=str(ROOT), path=str(tmp_path / "v"), freeze=freeze)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    report = json.loads(out.stdout)
+    assert report["ok"] and report["gc_enabled"]
+    if freeze:
+        assert report["frozen"] >= 200_000  # the dicts and their lists at least
+    else:
+        assert report["frozen"] == 0

@@ -22,6 +22,10 @@ import pandas as pd
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 from cellpipe.runtime import marshal  # noqa: E402
 
+# Load as a step process does (cellpipe.runtime.step.start sets this): large loaded inputs go to the
+# GC's permanent generation. dill is measured as Kale uses it.
+marshal.FREEZE_LOADED = True
+
 SCALE = float(os.environ.get("CELLPIPE_BENCH_SCALE", "1"))
 WORK = tempfile.mkdtemp(prefix="cellpipe-bench-marshal-", dir=os.environ.get("TMPDIR", "/tmp"))
 

@@ -280,14 +280,27 @@ def _note_once(text: str) -> None:
         print(text, file=sys.stderr)
 
 
+# A step process loads its inputs once and keeps them to the end: set by `step.start`, so that what a
+# load builds goes to the GC's permanent generation instead of being rescanned by every later collection.
+FREEZE_LOADED = False
+_FREEZE_BYTES = 1 << 20  # small values are not worth it
+
+
 @contextlib.contextmanager
-def _gc_paused():
-    """Pickling builds or walks millions of objects: the cyclic GC would rescan them again and again."""
+def _gc_paused(freeze: bool = False):
+    """Pickling builds or walks millions of objects: the cyclic GC would rescan them again and again.
+
+    With `freeze`, what was built is moved to the permanent generation before the GC is re-enabled
+    (gc.freeze): the first collection after a large load otherwise scans every new object once more,
+    and again at each promotion. Reference counting still frees those objects when they are dropped.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if enabled:
             gc.enable()
 
@@ -358,7 +371,7 @@ def _load_pickle(path):
             size = int.from_bytes(f.read(8), "little")
             buffers.append(bytearray(f.read(size)))  # writable, as the saved arrays were
         data = f.read()
-    with _gc_paused():
+    with _gc_paused(freeze=FREEZE_LOADED and len(data) > _FREEZE_BYTES):
         return pickle.loads(data, buffers=buffers)
 
 

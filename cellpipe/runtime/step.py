@@ -141,6 +141,7 @@ def start(step: str, argv: Sequence[str], line_map=(), bundles=(), notebook: Opt
     global _current
     executor = ExecutorInput.from_argv(argv)
     install_bundles(bundles)
+    marshal.FREEZE_LOADED = True  # this process keeps its inputs to the end (see marshal._gc_paused)
     _current = Step(step, executor, line_map, notebook)
     sys.excepthook = _excepthook
     return _current
