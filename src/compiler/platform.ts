@@ -1,6 +1,7 @@
 /**
  * The kfp-kubernetes executor config of one step (`platforms.kubernetes.deploymentSpec.executors`):
- * node selector, tolerations, secrets as env, PVC mounts, pod metadata, pull secrets, timeout.
+ * node selector, tolerations, secrets as env and as volumes, PVC mounts, pod metadata, pull secrets,
+ * timeout.
  */
 import { DeployConfig } from '../model/deploy';
 import { StepContext } from './container';
@@ -78,6 +79,26 @@ function secretsAsEnv(deploy: DeployConfig, ctx: StepContext): Record<string, un
   }));
 }
 
+function secretsAsVolume(deploy: DeployConfig, ctx: StepContext): Record<string, unknown>[] {
+  return (deploy.secretVolumes ?? []).flatMap(v => {
+    if (!nonEmpty(v.secretName) || !nonEmpty(v.mountPath) || !v.mountPath.startsWith('/')) {
+      report(
+        ctx,
+        `secret volume ${JSON.stringify(v)} needs a secretName and an absolute mountPath`
+      );
+      return [];
+    }
+    return [
+      {
+        mountPath: v.mountPath,
+        optional: false,
+        secretName: v.secretName,
+        secretNameParameter: constant(v.secretName)
+      }
+    ];
+  });
+}
+
 function pvcMounts(deploy: DeployConfig, ctx: StepContext): Record<string, unknown>[] {
   return (deploy.volumes ?? []).flatMap(v => {
     if (!nonEmpty(v.pvcName) || !nonEmpty(v.mountPath) || !v.mountPath.startsWith('/')) {
@@ -141,6 +162,10 @@ export function kubernetesExecutorConfig(
   const secrets = secretsAsEnv(deploy, ctx);
   if (secrets.length) {
     out.secretAsEnv = secrets;
+  }
+  const secretVolumes = secretsAsVolume(deploy, ctx);
+  if (secretVolumes.length) {
+    out.secretAsVolume = secretVolumes;
   }
   const tols = tolerations(deploy, ctx);
   if (tols.length) {

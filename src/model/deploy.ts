@@ -31,7 +31,16 @@ export interface SecretEnv {
   envVar: string;
 }
 
-/** A PersistentVolumeClaim mounted into the step. */
+/** A Kubernetes secret mounted into the step as files, one per key (kfp-kubernetes `secretAsVolume`). */
+export interface SecretVolume {
+  secretName: string;
+  mountPath: string;
+}
+
+/**
+ * A PersistentVolumeClaim mounted into the step. (kfp-kubernetes' `PvcMount` has no read-only
+ * flag, so neither has this.)
+ */
 export interface VolumeMount {
   pvcName: string;
   mountPath: string;
@@ -59,6 +68,7 @@ export interface DeployConfig {
   nodeSelector?: Record<string, string>;
   tolerations?: Toleration[];
   secrets?: SecretEnv[];
+  secretVolumes?: SecretVolume[];
   volumes?: VolumeMount[];
   caching?: boolean;
   retries?: number;

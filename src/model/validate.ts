@@ -17,8 +17,37 @@ const QUANTITY = /^(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+/** A key of a secret's data. */
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const OPERATORS = ['Equal', 'Exists'];
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+function envNameProblem(name: string | undefined): string {
+  return name
+    ? `Environment variable name "${name}" may hold only letters, digits, -, _ and . and must not start with a digit`
+    : 'Environment variable name is required';
+}
+
+/** A Kubernetes object name (secret, claim): a DNS subdomain. */
+function objectNameError(what: string, name: string | undefined): string | null {
+  if (!name) {
+    return `${what} is required`;
+  }
+  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+    return `${what} "${name}" must be lowercase letters, digits, - and ., starting and ending with a letter or digit`;
+  }
+  return null;
+}
+
+function mountPathError(path: string | undefined): string | null {
+  if (!path) {
+    return 'mount path is required';
+  }
+  if (!path.startsWith('/') || path.includes(':')) {
+    return `mount path "${path}" must be an absolute path (starting with /) without ":"`;
+  }
+  return null;
+}
 
 export function stepNameError(name: string, otherSteps: readonly string[]): string | null {
   if (!name) {
@@ -108,33 +137,81 @@ export function validateDeploy(d: DeployConfig): FieldError[] {
   checkMap(errors, 'deploy.nodeSelector', d.nodeSelector, labelValueError);
   (d.env ?? []).forEach((v, i) => {
     if (!ENV_NAME.test(v.name)) {
-      add(
-        `env[${i}].name`,
-        v.name
-          ? `Environment variable name "${v.name}" may hold only letters, digits, -, _ and . and must not start with a digit`
-          : 'Environment variable name is required'
-      );
+      add(`env[${i}].name`, envNameProblem(v.name));
     }
   });
   (d.tolerations ?? []).forEach((t, i) => {
-    if (t.operator && !OPERATORS.includes(t.operator)) {
-      add(
-        `tolerations[${i}].operator`,
-        `Toleration operator must be Equal or Exists, not "${t.operator}"`
-      );
+    const at = (name: string, message: string) =>
+      add(`tolerations[${i}].${name}`, `Toleration ${i + 1}: ${message}`);
+    const keyProblem = t.key ? labelKeyError(t.key) : null;
+    if (keyProblem) {
+      at('key', keyProblem);
+    } else if (!t.key && t.operator !== 'Exists') {
+      at('key', 'a toleration without a key needs operator Exists');
     }
-    if (t.effect && !EFFECTS.includes(t.effect)) {
-      add(
-        `tolerations[${i}].effect`,
-        `Toleration effect must be NoSchedule, PreferNoSchedule or NoExecute, not "${t.effect}"`
-      );
+    if (t.operator && !OPERATORS.includes(t.operator)) {
+      at('operator', `operator must be Equal or Exists, not "${t.operator}"`);
     }
     if (t.operator === 'Exists' && t.value) {
-      add(`tolerations[${i}].value`, 'A toleration with operator Exists takes no value');
+      at('value', 'with operator Exists it takes no value');
+    } else if (t.value && labelValueError(t.value)) {
+      at('value', labelValueError(t.value)!);
     }
-    if (!t.key && t.operator !== 'Exists') {
-      add(`tolerations[${i}].key`, 'A toleration without a key needs operator Exists');
+    if (t.effect && !EFFECTS.includes(t.effect)) {
+      at('effect', `effect must be NoSchedule, PreferNoSchedule or NoExecute, not "${t.effect}"`);
     }
+    if (t.tolerationSeconds !== undefined) {
+      if (!Number.isInteger(t.tolerationSeconds) || t.tolerationSeconds < 0) {
+        at('tolerationSeconds', 'seconds must be a whole number of at least 0');
+      } else if (t.effect !== 'NoExecute') {
+        at('tolerationSeconds', 'seconds apply only to effect NoExecute');
+      }
+    }
+  });
+  const plainEnv = new Set((d.env ?? []).map(v => v.name));
+  (d.secrets ?? []).forEach((s, i) => {
+    const at = (name: string, message: string) =>
+      add(`secrets[${i}].${name}`, `Secret variable ${i + 1}: ${message}`);
+    if (!ENV_NAME.test(s.envVar ?? '')) {
+      at('envVar', envNameProblem(s.envVar));
+    } else if (plainEnv.has(s.envVar)) {
+      at('envVar', `"${s.envVar}" is also set in Environment variables`);
+    }
+    const nameProblem = objectNameError('secret name', s.secretName);
+    if (nameProblem) {
+      at('secretName', nameProblem);
+    }
+    if (!s.key) {
+      at('key', 'the key in the secret is required');
+    } else if (!SECRET_KEY.test(s.key)) {
+      at('key', `key "${s.key}" may hold only letters, digits, -, _ and .`);
+    }
+  });
+  // Two mounts on one path make the pod fail to start: each path once per step.
+  const mounted = new Map<string, string>();
+  const mount = (field: string, what: string, path: string | undefined) => {
+    const problem = mountPathError(path);
+    if (problem) {
+      add(field, `${what}: ${problem}`);
+    } else if (mounted.has(path!)) {
+      add(field, `${what}: mount path "${path}" is already used by ${mounted.get(path!)}`);
+    } else {
+      mounted.set(path!, what);
+    }
+  };
+  (d.volumes ?? []).forEach((v, i) => {
+    const nameProblem = objectNameError('claim (PVC) name', v.pvcName);
+    if (nameProblem) {
+      add(`volumes[${i}].pvcName`, `Volume ${i + 1}: ${nameProblem}`);
+    }
+    mount(`volumes[${i}].mountPath`, `Volume ${i + 1}`, v.mountPath);
+  });
+  (d.secretVolumes ?? []).forEach((v, i) => {
+    const nameProblem = objectNameError('secret name', v.secretName);
+    if (nameProblem) {
+      add(`secretVolumes[${i}].secretName`, `Secret volume ${i + 1}: ${nameProblem}`);
+    }
+    mount(`secretVolumes[${i}].mountPath`, `Secret volume ${i + 1}`, v.mountPath);
   });
   if (d.image !== undefined && /\s/.test(d.image)) {
     add('image', `Image "${d.image}" must not contain spaces`);

@@ -211,6 +211,49 @@ describe('compile: deployment settings', () => {
     ).toBe('s3-credentials');
   });
 
+  it('mounts secrets as files and keeps toleration seconds', () => {
+    const nb = loadNotebook('tests/fixtures/compile_deploy.ipynb');
+    nb.cells[3].metadata = {
+      cellpipe: {
+        deploy: {
+          secretVolumes: [{ secretName: 'tls-certs', mountPath: '/etc/tls' }],
+          tolerations: [
+            {
+              key: 'node.kubernetes.io/unreachable',
+              operator: 'Exists',
+              effect: 'NoExecute',
+              tolerationSeconds: 300
+            }
+          ]
+        }
+      }
+    };
+    const make = (compile(nb, deployAnalysis()).platformSpec as any).platforms.kubernetes
+      .deploymentSpec.executors['exec-make-data'];
+    expect(make.secretAsVolume).toEqual([
+      {
+        mountPath: '/etc/tls',
+        optional: false,
+        secretName: 'tls-certs',
+        secretNameParameter: { runtimeValue: { constant: 'tls-certs' } }
+      }
+    ]);
+    expect(make.tolerations).toEqual([
+      {
+        effect: 'NoExecute',
+        key: 'node.kubernetes.io/unreachable',
+        operator: 'Exists',
+        tolerationSeconds: '300'
+      }
+    ]);
+    nb.cells[3].metadata = {
+      cellpipe: { deploy: { secretVolumes: [{ secretName: 'tls-certs', mountPath: 'etc/tls' }] } }
+    };
+    expect(problemsOf(() => compile(nb, deployAnalysis()))).toEqual([
+      'step "make_data": secret volume {"secretName":"tls-certs","mountPath":"etc/tls"} needs a secretName and an absolute mountPath'
+    ]);
+  });
+
   it('takes the GPU node-selector key as an option', () => {
     const r = compile(loadNotebook('tests/fixtures/compile_deploy.ipynb'), deployAnalysis(), {
       acceleratorNodeSelectorKey: 'nvidia.com/gpu.product'

@@ -104,4 +104,94 @@ describe('validation', () => {
       'deploy.retries'
     ]);
   });
+
+  it('tolerations: each problem names the toleration and its field', () => {
+    const errors = validateCellEdit(
+      step('t', [], {
+        tolerations: [
+          {
+            key: 'node.kubernetes.io/unreachable',
+            operator: 'Exists',
+            effect: 'NoExecute',
+            tolerationSeconds: 300
+          },
+          { key: 'Bad Key', operator: 'Equal', value: 'has space' },
+          {
+            key: 'gpu',
+            operator: 'Equal',
+            value: 'yes',
+            effect: 'NoSchedule',
+            tolerationSeconds: 60
+          },
+          { operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 1.5 }
+        ]
+      }),
+      others
+    );
+    expect(errors.map(e => [e.field, e.message])).toEqual([
+      [
+        'deploy.tolerations[1].key',
+        'Toleration 2: Key "Bad Key": name must be 1-63 letters, digits, -, _ or ., starting and ending with a letter or digit'
+      ],
+      [
+        'deploy.tolerations[1].value',
+        'Toleration 2: Value "has space" must be at most 63 letters, digits, -, _ or ., starting and ending with a letter or digit'
+      ],
+      [
+        'deploy.tolerations[2].tolerationSeconds',
+        'Toleration 3: seconds apply only to effect NoExecute'
+      ],
+      [
+        'deploy.tolerations[3].tolerationSeconds',
+        'Toleration 4: seconds must be a whole number of at least 0'
+      ]
+    ]);
+  });
+
+  it('secrets as env and as files, volumes: names, keys, absolute and distinct mount paths', () => {
+    const d: DeployConfig = {
+      env: [{ name: 'TOKEN', value: 'x' }],
+      secrets: [
+        { envVar: 'AWS_ACCESS_KEY_ID', secretName: 's3-credentials', key: 'access' },
+        { envVar: 'TOKEN', secretName: 'S3_Creds', key: '' },
+        { envVar: '', secretName: '', key: 'a/b' }
+      ],
+      volumes: [
+        { pvcName: 'shared-data', mountPath: '/data' },
+        { pvcName: 'scratch', mountPath: 'data' },
+        { pvcName: '', mountPath: '/data' }
+      ],
+      secretVolumes: [
+        { secretName: 'tls-certs', mountPath: '/etc/tls' },
+        { secretName: 'other', mountPath: '/etc/tls' }
+      ]
+    };
+    expect(validateCellEdit(step('t', [], d), others).map(e => [e.field, e.message])).toEqual([
+      [
+        'deploy.secrets[1].envVar',
+        'Secret variable 2: "TOKEN" is also set in Environment variables'
+      ],
+      [
+        'deploy.secrets[1].secretName',
+        'Secret variable 2: secret name "S3_Creds" must be lowercase letters, digits, - and ., starting and ending with a letter or digit'
+      ],
+      ['deploy.secrets[1].key', 'Secret variable 2: the key in the secret is required'],
+      ['deploy.secrets[2].envVar', 'Secret variable 3: Environment variable name is required'],
+      ['deploy.secrets[2].secretName', 'Secret variable 3: secret name is required'],
+      [
+        'deploy.secrets[2].key',
+        'Secret variable 3: key "a/b" may hold only letters, digits, -, _ and .'
+      ],
+      [
+        'deploy.volumes[1].mountPath',
+        'Volume 2: mount path "data" must be an absolute path (starting with /) without ":"'
+      ],
+      ['deploy.volumes[2].pvcName', 'Volume 3: claim (PVC) name is required'],
+      ['deploy.volumes[2].mountPath', 'Volume 3: mount path "/data" is already used by Volume 1'],
+      [
+        'deploy.secretVolumes[1].mountPath',
+        'Secret volume 2: mount path "/etc/tls" is already used by Secret volume 1'
+      ]
+    ]);
+  });
 });
