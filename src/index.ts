@@ -5,8 +5,10 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { readSettings } from './settings';
 import { annotatePlugin } from './ui/annotate-plugin';
+import { AnalysisService } from './ui/analysis-service';
 import { PanelModel } from './ui/panel/model';
 import { PipelinePanel } from './ui/panel/widget';
+import { IPipelineAnalysis } from './ui/tokens';
 
 const PLUGIN_ID = 'cellpipe:plugin';
 
@@ -15,11 +17,12 @@ export namespace CommandIDs {
 }
 
 /** Wires the deployment panel, its command and the settings. Behaviour lives in src/ui. */
-const plugin: JupyterFrontEndPlugin<void> = {
+const plugin: JupyterFrontEndPlugin<IPipelineAnalysis> = {
   id: PLUGIN_ID,
   description: 'Turn an annotated notebook into a Kubeflow Pipelines pipeline.',
   autoStart: true,
   requires: [INotebookTracker],
+  provides: IPipelineAnalysis,
   optional: [ICommandPalette, ISettingRegistry, ILayoutRestorer, ITranslator],
   activate: (
     app: JupyterFrontEnd,
@@ -30,7 +33,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null
   ) => {
     const trans = (translator ?? nullTranslator).load('cellpipe');
-    const model = new PanelModel(tracker);
+    // One analysis of the current notebook, shared with the pencil editor (annotate plugin).
+    const analysis = new AnalysisService();
+    const model = new PanelModel(tracker, analysis);
     const panel = new PipelinePanel(model, trans);
     app.shell.add(panel, 'right', { rank: 600 });
     restorer?.add(panel, panel.id);
@@ -52,6 +57,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         })
         .catch(reason => console.error('cellpipe: failed to load settings', reason));
     }
+    return analysis;
   }
 };
 

@@ -5,9 +5,11 @@
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { Cell } from '@jupyterlab/cells';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { editIcon } from '@jupyterlab/ui-components';
 import { editCellAnnotation } from './cell-editor';
 import { CellChips } from './chips/widget';
+import { IPipelineAnalysis } from './tokens';
 
 export const EDIT_CELL_COMMAND = 'cellpipe:edit-cell';
 
@@ -16,14 +18,21 @@ export const annotatePlugin: JupyterFrontEndPlugin<void> = {
   description: 'Annotate notebook cells as pipeline steps (Kale-compatible tags).',
   autoStart: true,
   requires: [INotebookTracker],
-  activate: (app: JupyterFrontEnd, tracker: INotebookTracker) => {
+  optional: [IPipelineAnalysis, ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    tracker: INotebookTracker,
+    analysis: IPipelineAnalysis | null,
+    translator: ITranslator | null
+  ) => {
+    const trans = (translator ?? nullTranslator).load('cellpipe');
     const open = (panel: NotebookPanel, cell: Cell) => {
       panel.content.activeCellIndex = panel.content.widgets.indexOf(cell);
-      return editCellAnnotation(panel.content, cell);
+      return editCellAnnotation(panel, cell, { trans, analysis });
     };
     app.commands.addCommand(EDIT_CELL_COMMAND, {
-      label: 'Edit pipeline annotation',
-      caption: 'Edit the pipeline annotation of this cell',
+      label: trans.__('Edit pipeline annotation'),
+      caption: trans.__('Edit the pipeline annotation of this cell'),
       icon: editIcon,
       isVisible: () => tracker.activeCell?.model.type === 'code',
       isEnabled: () => !!tracker.currentWidget && tracker.activeCell?.model.type === 'code',

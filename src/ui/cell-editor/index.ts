@@ -3,37 +3,67 @@
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { Cell } from '@jupyterlab/cells';
-import { Notebook } from '@jupyterlab/notebook';
+import { NotebookPanel } from '@jupyterlab/notebook';
 import { parseTags } from '../../model/tags';
 import { applyCellEdit, readCell } from '../../model/write';
+import { Trans, plainTrans } from '../run/trans';
+import type { IPipelineAnalysis } from '../tokens';
 import { CellEditorBody } from './body';
-import { otherStepNames } from './model';
+import { otherStepNames, suggestedDependencies } from './model';
 
 export { CellEditorBody } from './body';
+
+export interface EditorOptions {
+  trans?: Trans;
+  /** Where the suggested dependencies come from (the Pipeline panel's analysis). */
+  analysis?: IPipelineAnalysis | null;
+}
 
 function tagsOf(raw: unknown): string[] {
   return Array.isArray(raw) ? raw.map(String) : [];
 }
 
 /** Show the editor for `cell`; Save writes (one undo step), Discard and Escape change nothing. */
-export async function editCellAnnotation(notebook: Notebook, cell: Cell): Promise<boolean> {
-  const cells = notebook.widgets;
+export async function editCellAnnotation(
+  panel: NotebookPanel,
+  cell: Cell,
+  options: EditorOptions = {}
+): Promise<boolean> {
+  const trans = options.trans ?? plainTrans;
+  const cells = panel.content.widgets;
   const index = cells.indexOf(cell);
   const others = otherStepNames(
     cells.map(c => tagsOf(c.model.getMetadata('tags'))),
     index,
     parseTags
   );
-  const body = new CellEditorBody(readCell(cell.model), others);
-  const result = await showDialog({
-    title: `Pipeline annotation of cell ${index + 1}`,
-    body,
-    buttons: [Dialog.cancelButton({ label: 'Discard' }), Dialog.okButton({ label: 'Save' })],
-    focusNodeSelector: 'select'
-  });
-  if (!result.button.accept || !result.value) {
-    return false;
+  const edit = readCell(cell.model);
+  const body = new CellEditorBody(edit, others, trans);
+  // Suggestions from the latest analysis of this notebook, and from newer ones while open.
+  const analysis = options.analysis;
+  const suggest = () => {
+    if (analysis?.input?.path === panel.context.path && edit.kind === 'step') {
+      body.suggested = suggestedDependencies(analysis.result, edit.stepName, index);
+    }
+  };
+  suggest();
+  analysis?.changed.connect(suggest);
+  try {
+    const result = await showDialog({
+      title: trans.__('Pipeline annotation of cell %1', index + 1),
+      body,
+      buttons: [
+        Dialog.cancelButton({ label: trans.__('Discard') }),
+        Dialog.okButton({ label: trans.__('Save') })
+      ],
+      focusNodeSelector: 'select'
+    });
+    if (!result.button.accept || !result.value) {
+      return false;
+    }
+    applyCellEdit(cell.model, result.value);
+    return true;
+  } finally {
+    analysis?.changed.disconnect(suggest);
   }
-  applyCellEdit(cell.model, result.value);
-  return true;
 }

@@ -1,8 +1,10 @@
 /**
  * The pencil editor's form: what the dialog shows, as plain data. Rows keep what the user
  * typed (empty keys, duplicates) until Save; `formToEdit` turns the form into a `CellEdit`
- * and `formErrors` says what stops Save.
+ * and `formErrors` says what stops Save. `suggestedDependencies` reads the analyzer's
+ * add-dependency quick fixes for the edited step.
  */
+import type { AnalysisResult } from '../../analysis/types';
 import { DeployConfig, EnvVar } from '../../model/deploy';
 import { CellKind } from '../../model/tags';
 import { FieldError, validateCellEdit } from '../../model/validate';
@@ -39,16 +41,98 @@ export const MAP_SECTIONS = [
 ] as const;
 export type MapSection = (typeof MAP_SECTIONS)[number];
 
+/** The list sections of the form, each a DeployConfig key holding a list of objects. */
+export const LIST_SECTIONS = ['tolerations', 'secrets', 'secretVolumes', 'volumes'] as const;
+export type ListSection = (typeof LIST_SECTIONS)[number];
+
+/** One input of a list row; `name` is the key of the DeployConfig entry it edits. */
+export interface ListField {
+  name: string;
+  /** Choices of a select; absent: a text input. */
+  options?: ReadonlyArray<{ value: string; label: string }>;
+  numeric?: boolean;
+  /** What an entry without this key means (shown, and not written back when left so). */
+  implicit?: string;
+}
+
+export const LIST_FIELDS: Record<ListSection, ReadonlyArray<ListField>> = {
+  tolerations: [
+    { name: 'key' },
+    {
+      name: 'operator',
+      options: [
+        { value: 'Equal', label: 'Equal' },
+        { value: 'Exists', label: 'Exists' }
+      ],
+      implicit: 'Equal'
+    },
+    { name: 'value' },
+    {
+      name: 'effect',
+      options: [
+        { value: '', label: 'any effect' },
+        { value: 'NoSchedule', label: 'NoSchedule' },
+        { value: 'PreferNoSchedule', label: 'PreferNoSchedule' },
+        { value: 'NoExecute', label: 'NoExecute' }
+      ]
+    },
+    { name: 'tolerationSeconds', numeric: true }
+  ],
+  secrets: [{ name: 'envVar' }, { name: 'secretName' }, { name: 'key' }],
+  secretVolumes: [{ name: 'secretName' }, { name: 'mountPath' }],
+  volumes: [{ name: 'pvcName' }, { name: 'mountPath' }]
+};
+
+/** A row of a list section: each field's text as typed, and the entry it was read from. */
+export interface ListRow {
+  fields: Record<string, string>;
+  /** The entry as read (its keys the form does not show are kept); null for an added row. */
+  base: Record<string, unknown> | null;
+}
+
+export function newListRow(section: ListSection): ListRow {
+  const fields: Record<string, string> = {};
+  for (const f of LIST_FIELDS[section]) {
+    fields[f.name] = f.implicit ?? (f.options ? f.options[0].value : '');
+  }
+  return { fields, base: null };
+}
+
+function listRowOf(section: ListSection, entry: Record<string, unknown>): ListRow {
+  const fields: Record<string, string> = {};
+  for (const f of LIST_FIELDS[section]) {
+    const value = entry[f.name];
+    fields[f.name] = value === undefined || value === null ? (f.implicit ?? '') : String(value);
+  }
+  return { fields, base: entry };
+}
+
+/** The DeployConfig entry a row says: empty fields are left out, numbers parsed (NaN if not one). */
+function listEntry(section: ListSection, row: ListRow): Record<string, unknown> {
+  const entry: Record<string, unknown> = { ...(row.base ?? {}) };
+  for (const f of LIST_FIELDS[section]) {
+    const text = (row.fields[f.name] ?? '').trim();
+    const keptImplicit = row.base !== null && row.base[f.name] === undefined && text === f.implicit;
+    if (!text || keptImplicit) {
+      delete entry[f.name];
+    } else {
+      entry[f.name] = f.numeric ? Number(text) : text;
+    }
+  }
+  return entry;
+}
+
 export interface CellForm {
   kind: KindChoice;
   stepName: string;
   prev: string[];
   gpu: { enabled: boolean; count: string; type: string; product: string };
   rows: Record<MapSection, Row[]>;
+  lists: Record<ListSection, ListRow[]>;
   image: string;
   /** 'default': the notebook's setting. */
   caching: 'default' | 'on' | 'off';
-  /** Deploy settings this form does not show (tolerations, secrets, ...), written back as they are. */
+  /** Deploy settings this form does not show (pull policy, retries, ...), written back as they are. */
   rest: DeployConfig;
 }
 
@@ -59,8 +143,13 @@ function rowsOf(map: Record<string, string> | undefined): Row[] {
 export function editToForm(edit: CellEdit): CellForm {
   const d = edit.deploy;
   const rest: DeployConfig = { ...d };
-  for (const key of [...MAP_SECTIONS, 'gpu', 'image', 'caching'] as const) {
+  for (const key of [...MAP_SECTIONS, ...LIST_SECTIONS, 'gpu', 'image', 'caching'] as const) {
     delete rest[key];
+  }
+  const lists = {} as Record<ListSection, ListRow[]>;
+  for (const section of LIST_SECTIONS) {
+    const entries = (d[section] ?? []) as unknown as Record<string, unknown>[];
+    lists[section] = entries.map(entry => listRowOf(section, entry));
   }
   return {
     kind: edit.kind ?? 'none',
@@ -80,6 +169,7 @@ export function editToForm(edit: CellEdit): CellForm {
       annotations: rowsOf(d.annotations),
       nodeSelector: rowsOf(d.nodeSelector)
     },
+    lists,
     image: d.image ?? '',
     caching: d.caching === undefined ? 'default' : d.caching ? 'on' : 'off',
     rest
@@ -102,6 +192,13 @@ export function formToEdit(form: CellForm): CellEdit {
       if (map) {
         deploy[section] = map;
       }
+    }
+  }
+  for (const section of LIST_SECTIONS) {
+    if (form.lists[section].length) {
+      (deploy as Record<string, unknown>)[section] = form.lists[section].map(row =>
+        listEntry(section, row)
+      );
     }
   }
   if (form.gpu.enabled) {
@@ -168,4 +265,54 @@ export function otherStepNames(
     }
   });
   return names;
+}
+
+/** A step the analyzer suggests depending on, and the names the edited step reads from it. */
+export interface SuggestedDependency {
+  step: string;
+  reads: string[];
+}
+
+/**
+ * The dependencies the analyzer suggests for the step `stepName` that cell `cellIndex` carries:
+ * its add-dependency quick fixes (a name the step reads is produced by a step that is not
+ * upstream), one per suggested step, with the names read, in the order of the diagnostics.
+ */
+export function suggestedDependencies(
+  analysis: Pick<AnalysisResult, 'steps' | 'diagnostics'> | null,
+  stepName: string,
+  cellIndex: number
+): SuggestedDependency[] {
+  const step = analysis?.steps.find(s => s.name === stepName);
+  if (!analysis || !step || !step.cellIndices.includes(cellIndex)) {
+    return [];
+  }
+  const out: SuggestedDependency[] = [];
+  for (const d of analysis.diagnostics) {
+    const fix = d.fix;
+    if (fix?.kind !== 'add-dependency' || fix.step !== stepName) {
+      continue;
+    }
+    let entry = out.find(s => s.step === fix.dependsOn);
+    if (!entry) {
+      entry = { step: fix.dependsOn, reads: [] };
+      out.push(entry);
+    }
+    if (d.variable && !entry.reads.includes(d.variable)) {
+      entry.reads.push(d.variable);
+    }
+  }
+  return out;
+}
+
+/** The form with every suggested step that is one of `otherSteps` chosen as a dependency. */
+export function addSuggested(
+  form: CellForm,
+  suggested: readonly SuggestedDependency[],
+  otherSteps: readonly string[]
+): CellForm {
+  const add = suggested
+    .map(s => s.step)
+    .filter(name => otherSteps.includes(name) && !form.prev.includes(name));
+  return add.length ? { ...form, prev: [...form.prev, ...add] } : form;
 }

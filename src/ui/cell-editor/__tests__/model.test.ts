@@ -1,9 +1,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { fromNbformat } from '../../../model/notebook';
+import { createAnalyzer } from '../../../analysis';
+import { Analyzer } from '../../../analysis/types';
+import { compile } from '../../../compiler';
+import { NotebookInput, fromNbformat } from '../../../model/notebook';
 import { parseTags } from '../../../model/tags';
 import { cellEditMetadata, readCellEdit } from '../../../model/write';
-import { editToForm, formErrors, formToEdit, otherStepNames } from '../model';
+import {
+  addSuggested,
+  editToForm,
+  formErrors,
+  formToEdit,
+  newListRow,
+  otherStepNames,
+  suggestedDependencies
+} from '../model';
 
 const FIXTURE = path.join(
   __dirname,
@@ -109,5 +120,192 @@ describe('cell editor form', () => {
     expect(formToEdit(form)).toEqual({ kind: 'imports', stepName: '', prev: [], deploy: {} });
     form.kind = 'none';
     expect(formToEdit(form).kind).toBeNull();
+  });
+});
+
+const EXAMPLE = path.join(__dirname, '..', '..', '..', '..', 'examples', 'pipeline.ipynb');
+
+function example(): NotebookInput {
+  return fromNbformat(JSON.parse(fs.readFileSync(EXAMPLE, 'utf8')), 'pipeline.ipynb');
+}
+
+/** The example with `prev:NAME` removed from the cell of step `step`. */
+function withoutPrev(step: string, name: string): { nb: NotebookInput; index: number } {
+  const nb = example();
+  const index = nb.cells.findIndex(c => c.tags.includes(`step:${step}`));
+  const cell = nb.cells[index];
+  cell.tags = cell.tags.filter(t => t !== `prev:${name}`);
+  cell.metadata = { ...cell.metadata, tags: cell.tags };
+  return { nb, index };
+}
+
+let analyzer: Analyzer;
+beforeAll(async () => {
+  analyzer = await createAnalyzer();
+});
+
+describe('suggested dependencies', () => {
+  it('a step reading what a non-upstream step produces gets that step, with the names read', () => {
+    const { nb, index } = withoutPrev('train_forest', 'preprocess');
+    const analysis = analyzer.analyze(nb);
+    expect(suggestedDependencies(analysis, 'train_forest', index)).toEqual([
+      { step: 'preprocess', reads: ['X_train', 'y_train'] }
+    ]);
+    // Other steps have nothing suggested; a cell that is not that step's gets nothing.
+    expect(suggestedDependencies(analysis, 'train_logreg', index + 1)).toEqual([]);
+    expect(suggestedDependencies(analysis, 'train_forest', index + 1)).toEqual([]);
+    expect(suggestedDependencies(null, 'train_forest', index)).toEqual([]);
+  });
+
+  it('the annotated example needs no suggestion', () => {
+    const nb = example();
+    const analysis = analyzer.analyze(nb);
+    nb.cells.forEach((cell, i) => {
+      const name = cell.tags.find(t => t.startsWith('step:'))?.slice(5);
+      if (name) {
+        expect(suggestedDependencies(analysis, name, i)).toEqual([]);
+      }
+    });
+  });
+
+  it('"Add suggested" writes the prev: tag, and the analyzer then has nothing left to suggest', () => {
+    const { nb, index } = withoutPrev('evaluate', 'train_forest');
+    const cell = nb.cells[index];
+    const suggested = suggestedDependencies(analyzer.analyze(nb), 'evaluate', index);
+    expect(suggested).toEqual([{ step: 'train_forest', reads: ['forest'] }]);
+    const form = editToForm(readCellEdit(cell.tags, cell.metadata.cellpipe));
+    const others = ['load_data', 'preprocess', 'train_forest', 'train_logreg'];
+    const added = addSuggested(form, suggested, others);
+    expect(added.prev).toEqual(['train_logreg', 'train_forest']);
+    expect(addSuggested(added, suggested, others)).toBe(added);
+    // A suggested step that is no longer a step (renamed meanwhile) is not added.
+    expect(addSuggested(form, suggested, ['load_data']).prev).toEqual(['train_logreg']);
+
+    const update = cellEditMetadata(formToEdit(added), cell.tags, cell.metadata.cellpipe);
+    expect(update.tags).toEqual(['step:evaluate', 'prev:train_logreg', 'prev:train_forest']);
+    cell.tags = update.tags;
+    cell.metadata = { ...cell.metadata, tags: update.tags };
+    const after = analyzer.analyze(nb);
+    expect(suggestedDependencies(after, 'evaluate', index)).toEqual([]);
+    expect(after.diagnostics.filter(d => d.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('cell editor form: tolerations, secrets, volumes', () => {
+  it('entries read and saved unchanged stay as written: implicit operator, unknown keys, order', () => {
+    const deploy = {
+      tolerations: [
+        { key: 'gpu', effect: 'NoSchedule' as const, 'x-note': 'kept' },
+        { operator: 'Exists' as const, effect: 'NoExecute' as const, tolerationSeconds: 300 }
+      ],
+      secrets: [{ secretName: 's3-credentials', key: 'access', envVar: 'AWS_ACCESS_KEY_ID' }],
+      secretVolumes: [{ secretName: 'tls-certs', mountPath: '/etc/tls' }],
+      volumes: [{ pvcName: 'shared-data', mountPath: '/data' }]
+    };
+    const form = editToForm({ kind: 'step', stepName: 's', prev: [], deploy });
+    expect(form.lists.tolerations.map(r => r.fields)).toEqual([
+      { key: 'gpu', operator: 'Equal', value: '', effect: 'NoSchedule', tolerationSeconds: '' },
+      { key: '', operator: 'Exists', value: '', effect: 'NoExecute', tolerationSeconds: '300' }
+    ]);
+    expect(form.rest).toEqual({});
+    const again = formToEdit(form).deploy;
+    expect(again).toEqual(deploy);
+    expect(JSON.stringify(again.secrets)).toBe(JSON.stringify(deploy.secrets));
+  });
+
+  it('added rows write what was typed; cleared fields and removed rows are gone', () => {
+    const form = editToForm({
+      kind: 'step',
+      stepName: 's',
+      prev: [],
+      deploy: { tolerations: [{ key: 'a', operator: 'Equal', value: 'b' }] }
+    });
+    const toleration = newListRow('tolerations');
+    Object.assign(toleration.fields, { key: 'dedicated', value: 'batch', effect: 'NoSchedule' });
+    const [read] = form.lists.tolerations;
+    read.fields.value = '';
+    form.lists.tolerations = [read, toleration];
+    const volume = newListRow('volumes');
+    Object.assign(volume.fields, { pvcName: ' scratch ', mountPath: '/scratch' });
+    form.lists.volumes = [volume];
+    expect(formErrors(form, [])).toEqual([]);
+    expect(formToEdit(form).deploy).toEqual({
+      tolerations: [
+        { key: 'a', operator: 'Equal' },
+        { key: 'dedicated', operator: 'Equal', value: 'batch', effect: 'NoSchedule' }
+      ],
+      volumes: [{ pvcName: 'scratch', mountPath: '/scratch' }]
+    });
+    toleration.fields.tolerationSeconds = 'soon';
+    expect(formErrors(form, []).map(e => [e.field, e.message])).toEqual([
+      [
+        'deploy.tolerations[1].tolerationSeconds',
+        'Toleration 2: seconds must be a whole number of at least 0'
+      ]
+    ]);
+    form.lists.tolerations = [];
+    form.lists.volumes = [];
+    expect(formToEdit(form).deploy).toEqual({});
+  });
+
+  it('what the form saves compiles into the kfp-kubernetes config of that step', () => {
+    const nb = fromNbformat(JSON.parse(fs.readFileSync(EXAMPLE, 'utf8')), 'pipeline.ipynb');
+    const index = nb.cells.findIndex(c => c.tags.includes('step:train_forest'));
+    const cell = nb.cells[index];
+    const form = editToForm(readCellEdit(cell.tags, cell.metadata.cellpipe));
+    const row = (section: Parameters<typeof newListRow>[0], fields: Record<string, string>) => {
+      const r = newListRow(section);
+      Object.assign(r.fields, fields);
+      return r;
+    };
+    form.lists = {
+      tolerations: [
+        row('tolerations', {
+          key: 'dedicated',
+          value: 'batch',
+          effect: 'NoExecute',
+          tolerationSeconds: '60'
+        })
+      ],
+      secrets: [row('secrets', { envVar: 'TOKEN', secretName: 'api-token', key: 'token' })],
+      secretVolumes: [row('secretVolumes', { secretName: 'tls-certs', mountPath: '/etc/tls' })],
+      volumes: [row('volumes', { pvcName: 'models', mountPath: '/models' })]
+    };
+    const update = cellEditMetadata(formToEdit(form), cell.tags, cell.metadata.cellpipe);
+    expect(update.tags).toEqual(cell.tags);
+    cell.metadata = { ...cell.metadata, cellpipe: update.cellpipe };
+    const exec = (compile(nb, analyzer.analyze(nb)).platformSpec as any).platforms.kubernetes
+      .deploymentSpec.executors['exec-train-forest'];
+    const constant = (value: string) => ({ runtimeValue: { constant: value } });
+    expect(exec).toEqual({
+      pvcMount: [
+        { constant: 'models', mountPath: '/models', pvcNameParameter: constant('models') }
+      ],
+      secretAsEnv: [
+        {
+          keyToEnv: [{ envVar: 'TOKEN', secretKey: 'token' }],
+          optional: false,
+          secretName: 'api-token',
+          secretNameParameter: constant('api-token')
+        }
+      ],
+      secretAsVolume: [
+        {
+          mountPath: '/etc/tls',
+          optional: false,
+          secretName: 'tls-certs',
+          secretNameParameter: constant('tls-certs')
+        }
+      ],
+      tolerations: [
+        {
+          effect: 'NoExecute',
+          key: 'dedicated',
+          operator: 'Equal',
+          tolerationSeconds: '60',
+          value: 'batch'
+        }
+      ]
+    });
   });
 });
