@@ -1,10 +1,10 @@
 /**
  * The analyzer as the UI uses it: a Web Worker that owns the grammar, and promise-based requests.
  * Stale requests are dropped: only the latest result per notebook (by path) is delivered; an
- * overtaken request resolves to null.
+ * overtaken request resolves to null. Unchanged cells are sent by id (see protocol.ts).
  */
 import type { NotebookInput } from '../model/notebook';
-import { AnalyzerConnection, FromWorker, Port, ToWorker } from './protocol';
+import { AnalyzerConnection, FromWorker, Port, ToWorker, WorkerTiming } from './protocol';
 import type { AnalysisResult } from './types';
 
 /** A started analyzer worker: its message port, the wasm locations to send it, how to stop it. */
@@ -38,10 +38,24 @@ export class AnalyzerClient {
     return this.started.then(({ connection }) => connection.ready);
   }
 
-  /** The analysis of `notebook`, or null when a newer request for the same notebook overtook it. */
-  async analyze(notebook: NotebookInput): Promise<AnalysisResult | null> {
+  /**
+   * The analysis of `notebook`, or null when a newer request for the same notebook overtook it.
+   * Only the cells changed since the previous request for the notebook cross to the worker.
+   */
+  async analyze(
+    notebook: NotebookInput,
+    onTiming?: (timing: WorkerTiming) => void
+  ): Promise<AnalysisResult | null> {
     const { connection } = await this.started;
-    return connection.analyze(notebook);
+    return connection.analyze(notebook, onTiming);
+  }
+
+  /** The notebook at `path` is no longer followed: forget its cells (here and in the worker). */
+  forget(path?: string): void {
+    this.started.then(
+      ({ connection }) => connection.forget(path),
+      () => undefined
+    );
   }
 
   dispose(): void {
