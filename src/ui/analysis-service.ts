@@ -1,15 +1,34 @@
 /**
- * The glue between the open notebook and the analyzer worker: on every edit (lightly debounced)
- * the notebook is read into a NotebookInput and analysed in the worker; the latest result is
- * published through `changed`. Inline markers are pushed into each cell editor.
+ * The glue between the open notebook and the analyzer worker: each edit is analysed as soon as
+ * the worker is free (one request in flight; edits made meanwhile go in the next one), only the
+ * cells changed since the previous request cross to the worker, and the latest result is
+ * published through `changed`, its unchanged parts kept as they were (the views compare by
+ * identity). Inline markers are pushed into the cell editors whose diagnostics changed.
  */
 import type { NotebookPanel } from '@jupyterlab/notebook';
+import type { ICellModel } from '@jupyterlab/cells';
 import { ISignal, Signal } from '@lumino/signaling';
 import { AnalyzerClient } from '../analysis/client';
+import type { WorkerTiming } from '../analysis/protocol';
 import type { AnalysisResult, Diagnostic } from '../analysis/types';
 import type { CellType, NotebookCell, NotebookInput } from '../model/notebook';
 import { markerField, setMarkers } from './diagnostics/markers';
 import { diagnosticsByCell } from './diagnostics/ranges';
+
+type SharedCell = ICellModel['sharedModel'];
+
+/** One cell of the notebook's shared model as the analyzer reads it. */
+function readCell(cell: ICellModel, index: number): NotebookCell {
+  const tags = cell.getMetadata('tags');
+  const type = cell.type as CellType;
+  return {
+    id: cell.id || `cell-${index}`,
+    cellType: type === 'markdown' || type === 'raw' ? type : 'code',
+    source: cell.sharedModel.getSource(),
+    tags: Array.isArray(tags) ? tags.map(String) : [],
+    metadata: { ...(cell.metadata as Record<string, unknown>) }
+  };
+}
 
 /** Read the notebook's shared model into the analyzer's input. */
 export function readNotebook(panel: NotebookPanel): NotebookInput {
@@ -17,16 +36,7 @@ export function readNotebook(panel: NotebookPanel): NotebookInput {
   const cells: NotebookCell[] = [];
   let index = 0;
   for (const cell of model.cells) {
-    const tags = cell.getMetadata('tags');
-    const type = cell.type as CellType;
-    cells.push({
-      id: cell.id || `cell-${index}`,
-      cellType: type === 'markdown' || type === 'raw' ? type : 'code',
-      source: cell.sharedModel.getSource(),
-      tags: Array.isArray(tags) ? tags.map(String) : [],
-      metadata: { ...(cell.metadata as Record<string, unknown>) }
-    });
-    index++;
+    cells.push(readCell(cell, index++));
   }
   return {
     cells,
@@ -35,10 +45,92 @@ export function readNotebook(panel: NotebookPanel): NotebookInput {
   };
 }
 
+/**
+ * `readNotebook` that reads again only the cells changed since its last read: the others are
+ * the very objects it returned before (so the analyzer client sends them by id).
+ */
+export class NotebookReader {
+  constructor(panel: NotebookPanel) {
+    this._panel = panel;
+    panel.model?.metadataChanged.connect(this._onMetadata, this);
+  }
+
+  read(): NotebookInput {
+    const model = this._panel.model!;
+    const cells: NotebookCell[] = [];
+    let index = 0;
+    for (const cell of model.cells) {
+      const shared = cell.sharedModel;
+      let read = this._cells.get(shared);
+      // The index only matters to a cell without an id (its id is made of it).
+      if (!read || (!read.id && read.index !== index)) {
+        // (connecting again is a no-op)
+        shared.changed.connect(this._onCell, this);
+        shared.metadataChanged.connect(this._onCell, this);
+        read = { cell: readCell(cell, index), id: cell.id, index };
+        this._cells.set(shared, read);
+      }
+      cells.push(read.cell);
+      index++;
+    }
+    this._metadata ??= { ...(model.metadata as Record<string, unknown>) };
+    return { cells, metadata: this._metadata, path: this._panel.context.path };
+  }
+
+  dispose(): void {
+    Signal.disconnectReceiver(this);
+  }
+
+  private _onCell(shared: SharedCell): void {
+    this._cells.delete(shared);
+  }
+
+  private _onMetadata(): void {
+    this._metadata = null;
+  }
+
+  private _panel: NotebookPanel;
+  /** Each cell as last read, with its own id (empty: none) and the index it was read at. */
+  private _cells = new WeakMap<SharedCell, { cell: NotebookCell; id: string; index: number }>();
+  private _metadata: Record<string, unknown> | null = null;
+}
+
+/**
+ * `next` with every part deep-equal to the same part of `prev` replaced by that part of `prev`
+ * (`prev` itself when all is equal): unchanged steps, edges and diagnostics keep their identity.
+ */
+export function keepUnchanged<T>(prev: unknown, next: T): T {
+  if (prev === next || typeof next !== 'object' || next === null) {
+    return next;
+  }
+  if (typeof prev !== 'object' || prev === null || Array.isArray(prev) !== Array.isArray(next)) {
+    return next;
+  }
+  if (Array.isArray(next)) {
+    const before = prev as unknown[];
+    let same = before.length === next.length;
+    const out = next.map((value, i) => {
+      const kept = keepUnchanged(before[i], value);
+      same &&= kept === before[i];
+      return kept;
+    });
+    return (same ? prev : out) as T;
+  }
+  const before = prev as Record<string, unknown>;
+  const keys = Object.keys(next);
+  let same = keys.length === Object.keys(before).length;
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const kept = keepUnchanged(before[key], (next as Record<string, unknown>)[key]);
+    out[key] = kept;
+    same &&= kept === before[key] && key in before;
+  }
+  return (same ? prev : out) as T;
+}
+
 export class AnalysisService {
-  constructor(client: AnalyzerClient = new AnalyzerClient(), delayMs = 15) {
+  constructor(client: AnalyzerClient = new AnalyzerClient()) {
     this._client = client;
-    this._delay = delayMs;
   }
 
   /** Emits after each new result (or null when no notebook is shown). */
@@ -65,6 +157,11 @@ export class AnalysisService {
     }
     this._panel?.model?.contentChanged.disconnect(this._schedule, this);
     this._panel?.model?.metadataChanged.disconnect(this._schedule, this);
+    if (this._reader) {
+      this._reader.dispose();
+      this._client.forget(this._panel?.context.path);
+      this._reader = null;
+    }
     this._panel = panel;
     this._result = null;
     this._input = null;
@@ -74,39 +171,40 @@ export class AnalysisService {
     }
     panel.context.ready.then(() => {
       if (this._panel === panel && panel.model) {
+        this._reader = new NotebookReader(panel);
         panel.model.contentChanged.connect(this._schedule, this);
         panel.model.metadataChanged.connect(this._schedule, this);
-        this.refresh();
+        void this.refresh();
       }
     });
   }
 
-  /** Analyse now. */
-  async refresh(): Promise<void> {
-    const panel = this._panel;
-    if (!panel?.model) {
-      return;
+  /**
+   * Analyse now, or right after the request in flight (edits made meanwhile are all in the next
+   * one). Resolves when the notebook as it is now has been analysed.
+   */
+  refresh(): Promise<void> {
+    if (this._running) {
+      this._again = true;
+      return this._running;
     }
-    const mark = (name: string) =>
-      typeof performance !== 'undefined' && performance.mark(`cellpipe:${name}`);
-    mark('read-start');
-    const input = readNotebook(panel);
-    mark('read-end');
-    try {
-      const result = await this._client.analyze(input);
-      mark('analysed');
-      if (!result || panel !== this._panel) {
-        return;
+    this._running = (async () => {
+      try {
+        do {
+          this._again = false;
+          await this._analyse();
+        } while (this._again);
+      } finally {
+        this._running = null;
       }
-      this._error = null;
-      this._input = input;
-      this._result = result;
-      this._pushMarkers(panel, result.diagnostics);
-      mark('markers');
-      this._changed.emit(result);
-    } catch (reason) {
-      this._error = String((reason as Error)?.message ?? reason);
-      this._changed.emit(this._result);
+    })();
+    return this._running;
+  }
+
+  /** Resolves once the edits made so far are analysed (nothing queued or in flight). */
+  async whenIdle(): Promise<void> {
+    while (this._queued || this._running) {
+      await (this._running ?? Promise.resolve());
     }
   }
 
@@ -116,50 +214,120 @@ export class AnalysisService {
     Signal.clearData(this);
   }
 
+  /** An edit: analyse once the edit's transaction is over (its other signals come first). */
   private _schedule(): void {
-    if (typeof performance !== 'undefined') {
-      performance.mark('cellpipe:edit');
+    Private.mark('edit');
+    if (this._queued) {
+      return;
     }
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-    }
-    this._timer = setTimeout(() => {
-      this._timer = null;
+    this._queued = true;
+    queueMicrotask(() => {
+      this._queued = false;
       void this.refresh();
-    }, this._delay);
+    });
   }
 
+  private async _analyse(): Promise<void> {
+    const panel = this._panel;
+    const reader = this._reader;
+    if (!panel?.model || !reader) {
+      return;
+    }
+    Private.mark('read-start');
+    const input = reader.read();
+    Private.mark('read-end');
+    try {
+      const result = await this._client.analyze(input, Private.markWorker);
+      Private.mark('analysed');
+      if (!result || panel !== this._panel) {
+        return;
+      }
+      this._error = null;
+      this._input = input;
+      this._result = keepUnchanged(this._result, result);
+      // Markers wait for the analysis of the latest text when an edit is already waiting.
+      if (!this._again) {
+        this._pushMarkers(panel, this._result.diagnostics);
+      }
+      Private.mark('markers');
+      this._changed.emit(this._result);
+    } catch (reason) {
+      this._error = String((reason as Error)?.message ?? reason);
+      this._changed.emit(this._result);
+    }
+  }
+
+  /** Dispatch markers to the editors whose cells' diagnostics changed, and only to those. */
   private _pushMarkers(panel: NotebookPanel, diagnostics: Diagnostic[]): void {
+    // Unchanged diagnostics need nothing, unless a cell that has some had no editor yet
+    // (JupyterLab creates the editors of cells out of view later).
+    if (diagnostics === this._markedFrom && !this._unmarked) {
+      return;
+    }
+    this._markedFrom = diagnostics;
+    this._unmarked = false;
     const by = diagnosticsByCell(diagnostics);
-    panel.content.widgets.forEach((cell, index) => {
-      const editor = cell.editor as any;
-      if (!editor?.editor) {
+    const widgets = panel.content.widgets;
+    const marked = new Map<object, string>();
+    const update = (editor: any, list: Diagnostic[]) => {
+      if (!editor?.editor || editor.isDisposed) {
+        this._unmarked ||= list.length > 0;
+        return;
+      }
+      const signature = list.length
+        ? JSON.stringify(list.map(d => [d.severity, d.message, d.code, d.range]))
+        : '';
+      if (signature) {
+        marked.set(editor, signature);
+      }
+      if ((this._marked.get(editor) ?? '') === signature) {
         return;
       }
       if (!this._installed.has(editor)) {
         editor.injectExtension?.(markerField);
         this._installed.add(editor);
       }
-      const list = by.get(index) ?? [];
-      const signature = list.length
-        ? JSON.stringify(list.map(d => [d.severity, d.message, d.code, d.range]))
-        : '';
-      if ((this._marked.get(editor) ?? '') === signature) {
-        return;
-      }
-      this._marked.set(editor, signature);
       editor.editor.dispatch({ effects: setMarkers.of(list) });
+    };
+    by.forEach((list, index) => update(widgets[index]?.editor, list));
+    // Editors that showed markers and have none now are cleared.
+    this._marked.forEach((_, editor) => {
+      if (!marked.has(editor)) {
+        update(editor, []);
+      }
     });
+    this._marked = marked;
   }
 
   private _client: AnalyzerClient;
-  private _delay: number;
   private _panel: NotebookPanel | null = null;
+  private _reader: NotebookReader | null = null;
   private _result: AnalysisResult | null = null;
   private _input: NotebookInput | null = null;
   private _error: string | null = null;
-  private _timer: ReturnType<typeof setTimeout> | null = null;
+  private _queued = false;
+  private _running: Promise<void> | null = null;
+  private _again = false;
   private _installed = new WeakSet<object>();
-  private _marked = new WeakMap<object, string>();
+  /** Editors showing markers, with the signature of what they show. */
+  private _marked = new Map<object, string>();
+  private _markedFrom: Diagnostic[] | null = null;
+  private _unmarked = false;
   private _changed = new Signal<this, AnalysisResult | null>(this);
+}
+
+namespace Private {
+  export function mark(name: string, startTime?: number): void {
+    if (typeof performance !== 'undefined') {
+      performance.mark(`cellpipe:${name}`, startTime === undefined ? undefined : { startTime });
+    }
+  }
+
+  /** The worker's start and end of an analysis, on this page's timeline. */
+  export function markWorker(timing: WorkerTiming): void {
+    if (typeof performance !== 'undefined') {
+      mark('worker-start', timing.started - performance.timeOrigin);
+      mark('worker-end', timing.finished - performance.timeOrigin);
+    }
+  }
 }

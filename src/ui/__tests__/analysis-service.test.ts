@@ -1,8 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { NotebookPanel } from '@jupyterlab/notebook';
+import { Signal } from '@lumino/signaling';
+import { AnalyzerClient } from '../../analysis/client';
+import { spawnInProcess } from '../../analysis/in-process';
+import { createAnalyzer } from '../../analysis';
+import type { ToWorker } from '../../analysis/protocol';
 import { fromNbformat } from '../../model/notebook';
-import { readNotebook } from '../analysis-service';
+import { AnalysisService, keepUnchanged, NotebookReader, readNotebook } from '../analysis-service';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -11,52 +16,100 @@ function load(file: string): any {
 }
 
 /**
- * The part of JupyterLab's notebook model `readNotebook` reads (cells with their shared source and
- * metadata, the notebook metadata), filled from an nbformat file. @jupyterlab/notebook itself is
- * ESM, which this jest setup does not load.
+ * The part of JupyterLab's notebook model the analysis service reads (cells with their shared
+ * source and metadata and the signals they emit, the notebook metadata and its signals), filled
+ * from an nbformat file. @jupyterlab/notebook itself is ESM, which this jest setup does not load.
  */
 class CellModel {
-  constructor(cell: any) {
+  constructor(cell: any, notebook: NotebookModel) {
     this.id = cell.id ?? '';
     this.type = cell.cell_type;
+    this._notebook = notebook;
     this._source = Array.isArray(cell.source) ? cell.source.join('') : String(cell.source ?? '');
     this._metadata = { ...(cell.metadata ?? {}) };
   }
   readonly id: string;
   readonly type: string;
-  readonly sharedModel = {
-    getSource: () => this._source,
-    setSource: (value: string) => (this._source = value)
-  };
+  readonly sharedModel = new SharedCell(this);
   get metadata(): Record<string, unknown> {
-    return { ...this._metadata };
+    return JSON.parse(JSON.stringify(this._metadata));
   }
   getMetadata(key: string): unknown {
     return this._metadata[key];
   }
   setMetadata(key: string, value: unknown): void {
     this._metadata[key] = value;
+    this.sharedModel.metadataChanged.emit({ key, newValue: value });
+    this._notebook.contentChanged.emit();
   }
+  getSource(): string {
+    return this._source;
+  }
+  setSource(value: string): void {
+    this._source = value;
+    // As in JupyterLab: the notebook hears of it first, then the cell's other listeners.
+    this._notebook.contentChanged.emit();
+    this.sharedModel.changed.emit({ sourceChange: [{ insert: value }] });
+  }
+  private _notebook: NotebookModel;
   private _source: string;
   private _metadata: Record<string, unknown>;
 }
 
+class SharedCell {
+  constructor(private _cell: CellModel) {}
+  readonly changed = new Signal<this, unknown>(this);
+  readonly metadataChanged = new Signal<this, unknown>(this);
+  getSource(): string {
+    return this._cell.getSource();
+  }
+  setSource(value: string): void {
+    this._cell.setSource(value);
+  }
+}
+
+class NotebookModel {
+  constructor(nb: any) {
+    this.cells = new Cells(nb.cells.map((c: any) => new CellModel(c, this)));
+    this._metadata = { ...(nb.metadata ?? {}) };
+  }
+  readonly cells: Cells;
+  readonly contentChanged = new Signal<this, void>(this);
+  readonly metadataChanged = new Signal<this, unknown>(this);
+  get metadata(): Record<string, unknown> {
+    return JSON.parse(JSON.stringify(this._metadata));
+  }
+  setMetadata(key: string, value: unknown): void {
+    this._metadata[key] = value;
+    this.metadataChanged.emit({ key });
+  }
+  private _metadata: Record<string, unknown>;
+}
+
 class Cells {
-  constructor(cells: any[]) {
-    this._cells = cells.map(c => new CellModel(c));
+  constructor(private _cells: CellModel[]) {}
+  get length(): number {
+    return this._cells.length;
   }
   get(index: number): CellModel {
     return this._cells[index];
   }
+  move(from: number, to: number): void {
+    const [cell] = this._cells.splice(from, 1);
+    this._cells.splice(to, 0, cell);
+  }
   [Symbol.iterator](): Iterator<CellModel> {
     return this._cells[Symbol.iterator]();
   }
-  private _cells: CellModel[];
 }
 
 function panelOf(nb: any, notebookPath: string): { panel: NotebookPanel; model: any } {
-  const model = { cells: new Cells(nb.cells), metadata: { ...(nb.metadata ?? {}) } };
-  const panel = { model, context: { path: notebookPath } } as unknown as NotebookPanel;
+  const model = new NotebookModel(nb);
+  const panel = {
+    model,
+    context: { path: notebookPath, ready: Promise.resolve() },
+    content: { widgets: [] }
+  } as unknown as NotebookPanel;
   return { panel, model };
 }
 
@@ -119,5 +172,144 @@ describe('readNotebook', () => {
       ['r1', 'raw', ['skip']],
       ['c1', 'code', []]
     ]);
+  });
+});
+
+describe('NotebookReader', () => {
+  it('reads again only the cells edited since its last read, and reads what readNotebook reads', () => {
+    const nb = load('examples/pipeline.ipynb');
+    const { panel, model } = panelOf(nb, 'pipeline.ipynb');
+    const reader = new NotebookReader(panel);
+    const first = reader.read();
+    expect(first).toEqual(readNotebook(panel));
+    expect(reader.read().cells.every((c, i) => c === first.cells[i])).toBe(true);
+
+    model.cells.get(3).sharedModel.setSource('x = 1');
+    model.cells.get(5).setMetadata('tags', ['skip']);
+    model.setMetadata('kubeflow_notebook', { pipeline_name: 'renamed' });
+    const second = reader.read();
+    expect(second).toEqual(readNotebook(panel));
+    const reread = second.cells.flatMap((c, i) => (c === first.cells[i] ? [] : [i]));
+    expect(reread).toEqual([3, 5]);
+    expect(second.cells[3].source).toBe('x = 1');
+    expect(second.cells[5].tags).toEqual(['skip']);
+    expect(second.metadata).not.toBe(first.metadata);
+    expect(reader.read().metadata).toBe(second.metadata);
+
+    // Moved cells are the same objects at their new places.
+    model.cells.move(1, 4);
+    const moved = reader.read();
+    expect(moved).toEqual(readNotebook(panel));
+    expect(moved.cells[4]).toBe(second.cells[1]);
+
+    // After dispose nothing is followed any more (a new reader starts afresh).
+    reader.dispose();
+    model.cells.get(0).sharedModel.setSource('import os');
+    expect(new NotebookReader(panel).read()).toEqual(readNotebook(panel));
+  });
+});
+
+describe('keepUnchanged', () => {
+  it('keeps the parts equal to the previous value as they were', () => {
+    const prev = {
+      steps: [
+        { name: 'a', inputs: ['x'] },
+        { name: 'b', inputs: [] }
+      ],
+      n: 1
+    };
+    const same = JSON.parse(JSON.stringify(prev));
+    expect(keepUnchanged(prev, same)).toBe(prev);
+    const next = {
+      steps: [
+        { name: 'a', inputs: ['x'] },
+        { name: 'b', inputs: ['y'] }
+      ],
+      n: 1
+    };
+    const kept = keepUnchanged(prev, next);
+    expect(kept).toEqual(next);
+    expect(kept).not.toBe(prev);
+    expect(kept.steps[0]).toBe(prev.steps[0]);
+    expect(kept.steps[1]).not.toBe(prev.steps[1]);
+    expect(keepUnchanged(prev, { ...prev, extra: true })).toEqual({ ...prev, extra: true });
+    expect(keepUnchanged({ a: [1] }, { a: [1, 2] })).toEqual({ a: [1, 2] });
+    expect(keepUnchanged({ a: undefined }, { b: undefined })).toEqual({ b: undefined });
+    expect(keepUnchanged([1, 2], { 0: 1, 1: 2 })).toEqual({ 0: 1, 1: 2 });
+    expect(keepUnchanged(null, [1])).toEqual([1]);
+  });
+});
+
+describe('AnalysisService', () => {
+  /** A service over the real analyzer in this thread, and the requests it sends. */
+  function service(): { service: AnalysisService; sent: ToWorker[] } {
+    const sent: ToWorker[] = [];
+    const client = new AnalyzerClient(() => {
+      const worker = spawnInProcess(createAnalyzer);
+      const post = worker.port.postMessage.bind(worker.port);
+      worker.port.postMessage = message => {
+        sent.push(message);
+        post(message);
+      };
+      return worker;
+    });
+    return { service: new AnalysisService(client), sent };
+  }
+
+  const analyses = (sent: ToWorker[]) => sent.filter(m => m.type === 'analyze').length;
+
+  it('analyses edits as they come: one request in flight, the edits made meanwhile in the next', async () => {
+    const { service: s, sent } = service();
+    const nb = load('examples/pipeline.ipynb');
+    const { panel, model } = panelOf(nb, 'pipeline.ipynb');
+    const results: unknown[] = [];
+    s.changed.connect((_, r) => results.push(r));
+    s.setNotebook(panel);
+    await new Promise(resolve => setTimeout(resolve));
+    await s.whenIdle();
+    expect(analyses(sent)).toBe(1);
+    const evaluate = nb.cells.findIndex((c: any) =>
+      (c.metadata?.tags ?? []).includes('step:evaluate')
+    );
+    const cell = model.cells.get(evaluate);
+    const first = s.result!;
+
+    // Keystrokes: the first goes at once; the others, typed while it is analysed, go together.
+    const typed = 'print(raw)';
+    for (let k = 1; k <= typed.length; k++) {
+      cell.sharedModel.setSource(
+        `${nb.cells[evaluate].source.join?.('') ?? ''}\n${typed.slice(0, k)}`
+      );
+      if (k === 1) {
+        await Promise.resolve();
+      }
+    }
+    await new Promise(resolve => setTimeout(resolve));
+    await s.whenIdle();
+    expect(analyses(sent)).toBe(3);
+    const edge = s.result!.edges.find(e => e.from === 'load_data' && e.to === 'evaluate');
+    expect(edge?.passes).toContain('raw');
+    expect(s.input!.cells[evaluate].source.endsWith('\nprint(raw)')).toBe(true);
+    // Only the edited cell crossed to the worker; the unchanged steps are the same objects.
+    const last = sent.filter(m => m.type === 'analyze').pop() as any;
+    expect(last.cells.filter((c: unknown) => typeof c !== 'string').map((c: any) => c.id)).toEqual([
+      cell.id
+    ]);
+    const same = s.result!.steps.filter(st => first.steps.includes(st)).map(st => st.name);
+    expect(same).toEqual(expect.arrayContaining(['train_forest', 'train_logreg']));
+    expect(same).not.toContain('evaluate');
+    expect(results[results.length - 1]).toBe(s.result);
+
+    // A metadata edit is analysed too, and following no notebook forgets this one.
+    cell.setMetadata('tags', ['step:evaluate']);
+    await new Promise(resolve => setTimeout(resolve));
+    await s.whenIdle();
+    expect(s.result!.steps.find(st => st.name === 'evaluate')!.depends).toEqual([]);
+    s.setNotebook(null);
+    await new Promise(resolve => setTimeout(resolve));
+    expect(sent[sent.length - 1]).toEqual({ type: 'forget', path: 'pipeline.ipynb' });
+    expect(analyses(sent)).toBe(4);
+    expect(results[results.length - 1]).toBeNull();
+    s.dispose();
   });
 });
