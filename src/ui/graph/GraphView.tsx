@@ -4,7 +4,7 @@
  * and outputs. `data-step` / `data-edge` attributes name what is drawn (tests read them).
  */
 import * as React from 'react';
-import { GraphLayout, GraphNode } from './layout';
+import { GraphEdge, GraphLayout, GraphNode } from './layout';
 
 export interface GraphViewProps {
   layout: GraphLayout;
@@ -36,11 +36,73 @@ function tooltip(node: GraphNode): string {
   return lines.join('\n');
 }
 
+/** One edge; drawn again only when the edge changed (the layout keeps unchanged ones as is). */
+const EdgeShape = React.memo(function EdgeShape(props: { edge: GraphEdge }): JSX.Element {
+  const { edge } = props;
+  return (
+    <g
+      className="jp-cellpipe-edge"
+      data-edge={`${edge.from}->${edge.to}`}
+      data-passes={edge.passes.join(',')}
+    >
+      <path d={pathOf(edge.points)} markerEnd="url(#jp-cellpipe-arrow)" />
+      {edge.label && (
+        <text x={edge.labelX} y={edge.labelY} className="jp-cellpipe-edge-label">
+          {edge.label}
+        </text>
+      )}
+    </g>
+  );
+});
+
+/** One node; drawn again only when the node, its run state or its error changed. */
+const NodeShape = React.memo(function NodeShape(props: {
+  node: GraphNode;
+  state: string | undefined;
+  error: boolean;
+  onSelect: (node: GraphNode) => void;
+  onHover: React.Dispatch<React.SetStateAction<string | null>>;
+}): JSX.Element {
+  const { node, state, error, onSelect, onHover } = props;
+  const classes = [
+    'jp-cellpipe-node',
+    `jp-cellpipe-node-${node.kind}`,
+    state ? `jp-cellpipe-state-${state.toLowerCase()}` : '',
+    error ? 'jp-cellpipe-node-error' : ''
+  ];
+  return (
+    <g
+      className={classes.filter(Boolean).join(' ')}
+      data-step={node.name}
+      data-kind={node.kind}
+      data-state={state ?? ''}
+      transform={`translate(${node.x - node.width / 2} ${node.y - node.height / 2})`}
+      role="button"
+      tabIndex={0}
+      aria-label={`Step ${node.name}`}
+      onClick={() => onSelect(node)}
+      onKeyDown={e => (e.key === 'Enter' || e.key === ' ') && onSelect(node)}
+      onMouseEnter={() => onHover(node.name)}
+      onMouseLeave={() => onHover(h => (h === node.name ? null : h))}
+    >
+      <title>{tooltip(node)}</title>
+      <rect width={node.width} height={node.height} rx={6} ry={6} />
+      <text x={node.width / 2} y={node.height / 2 + 4} textAnchor="middle">
+        {node.name}
+      </text>
+    </g>
+  );
+});
+
 export function GraphView(props: GraphViewProps): JSX.Element {
-  const { layout, states, errors, onSelect, onRendered, revision } = props;
+  const { layout, states, errors, onRendered, revision } = props;
   const [view, setView] = React.useState({ scale: 1, dx: 0, dy: 0 });
   const [hover, setHover] = React.useState<string | null>(null);
   const drag = React.useRef<{ x: number; y: number; dx: number; dy: number } | null>(null);
+  // The nodes' click handler stays the same function, so unchanged nodes are not drawn again.
+  const onSelectRef = React.useRef(props.onSelect);
+  onSelectRef.current = props.onSelect;
+  const select = React.useCallback((node: GraphNode) => onSelectRef.current?.(node), []);
 
   React.useEffect(() => {
     onRendered?.();
@@ -132,52 +194,18 @@ export function GraphView(props: GraphViewProps): JSX.Element {
         </defs>
         <g transform={`translate(${view.dx} ${view.dy}) scale(${view.scale})`}>
           {layout.edges.map(edge => (
-            <g
-              key={`${edge.from}->${edge.to}`}
-              className="jp-cellpipe-edge"
-              data-edge={`${edge.from}->${edge.to}`}
-              data-passes={edge.passes.join(',')}
-            >
-              <path d={pathOf(edge.points)} markerEnd="url(#jp-cellpipe-arrow)" />
-              {edge.label && (
-                <text x={edge.labelX} y={edge.labelY} className="jp-cellpipe-edge-label">
-                  {edge.label}
-                </text>
-              )}
-            </g>
+            <EdgeShape key={`${edge.from}->${edge.to}`} edge={edge} />
           ))}
-          {layout.nodes.map(node => {
-            const state = states?.[node.name];
-            const classes = [
-              'jp-cellpipe-node',
-              `jp-cellpipe-node-${node.kind}`,
-              state ? `jp-cellpipe-state-${state.toLowerCase()}` : '',
-              errors?.has(node.name) ? 'jp-cellpipe-node-error' : ''
-            ];
-            return (
-              <g
-                key={node.name}
-                className={classes.filter(Boolean).join(' ')}
-                data-step={node.name}
-                data-kind={node.kind}
-                data-state={state ?? ''}
-                transform={`translate(${node.x - node.width / 2} ${node.y - node.height / 2})`}
-                role="button"
-                tabIndex={0}
-                aria-label={`Step ${node.name}`}
-                onClick={() => onSelect?.(node)}
-                onKeyDown={e => (e.key === 'Enter' || e.key === ' ') && onSelect?.(node)}
-                onMouseEnter={() => setHover(node.name)}
-                onMouseLeave={() => setHover(h => (h === node.name ? null : h))}
-              >
-                <title>{tooltip(node)}</title>
-                <rect width={node.width} height={node.height} rx={6} ry={6} />
-                <text x={node.width / 2} y={node.height / 2 + 4} textAnchor="middle">
-                  {node.name}
-                </text>
-              </g>
-            );
-          })}
+          {layout.nodes.map(node => (
+            <NodeShape
+              key={node.name}
+              node={node}
+              state={states?.[node.name]}
+              error={errors?.has(node.name) ?? false}
+              onSelect={select}
+              onHover={setHover}
+            />
+          ))}
         </g>
       </svg>
       {hovered && (

@@ -48,6 +48,24 @@ export function edgeLabel(passes: string[]): string {
   return text.length > 32 ? `${passes.slice(0, 2).join(', ')} +${passes.length - 2}` : text;
 }
 
+/** A layout with what it shows, so the next analysis can reuse what did not change. */
+export interface Laidout extends GraphLayout {
+  /** `layoutKey` of what is shown. */
+  key: string;
+  /** The steps and edges shown. */
+  source: Pick<AnalysisResult, 'steps' | 'edges'>;
+  /**
+   * Edges were added, removed or relabelled over positions kept from before (new ones drawn
+   * straight): `settle` lays the graph out again.
+   */
+  provisional: boolean;
+}
+
+/** The steps that become nodes: names and kinds. */
+function nodesKey(steps: AnalysisResult['steps']): string {
+  return JSON.stringify(steps.map(s => [s.name, s.kind]));
+}
+
 /** What decides the positions: step names and kinds, edges and their labels. */
 export function layoutKey(result: Pick<AnalysisResult, 'steps' | 'edges'>): string {
   return JSON.stringify([
@@ -56,53 +74,111 @@ export function layoutKey(result: Pick<AnalysisResult, 'steps' | 'edges'>): stri
   ]);
 }
 
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+
 /**
- * The layout of `result`, reusing `previous` positions when the shape is unchanged (most
- * keystrokes): only the nodes' inputs/outputs and the edges' variables are refreshed.
+ * The layout of `result`, reusing `previous` as far as it can. Same shape (most keystrokes):
+ * positions kept, only the nodes' inputs/outputs and the edges' variables refreshed, and every
+ * node and edge whose data did not change is the very object it was (views compare identity).
+ * Same steps but other edges or labels (typing a name another step makes): positions kept, new
+ * edges drawn straight, the layout provisional until `settle`. Other steps: dagre.
  */
 export function relayout(
   result: Pick<AnalysisResult, 'steps' | 'edges'>,
-  previous: (GraphLayout & { key?: string }) | null
-): GraphLayout & { key: string } {
-  const key = layoutKey(result);
-  if (previous && previous.key === key) {
-    const steps = new Map(result.steps.map(s => [s.name, s]));
-    const passes = new Map(result.edges.map(e => [`${e.from}->${e.to}`, e.passes]));
-    return {
-      ...previous,
-      key,
-      nodes: previous.nodes.map(n => {
-        const s = steps.get(n.name)!;
-        return {
-          ...n,
-          inputs: s.inputs,
-          outputs: s.outputs,
-          parameters: s.parameters,
-          firstCell: s.cellIndices.length ? s.cellIndices[0] : -1
-        };
-      }),
-      edges: previous.edges.map(e => ({
-        ...e,
-        passes: passes.get(`${e.from}->${e.to}`) ?? e.passes
-      }))
-    };
+  previous: Laidout | null
+): Laidout {
+  if (
+    previous &&
+    previous.source.steps === result.steps &&
+    previous.source.edges === result.edges
+  ) {
+    return previous;
   }
-  return { ...layoutGraph(result), key };
+  const key = layoutKey(result);
+  if (!previous || nodesKey(previous.source.steps) !== nodesKey(result.steps)) {
+    return { ...layoutGraph(result), key, source: result, provisional: false };
+  }
+  const steps = new Map(result.steps.map(s => [s.name, s]));
+  const nodes = previous.nodes.map(n => {
+    const s = steps.get(n.name)!;
+    const firstCell = s.cellIndices.length ? s.cellIndices[0] : -1;
+    return sameList(n.inputs, s.inputs) &&
+      sameList(n.outputs, s.outputs) &&
+      sameList(n.parameters, s.parameters) &&
+      n.firstCell === firstCell
+      ? n
+      : { ...n, inputs: s.inputs, outputs: s.outputs, parameters: s.parameters, firstCell };
+  });
+  const before = new Map(previous.edges.map(e => [`${e.from}->${e.to}`, e]));
+  const at = new Map(nodes.map(n => [n.name, n]));
+  const edges = drawnEdges(result).map(edge => {
+    const old = before.get(`${edge.from}->${edge.to}`);
+    const label = edgeLabel(edge.passes);
+    if (!old) {
+      return straightEdge(edge, label, at.get(edge.from)!, at.get(edge.to)!);
+    }
+    return old.label === label && sameList(old.passes, edge.passes)
+      ? old
+      : { ...old, passes: edge.passes, label };
+  });
+  return {
+    nodes,
+    edges,
+    width: previous.width,
+    height: previous.height,
+    key,
+    source: result,
+    provisional: previous.provisional || key !== previous.key
+  };
+}
+
+/** `layout` laid out by dagre when it is provisional; else itself. */
+export function settle(layout: Laidout): Laidout {
+  return layout.provisional
+    ? { ...layoutGraph(layout.source), key: layout.key, source: layout.source, provisional: false }
+    : layout;
+}
+
+/** The edges drawn: between known steps, no self loops. */
+function drawnEdges(result: Pick<AnalysisResult, 'steps' | 'edges'>): AnalysisResult['edges'] {
+  const known = new Set(result.steps.map(s => s.name));
+  return result.edges.filter(e => known.has(e.from) && known.has(e.to) && e.from !== e.to);
+}
+
+/** An edge from the bottom of `from` to the top of `to`, its label half way. */
+function straightEdge(
+  edge: AnalysisResult['edges'][number],
+  label: string,
+  from: GraphNode,
+  to: GraphNode
+): GraphEdge {
+  const points = [
+    { x: from.x, y: from.y + from.height / 2 },
+    { x: to.x, y: to.y - to.height / 2 }
+  ];
+  return {
+    from: edge.from,
+    to: edge.to,
+    passes: edge.passes,
+    points,
+    label,
+    labelX: (points[0].x + points[1].x) / 2,
+    labelY: (points[0].y + points[1].y) / 2
+  };
 }
 
 export function layoutGraph(result: Pick<AnalysisResult, 'steps' | 'edges'>): GraphLayout {
   const g = new dagre.graphlib.Graph({ multigraph: false });
   g.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 48, edgesep: 12, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
-  const known = new Set<string>();
   for (const step of result.steps) {
-    known.add(step.name);
     g.setNode(step.name, {
       width: Math.max(80, step.name.length * CHAR_WIDTH + 28),
       height: NODE_HEIGHT
     });
   }
-  const edges = result.edges.filter(e => known.has(e.from) && known.has(e.to) && e.from !== e.to);
+  const edges = drawnEdges(result);
   for (const edge of edges) {
     const label = edgeLabel(edge.passes);
     g.setEdge(edge.from, edge.to, {

@@ -5,8 +5,11 @@ import { compile } from '../../compiler';
 import { CellpipeSettings, DEFAULT_SETTINGS } from '../../settings';
 import { AnalysisService } from '../analysis-service';
 import { addPrevTag } from '../diagnostics/ranges';
-import { GraphLayout, relayout } from '../graph/layout';
+import { GraphLayout, Laidout, relayout, settle } from '../graph/layout';
 import { parseTags } from '../../model/tags';
+
+/** How long the typing pauses before a provisional graph is laid out again by dagre. */
+const SETTLE_DELAY_MS = 400;
 
 /** Notebook-level settings the panel edits (Kale's `kubeflow_notebook` and `cellpipe`). */
 export interface NotebookSettings {
@@ -240,6 +243,9 @@ export class PanelModel {
   }
 
   dispose(): void {
+    if (this._settleTimer !== null) {
+      clearTimeout(this._settleTimer);
+    }
     this._tracker.currentChanged.disconnect(this._onCurrentChanged, this);
     this._service.dispose();
     Signal.clearData(this);
@@ -249,6 +255,24 @@ export class PanelModel {
     this._layout = result ? relayout(result, this._layout) : null;
     this._revision++;
     this._changed.emit();
+    if (this._layout?.provisional) {
+      this._settleLater();
+    }
+  }
+
+  /** Lay a provisional graph out again once the typing pauses (dagre takes a while). */
+  private _settleLater(): void {
+    if (this._settleTimer !== null) {
+      clearTimeout(this._settleTimer);
+    }
+    this._settleTimer = setTimeout(() => {
+      this._settleTimer = null;
+      const layout = this._layout;
+      if (layout?.provisional) {
+        this._layout = settle(layout);
+        this._changed.emit();
+      }
+    }, SETTLE_DELAY_MS);
   }
 
   private _onCurrentChanged(): void {
@@ -266,7 +290,8 @@ export class PanelModel {
   private _tracker: INotebookTracker;
   private _service: AnalysisService;
   private _notebook: NotebookPanel | null = null;
-  private _layout: (GraphLayout & { key?: string }) | null = null;
+  private _layout: Laidout | null = null;
+  private _settleTimer: ReturnType<typeof setTimeout> | null = null;
   private _revision = 0;
   private _states: Readonly<Record<string, string>> = {};
   private _settings: CellpipeSettings = DEFAULT_SETTINGS;

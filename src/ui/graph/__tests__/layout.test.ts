@@ -1,4 +1,4 @@
-import { layoutGraph, edgeLabel, relayout } from '../layout';
+import { layoutGraph, edgeLabel, relayout, settle } from '../layout';
 import type { StepInfo } from '../../../analysis/types';
 
 function step(name: string, cells: number[], extra: Partial<StepInfo> = {}): StepInfo {
@@ -92,5 +92,68 @@ describe('layoutGraph', () => {
     const report = grown.nodes.find(n => n.name === 'report')!;
     expect(report.y).toBeGreaterThan(grown.nodes.find(n => n.name === 'evaluate')!.y);
     expect(grown.edges.find(e => e.to === 'report')!.label).toBe('score');
+  });
+
+  it('returns the same layout, nodes and edges when nothing changed, new objects only for what did', () => {
+    const first = relayout({ steps, edges }, null);
+    expect(relayout({ steps, edges }, first)).toBe(first);
+    const copy = relayout(
+      { steps: steps.map(s => ({ ...s })), edges: edges.map(e => ({ ...e })) },
+      first
+    );
+    expect(copy).not.toBe(first);
+    copy.nodes.forEach((n, i) => expect(n).toBe(first.nodes[i]));
+    copy.edges.forEach((e, i) => expect(e).toBe(first.edges[i]));
+    const readsMore = steps.map(s =>
+      s.name === 'evaluate' ? { ...s, inputs: ['a', 'b', 'df'] } : s
+    );
+    const next = relayout({ steps: readsMore, edges }, first);
+    const changed = next.nodes.filter((n, i) => n !== first.nodes[i]).map(n => n.name);
+    expect(changed).toEqual(['evaluate']);
+    expect(next.nodes.find(n => n.name === 'evaluate')!.inputs).toEqual(['a', 'b', 'df']);
+    expect(next.provisional).toBe(false);
+  });
+
+  it('draws a new edge straight over the kept positions until settle lays the graph out', () => {
+    const first = relayout({ steps, edges }, null);
+    const more = [...edges, { from: 'load', to: 'evaluate', passes: ['df'] }];
+    const typed = relayout({ steps, edges: more }, first);
+    expect(typed.provisional).toBe(true);
+    expect(typed.nodes).toEqual(first.nodes);
+    const added = typed.edges.find(e => e.from === 'load' && e.to === 'evaluate')!;
+    const load = typed.nodes.find(n => n.name === 'load')!;
+    const evaluate = typed.nodes.find(n => n.name === 'evaluate')!;
+    expect(added.points).toEqual([
+      { x: load.x, y: load.y + load.height / 2 },
+      { x: evaluate.x, y: evaluate.y - evaluate.height / 2 }
+    ]);
+    expect(added.label).toBe('df');
+    // A relabelled edge keeps its route and shows its new variables.
+    const relabelled = relayout(
+      {
+        steps,
+        edges: more.map(e => (e.to === 'train_a' ? { ...e, passes: ['df', 'rows'] } : e))
+      },
+      typed
+    );
+    const trainA = relabelled.edges.find(e => e.to === 'train_a')!;
+    expect(trainA.label).toBe('df, rows');
+    expect(trainA.points).toEqual(first.edges.find(e => e.to === 'train_a')!.points);
+    expect(relabelled.provisional).toBe(true);
+
+    const settled = settle(relabelled);
+    expect(settled.provisional).toBe(false);
+    expect(settled.key).toBe(relabelled.key);
+    expect(settled).toEqual({
+      ...layoutGraph(relabelled.source),
+      key: relabelled.key,
+      source: relabelled.source,
+      provisional: false
+    });
+    expect(settle(settled)).toBe(settled);
+    // An edge removed again: still provisional until settled; no trace of the removed edge.
+    const back = relayout({ steps, edges }, settled);
+    expect(back.provisional).toBe(true);
+    expect(back.edges.map(e => `${e.from}->${e.to}`)).toEqual(edges.map(e => `${e.from}->${e.to}`));
   });
 });
