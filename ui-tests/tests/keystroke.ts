@@ -34,8 +34,10 @@ export async function armKeystrokeClock(page: IJupyterLabPageFixture): Promise<v
 }
 
 /**
- * Waits for the graph render after the armed keystroke; its time from the keydown, and the time
- * of each phase mark after the keydown (ms from the keydown; absent marks left out).
+ * Waits for the graph drawn from the analysis of the armed keystroke's edit, following the marks
+ * in order: the first `edit` after the keydown, the read after it, the analysis result handled
+ * after that (`markers`), the render after that (not a render of something else, such as the
+ * graph laid out again after a pause). Its time from the keydown, and each mark's.
  */
 export async function keystrokeToGraph(
   page: IJupyterLabPageFixture
@@ -44,25 +46,27 @@ export async function keystrokeToGraph(
     (names: string[]) =>
       new Promise<{ total: number; marks: Record<string, number> }>(resolve => {
         const t0 = (window as any).__cellpipeKey as number;
+        // (at or after: the clock's resolution may be 0.1 ms)
+        const first = (name: string, after: number) =>
+          performance.getEntriesByName(`cellpipe:${name}`).find(m => m.startTime >= after)
+            ?.startTime;
         const check = () => {
-          const rendered = performance.getEntriesByName('cellpipe:graph-rendered');
-          const last = rendered[rendered.length - 1];
-          if (t0 >= 0 && last && last.startTime > t0) {
-            const marks: Record<string, number> = {};
-            for (const name of names) {
-              const after = performance
-                .getEntriesByName(`cellpipe:${name}`)
-                .filter(m => m.startTime > t0 && m.startTime <= last.startTime);
-              // The first edit after the key; the last of the other marks (the run that drew).
-              const mark = name === 'edit' ? after[0] : after[after.length - 1];
-              if (mark) {
-                marks[name] = mark.startTime - t0;
-              }
-            }
-            resolve({ total: last.startTime - t0, marks });
-          } else {
+          const edit = t0 >= 0 ? first('edit', t0) : undefined;
+          const read = edit === undefined ? undefined : first('read-start', edit);
+          const handled = read === undefined ? undefined : first('markers', read);
+          const drawn = handled === undefined ? undefined : first('graph-rendered', handled);
+          if (drawn === undefined) {
             setTimeout(check, 2);
+            return;
           }
+          const marks: Record<string, number> = { edit: edit! - t0 };
+          for (const name of names.filter(n => n !== 'edit')) {
+            const at = first(name, read!);
+            if (at !== undefined && at <= drawn) {
+              marks[name] = at - t0;
+            }
+          }
+          resolve({ total: drawn - t0, marks });
         };
         check();
       }),

@@ -8,7 +8,10 @@ export interface DiagnosticsListProps {
   onFix: (fix: QuickFix) => void;
 }
 
-export function DiagnosticsList(props: DiagnosticsListProps): JSX.Element {
+/** Drawn again only when the diagnostics changed (the analysis service keeps equal ones as is). */
+export const DiagnosticsList = React.memo(function DiagnosticsList(
+  props: DiagnosticsListProps
+): JSX.Element {
   const { diagnostics, onSelect, onFix } = props;
   if (!diagnostics.length) {
     return <p className="jp-cellpipe-empty jp-cellpipe-no-diagnostics">No problems found.</p>;
@@ -41,4 +44,4 @@ export function DiagnosticsList(props: DiagnosticsListProps): JSX.Element {
       ))}
     </ul>
   );
-}
+});

@@ -15,9 +15,13 @@ function kfpClient(): IKfpClient {
   return (sharedClient ??= new KfpClient());
 }
 
-export function KfpSection(props: {
+/** Drawn again only when its inputs changed (not on every keystroke's analysis). */
+export const KfpSection = React.memo(function KfpSection(props: {
   model: PanelModel;
   trans: TranslationBundle;
+  /** The notebook's pipeline name, to list its runs. */
+  pipelineName?: string;
+  namespace?: string;
   disabledReason?: string;
   client?: IKfpClient;
 }): JSX.Element {
@@ -42,20 +46,20 @@ export function KfpSection(props: {
     },
     [model]
   );
-  const pipelineName = model.notebookSettings()?.pipelineName || undefined;
+  const compile = React.useCallback(async () => model.compileYaml(), [model]);
   return (
     <details className="jp-cellpipe-section jp-cellpipe-kfp">
       <summary>{trans.__('Run on Kubeflow Pipelines')}</summary>
       <RunSection
         client={client}
-        compile={async () => model.compileYaml()}
+        compile={compile}
         openDialog={showRunDialog}
-        pipelineName={pipelineName}
-        namespace={model.settings.namespace || undefined}
+        pipelineName={props.pipelineName}
+        namespace={props.namespace}
         onWatch={follow}
         disabledReason={props.disabledReason}
         trans={trans}
       />
     </details>
   );
-}
+});

@@ -1,8 +1,12 @@
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import type { ISignal } from '@lumino/signaling';
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
+import { flushSync } from 'react-dom';
 import { DiagnosticsList } from '../diagnostics/DiagnosticsList';
 import { GraphView } from '../graph/GraphView';
+import type { GraphNode } from '../graph/layout';
+import type { AnalysisResult, Diagnostic, QuickFix } from '../../analysis/types';
 import { LocalRunClient, LocalRunModel, LocalRunView } from '../local';
 import { pipelineIcon } from '../icons';
 import { KfpSection } from './KfpSection';
@@ -36,14 +40,49 @@ export class PipelinePanel extends ReactWidget {
 
   render(): JSX.Element {
     return (
-      <UseSignal signal={this.model.changed}>
+      <Follow signal={this.model.changed}>
         {() => <PanelBody model={this.model} trans={this._trans} local={this._local} />}
-      </UseSignal>
+      </Follow>
     );
   }
 
   private _trans: TranslationBundle;
   private _local: LocalRunModel;
+}
+
+/**
+ * Renders `children()` again after `signal`, at once: in a microtask of the emitting task (the
+ * analysis result's), not in a later task that the browser may run after a frame of its own.
+ * Emissions of one task render once.
+ */
+function Follow(props: {
+  signal: ISignal<unknown, unknown>;
+  children: () => JSX.Element;
+}): JSX.Element {
+  const [, setTick] = React.useState(0);
+  React.useEffect(() => {
+    let queued = false;
+    let live = true;
+    const slot = () => {
+      if (queued) {
+        return;
+      }
+      queued = true;
+      // A microtask: never inside a React render or effect, where flushSync cannot run.
+      queueMicrotask(() => {
+        queued = false;
+        if (live) {
+          flushSync(() => setTick(tick => tick + 1));
+        }
+      });
+    };
+    props.signal.connect(slot);
+    return () => {
+      live = false;
+      props.signal.disconnect(slot);
+    };
+  }, [props.signal]);
+  return props.children();
 }
 
 /** A text field that writes on blur or Enter (a user action), not on every keystroke. */
@@ -73,7 +112,17 @@ function Field(props: {
   );
 }
 
-function Settings(props: {
+/** The notebook's settings; drawn again only when they (not the code) changed. */
+const Settings = React.memo(
+  SettingsBody,
+  (a, b) =>
+    a.update === b.update &&
+    a.trans === b.trans &&
+    a.baseImage === b.baseImage &&
+    JSON.stringify(a.settings) === JSON.stringify(b.settings)
+);
+
+function SettingsBody(props: {
   settings: NotebookSettings;
   baseImage: string;
   update: (patch: Partial<NotebookSettings>) => void;
@@ -174,31 +223,67 @@ function Settings(props: {
   );
 }
 
-function YamlSection(props: { model: PanelModel; trans: TranslationBundle }): JSX.Element {
+/**
+ * The compiled YAML, compiled only while the section is open, and after the graph: a moment
+ * after the latest analysis (typing never waits for the compiler).
+ */
+const YamlSection = React.memo(function YamlSection(props: {
+  model: PanelModel;
+  analysis: AnalysisResult | null;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { model, analysis } = props;
   const [open, setOpen] = React.useState(false);
-  let yaml = '';
-  let error = '';
-  if (open) {
-    try {
-      yaml = props.model.compileYaml();
-    } catch (reason) {
-      error = String((reason as Error).message ?? reason);
+  const [compiled, setCompiled] = React.useState({ yaml: '', error: '' });
+  React.useEffect(() => {
+    if (!open) {
+      return;
     }
-  }
+    const timer = setTimeout(() => {
+      try {
+        setCompiled({ yaml: model.compileYaml(), error: '' });
+      } catch (reason) {
+        setCompiled({ yaml: '', error: String((reason as Error).message ?? reason) });
+      }
+    }, YAML_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [open, model, analysis]);
   return (
     <details
       className="jp-cellpipe-section jp-cellpipe-yaml"
       onToggle={e => setOpen((e.target as HTMLDetailsElement).open)}
     >
       <summary>{props.trans.__('Compiled YAML')}</summary>
-      {error ? (
-        <pre className="jp-cellpipe-compile-error">{error}</pre>
+      {compiled.error ? (
+        <pre className="jp-cellpipe-compile-error">{compiled.error}</pre>
       ) : (
-        <pre className="jp-cellpipe-yaml-text">{yaml}</pre>
+        <pre className="jp-cellpipe-yaml-text">{compiled.yaml}</pre>
       )}
     </details>
   );
-}
+});
+
+/** The local run section; drawn again only when its inputs changed. */
+const LocalSection = React.memo(function LocalSection(props: {
+  local: LocalRunModel;
+  notebookPath: string;
+  compile: () => Promise<string>;
+  disabledReason?: string;
+  trans: TranslationBundle;
+}): JSX.Element {
+  return (
+    <details className="jp-cellpipe-section jp-cellpipe-local">
+      <summary>{props.trans.__('Run locally')}</summary>
+      <LocalRunView
+        model={props.local}
+        notebookPath={props.notebookPath}
+        compile={props.compile}
+        disabledReason={props.disabledReason}
+        trans={props.trans}
+      />
+    </details>
+  );
+});
 
 function PanelBody(props: {
   model: PanelModel;
@@ -206,6 +291,27 @@ function PanelBody(props: {
   local: LocalRunModel;
 }): JSX.Element {
   const { model, trans } = props;
+  // Callbacks that stay the same function, so the memoized sections are not drawn again.
+  const update = React.useCallback(
+    (patch: Partial<NotebookSettings>) => model.updateNotebookSettings(patch),
+    [model]
+  );
+  const selectNode = React.useCallback(
+    (node: GraphNode) => model.revealCell(node.firstCell),
+    [model]
+  );
+  const selectDiagnostic = React.useCallback(
+    (d: Diagnostic) => model.revealCell(d.cellIndex),
+    [model]
+  );
+  const fix = React.useCallback((f: QuickFix) => model.applyFix(f), [model]);
+  const compile = React.useCallback(async () => model.compileYaml(), [model]);
+  const analysis = model.analysis;
+  const diagnostics = analysis?.diagnostics ?? NO_DIAGNOSTICS;
+  const errors = React.useMemo(
+    () => new Set(diagnostics.filter(d => d.severity === 'error' && d.step).map(d => d.step!)),
+    [diagnostics]
+  );
   const panel = model.notebook;
   const header = <h2 className="jp-cellpipe-title">{trans.__('Pipeline')}</h2>;
   if (!panel || !panel.model) {
@@ -216,15 +322,11 @@ function PanelBody(props: {
       </div>
     );
   }
-  const analysis = model.analysis;
   const layout = model.layout;
   const settings = model.notebookSettings();
   const stepCount = analysis?.steps.filter(st => st.kind === 'step').length ?? 0;
-  const diagnostics = analysis?.diagnostics ?? [];
-  const errors = new Set(
-    diagnostics.filter(d => d.severity === 'error' && d.step).map(d => d.step!)
-  );
   const hasErrors = diagnostics.some(d => d.severity === 'error');
+  const disabledReason = hasErrors ? trans.__('Fix the problems first') : undefined;
   return (
     <div className="jp-cellpipe-body">
       {header}
@@ -237,7 +339,7 @@ function PanelBody(props: {
         <Settings
           settings={settings}
           baseImage={model.settings.baseImage}
-          update={patch => model.updateNotebookSettings(patch)}
+          update={update}
           trans={trans}
         />
       )}
@@ -249,12 +351,8 @@ function PanelBody(props: {
             revision={model.revision}
             states={model.stepStates}
             errors={errors}
-            onSelect={node => model.revealCell(node.firstCell)}
-            onRendered={() => {
-              if (typeof performance !== 'undefined') {
-                performance.mark('cellpipe:graph-rendered');
-              }
-            }}
+            onSelect={selectNode}
+            onRendered={markRendered}
           />
         )}
       </details>
@@ -262,28 +360,34 @@ function PanelBody(props: {
         <summary>
           {trans.__('Problems')} ({diagnostics.length})
         </summary>
-        <DiagnosticsList
-          diagnostics={diagnostics}
-          onSelect={d => model.revealCell(d.cellIndex)}
-          onFix={fix => model.applyFix(fix)}
-        />
+        <DiagnosticsList diagnostics={diagnostics} onSelect={selectDiagnostic} onFix={fix} />
       </details>
-      <YamlSection model={model} trans={trans} />
+      <YamlSection model={model} analysis={analysis} trans={trans} />
       <KfpSection
         model={model}
         trans={trans}
-        disabledReason={hasErrors ? trans.__('Fix the problems first') : undefined}
+        pipelineName={settings?.pipelineName || undefined}
+        namespace={model.settings.namespace || undefined}
+        disabledReason={disabledReason}
       />
-      <details className="jp-cellpipe-section jp-cellpipe-local">
-        <summary>{trans.__('Run locally')}</summary>
-        <LocalRunView
-          model={props.local}
-          notebookPath={panel.context.path}
-          compile={async () => model.compileYaml()}
-          disabledReason={hasErrors ? trans.__('Fix the problems first') : undefined}
-          trans={trans}
-        />
-      </details>
+      <LocalSection
+        local={props.local}
+        notebookPath={panel.context.path}
+        compile={compile}
+        disabledReason={disabledReason}
+        trans={trans}
+      />
     </div>
   );
+}
+
+const NO_DIAGNOSTICS: Diagnostic[] = [];
+
+/** How long after the latest analysis the open YAML section compiles. */
+const YAML_DELAY_MS = 150;
+
+function markRendered(): void {
+  if (typeof performance !== 'undefined') {
+    performance.mark('cellpipe:graph-rendered');
+  }
 }
