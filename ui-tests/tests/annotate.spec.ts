@@ -19,6 +19,17 @@ function plainCopy(dir: string): string {
   return file;
 }
 
+/** The example notebook with `prev:NAME` taken off the cell of step `step`. */
+function copyWithoutPrev(dir: string, step: string, name: string): string {
+  const nb = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8'));
+  const cell = nb.cells.find((c: any) => c.metadata.tags?.includes(`step:${step}`));
+  cell.metadata.tags = cell.metadata.tags.filter((t: string) => t !== `prev:${name}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'suggest.ipynb');
+  fs.writeFileSync(file, JSON.stringify(nb, null, 1));
+  return file;
+}
+
 /** Click the pencil in the toolbar of cell `index` and wait for the editor dialog. */
 async function openPencil(page: IJupyterLabPageFixture, index: number) {
   const cell = page.locator('.jp-Notebook .jp-Cell').nth(index);
@@ -108,5 +119,84 @@ test.describe('pencil editor', () => {
     });
     expect(nb.cells[6].metadata.tags).toBeUndefined();
     expect(nb.cells[10].metadata.tags).toBeUndefined();
+  });
+
+  test('Add suggested and a toleration, from the keyboard, on a step missing a dependency', async ({
+    page,
+    tmpPath
+  }, testInfo) => {
+    // train_logreg (cell 8) reads X_train and y_train, which preprocess produces, but no
+    // longer depends on it: the analyzer suggests preprocess.
+    const name = 'suggest.ipynb';
+    const file = copyWithoutPrev(testInfo.outputDir, 'train_logreg', 'preprocess');
+    await page.contents.uploadFile(file, `${tmpPath}/${name}`);
+    await page.notebook.openByPath(`${tmpPath}/${name}`);
+    await page.notebook.activate(name);
+
+    const dialog = await openPencil(page, 8);
+    const preprocess = dialog.locator('.jp-cellpipe-deps input[name="preprocess"]');
+    const suggested = dialog.locator('.jp-cellpipe-dep-suggested');
+    await expect(suggested).toHaveCount(1);
+    await expect(suggested).toContainText('preprocess');
+    await expect(suggested.locator('.jp-cellpipe-dep-hint')).toHaveText(
+      'suggested: reads X_train, y_train'
+    );
+    await expect(preprocess).not.toBeChecked();
+    const suggestedShot = testInfo.outputPath('pencil-suggested.png');
+    await page.locator('.jp-Dialog-content').screenshot({ path: suggestedShot });
+    await testInfo.attach('pencil editor: suggested dependency', {
+      path: suggestedShot,
+      contentType: 'image/png'
+    });
+
+    // Enter on the form's buttons presses them (the dialog would otherwise swallow it).
+    await dialog.getByRole('button', { name: 'Add suggested' }).focus();
+    await page.keyboard.press('Enter');
+    await expect(preprocess).toBeChecked();
+    await expect(suggested).toHaveCount(0);
+    await expect(dialog.getByRole('button', { name: 'Add suggested' })).toHaveCount(0);
+
+    await dialog.getByRole('button', { name: 'Add Tolerations' }).focus();
+    await page.keyboard.press('Enter');
+    await dialog.getByLabel('Tolerations 1 key').fill('dedicated');
+    await dialog.getByLabel('Tolerations 1 value').fill('batch');
+    await dialog.getByLabel('Tolerations 1 effect').selectOption('NoSchedule');
+    // Seconds need effect NoExecute: the row says so, Save is off, Enter keeps the dialog open.
+    const seconds = dialog.getByLabel('Tolerations 1 seconds');
+    await seconds.fill('30');
+    await expect(seconds).toHaveAttribute('aria-invalid', 'true');
+    await expect(dialog.locator('.jp-cellpipe-ce-tolerations .jp-cellpipe-field-error')).toHaveText(
+      'Toleration 1: seconds apply only to effect NoExecute'
+    );
+    await expect(page.locator('.jp-Dialog button.jp-mod-accept')).toBeDisabled();
+    await seconds.press('Enter');
+    await expect(dialog).toBeVisible();
+    await seconds.fill('');
+    await expect(dialog.locator('.jp-cellpipe-field-error')).toHaveCount(0);
+    const shot = testInfo.outputPath('pencil-toleration.png');
+    await page.locator('.jp-Dialog-content').screenshot({ path: shot });
+    await testInfo.attach('pencil editor: toleration', { path: shot, contentType: 'image/png' });
+    // Enter in a field of a valid form saves, as in any JupyterLab dialog.
+    await dialog.getByLabel('Tolerations 1 key').press('Enter');
+    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+
+    await page.notebook.save();
+    const response = await page.request.get(`/api/contents/${tmpPath}/${name}?content=1`);
+    expect(response.ok()).toBe(true);
+    const nb = (await response.json()).content;
+    expect(nb.cells[8].metadata.tags).toEqual(['step:train_logreg', 'prev:preprocess']);
+    expect(nb.cells[8].metadata.cellpipe).toEqual({
+      deploy: {
+        tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'batch', effect: 'NoSchedule' }]
+      }
+    });
+    // No other cell's annotation changed (JupyterLab itself adds `trusted` on save).
+    const original = JSON.parse(fs.readFileSync(file, 'utf8'));
+    nb.cells.forEach((cell: any, i: number) => {
+      if (i !== 8) {
+        const { trusted, ...metadata } = cell.metadata;
+        expect([i, metadata, trusted ?? true]).toEqual([i, original.cells[i].metadata, true]);
+      }
+    });
   });
 });
