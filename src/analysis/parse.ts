@@ -21,6 +21,51 @@ export interface SyntaxNode {
 export interface Grammar {
   parser: TSParser;
   language: Language;
+  /** The emscripten module's own exports, when reachable: the tree copy calls them directly. */
+  binding?: Binding;
+}
+
+/**
+ * The functions of web-tree-sitter's C binding (its `tree-sitter.c`) the tree copy calls. Each
+ * takes the tree's address and works on the cursor kept in the binding's transfer buffer, which
+ * web-tree-sitter's TreeCursor class copies in and out around every call: called directly, the
+ * cursor never leaves wasm memory and a step or a read is one call.
+ */
+export interface Binding {
+  _ts_tree_root_node_wasm(tree: number): void;
+  _ts_node_has_error_wasm(tree: number): number;
+  _ts_tree_cursor_new_wasm(tree: number): void;
+  _ts_tree_cursor_delete_wasm(tree: number): void;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+}
+
+const BINDING_FUNCTIONS: Array<keyof Binding> = [
+  '_ts_tree_root_node_wasm',
+  '_ts_node_has_error_wasm',
+  '_ts_tree_cursor_new_wasm',
+  '_ts_tree_cursor_delete_wasm',
+  '_ts_tree_cursor_goto_first_child_wasm',
+  '_ts_tree_cursor_goto_next_sibling_wasm',
+  '_ts_tree_cursor_goto_parent_wasm',
+  '_ts_tree_cursor_current_node_type_id_wasm',
+  '_ts_tree_cursor_current_field_id_wasm',
+  '_ts_tree_cursor_current_node_is_missing_wasm',
+  '_ts_tree_cursor_start_index_wasm',
+  '_ts_tree_cursor_end_index_wasm'
+];
+
+/** Emscripten fills the options object given to `Parser.init` with the module's exports. */
+function bindingOf(module: Record<string, unknown>): Binding | undefined {
+  return BINDING_FUNCTIONS.every(name => typeof module[name] === 'function')
+    ? (module as unknown as Binding)
+    : undefined;
 }
 
 type WebTreeSitter = typeof import('web-tree-sitter');
@@ -74,6 +119,8 @@ async function bytesOf(
 }
 
 let shared: Promise<Grammar> | null = null;
+/** The binding of this realm's tree-sitter module, once loaded (see `Binding`). */
+let binding: Binding | undefined;
 
 /** Load tree-sitter and the Python grammar once per realm (worker or node process). */
 export function loadGrammar(init: AnalyzerInit = {}): Promise<Grammar> {
@@ -81,13 +128,16 @@ export function loadGrammar(init: AnalyzerInit = {}): Promise<Grammar> {
     shared = (async () => {
       const { Parser, Language } = loadModule();
       const runtime = await bytesOf(init.treeSitterWasm, 'web-tree-sitter/tree-sitter.wasm');
-      await Parser.init({ wasmBinary: runtime } as any);
+      const module: Record<string, unknown> = { wasmBinary: runtime };
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      await Parser.init(module as any);
       const language = await Language.load(
         await bytesOf(init.pythonWasm, 'tree-sitter-python/tree-sitter-python.wasm')
       );
       const parser = new Parser();
       parser.setLanguage(language);
-      return { parser, language };
+      binding = bindingOf(module);
+      return { parser, language, binding };
     })();
     shared.catch(() => {
       shared = null;
@@ -236,9 +286,112 @@ function typeTable(language: Language): TypeTable {
 /**
  * Copy the tree into plain objects with one cursor walk. Every cursor read is a call into wasm,
  * so tokens (punctuation, keywords, string pieces, comments) cost one read and are dropped; the
- * nodes the analysis reads cost four.
+ * nodes the analysis reads cost two to four. Through the binding when this realm has it, else
+ * through web-tree-sitter's TreeCursor (same tree, several times slower).
  */
 export function toSyntax(tree: Tree, code: string): SyntaxNode {
+  return binding ? copyThroughBinding(binding, tree, code) : copyThroughCursor(tree, code);
+}
+
+/** Leaves share one empty array; a node gets its own array with its first child. */
+const NO_CHILDREN: SyntaxNode[] = [];
+
+function addChild(parent: SyntaxNode, child: SyntaxNode): void {
+  if (parent.children === NO_CHILDREN) {
+    parent.children = [child];
+  } else {
+    parent.children.push(child);
+  }
+}
+
+/** The copy with the binding's cursor functions, the cursor left in wasm memory throughout. */
+export function copyThroughBinding(b: Binding, tree: Tree, code: string): SyntaxNode {
+  const table = typeTable(tree.language);
+  const { names, kept, noFields, identifier, fields } = table;
+  const known = kept.length;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const id: number = (tree as any)[0];
+  b._ts_tree_root_node_wasm(id);
+  const hasError = b._ts_node_has_error_wasm(id) === 1;
+  b._ts_tree_cursor_new_wasm(id);
+  const rootType = b._ts_tree_cursor_current_node_type_id_wasm(id);
+  const root: SyntaxNode = {
+    type: names[rootType] ?? 'ERROR',
+    field: null,
+    start: b._ts_tree_cursor_start_index_wasm(id),
+    end: b._ts_tree_cursor_end_index_wasm(id),
+    missing: false,
+    children: NO_CHILDREN
+  };
+  // The kept ancestors of the cursor (a token has none of its own: it is never descended into).
+  const stack: SyntaxNode[] = [root];
+  const parentTypes: number[] = [rootType];
+  let depth = 0;
+  if (!b._ts_tree_cursor_goto_first_child_wasm(id)) {
+    b._ts_tree_cursor_delete_wasm(id);
+    return root;
+  }
+  for (;;) {
+    const typeId = b._ts_tree_cursor_current_node_type_id_wasm(id);
+    const parent = stack[depth];
+    let entered = false;
+    if (typeId < known && !kept[typeId]) {
+      // Tokens are leaves; a missing one (an unclosed bracket) is kept as a syntax error.
+      if (hasError && b._ts_tree_cursor_current_node_is_missing_wasm(id)) {
+        const at = b._ts_tree_cursor_start_index_wasm(id);
+        addChild(parent, {
+          type: names[typeId],
+          field: null,
+          start: at,
+          end: at,
+          missing: true,
+          children: NO_CHILDREN
+        });
+      }
+    } else {
+      const start = b._ts_tree_cursor_start_index_wasm(id);
+      let end: number;
+      if (identifier[typeId] && !hasError) {
+        IDENTIFIER_TAIL.lastIndex = start;
+        IDENTIFIER_TAIL.test(code);
+        end = IDENTIFIER_TAIL.lastIndex;
+      } else {
+        end = b._ts_tree_cursor_end_index_wasm(id);
+      }
+      const node: SyntaxNode = {
+        type: names[typeId] ?? 'ERROR',
+        field: noFields[parentTypes[depth]]
+          ? null
+          : (fields[b._ts_tree_cursor_current_field_id_wasm(id)] ?? null),
+        start,
+        end,
+        missing:
+          hasError && start === end && b._ts_tree_cursor_current_node_is_missing_wasm(id) === 1,
+        children: NO_CHILDREN
+      };
+      addChild(parent, node);
+      if (b._ts_tree_cursor_goto_first_child_wasm(id)) {
+        depth++;
+        stack[depth] = node;
+        parentTypes[depth] = typeId;
+        entered = true;
+      }
+    }
+    if (entered) {
+      continue;
+    }
+    while (!b._ts_tree_cursor_goto_next_sibling_wasm(id)) {
+      if (depth === 0 || !b._ts_tree_cursor_goto_parent_wasm(id)) {
+        b._ts_tree_cursor_delete_wasm(id);
+        return root;
+      }
+      depth--;
+    }
+  }
+}
+
+/** The copy through web-tree-sitter's public TreeCursor (when the binding is out of reach). */
+export function copyThroughCursor(tree: Tree, code: string): SyntaxNode {
   const table = typeTable(tree.language);
   const parentTypes: number[] = [];
   const hasError = tree.rootNode.hasError;

@@ -1,4 +1,12 @@
-import { Grammar, loadGrammar, parseCode, textEdit, toSyntax } from '../parse';
+import {
+  copyThroughBinding,
+  copyThroughCursor,
+  Grammar,
+  loadGrammar,
+  parseCode,
+  textEdit,
+  toSyntax
+} from '../parse';
 
 let grammar: Grammar;
 beforeAll(async () => {
@@ -47,6 +55,33 @@ describe('parseCode', () => {
       'a.b'
     ]);
     expect(right.children.map(c => c.field)).toEqual(['object', 'attribute']);
+  });
+
+  it('reaches the binding, and copies through it exactly as through the public cursor', () => {
+    expect(grammar.binding).toBeDefined();
+    const sources = [
+      'x = 1\n',
+      '',
+      '# only a comment\n',
+      'é = a.b\nnom: int = é[1:2, ...]\n',
+      'def f(a, /, b=1, *c, d: "x" = 2, **e) -> int:\n    global g\n    return [y for y in c if y]\n',
+      'class C(B, metaclass=M):\n    @property\n    def p(self): return f"{self.x!r:>{w}}"\n',
+      'match p:\n    case Point(x=0, y=yy) | [1, *rest] if yy: pass\n    case {"k": v, **kw}: pass\n',
+      'with open(p) as f, lock:\n    try:\n        pass\n    except* E as e:\n        del a.b, c\n',
+      'x = (1,\n',
+      'def f(:\n  return ]\n',
+      'if x\n    y = [1, 2\nz = "unterminated\n',
+      'lambda a, *b: (yield)\nasync def g():\n    async with a as (b, c): await d\n',
+      'print "py2"\nexec code in ns\n',
+      'type T[K] = dict[K, int]\n'
+    ];
+    for (const code of sources) {
+      const tree = parseCode(grammar, code);
+      expect(copyThroughBinding(grammar.binding!, tree, code)).toEqual(
+        copyThroughCursor(tree, code)
+      );
+      tree.delete();
+    }
   });
 
   it('loads the grammar once', async () => {
