@@ -45,6 +45,6 @@ export const annotatePlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     // A chip on each annotated cell; Enter or a click on it runs the command above.
-    new CellChips(tracker, app.commands);
+    new CellChips(tracker, app.commands, trans);
   }
 };

@@ -3,6 +3,7 @@
  * it depends on. Plain data from the cells' tags, so the view only draws it.
  */
 import { CellKind, parseTags } from '../../model/tags';
+import { Trans, plainTrans } from '../run/trans';
 
 export interface Chip {
   /** Index of the cell that carries the chip (the first cell of its block). */
@@ -18,14 +19,18 @@ export interface Chip {
   ariaLabel: string;
 }
 
-export const KIND_LABELS: Record<CellKind, string> = {
-  imports: 'Imports',
-  functions: 'Functions',
-  'pipeline-parameters': 'Pipeline parameters',
-  'pipeline-metrics': 'Pipeline metrics',
-  step: 'Step',
-  skip: 'Skip'
-};
+export function kindLabels(trans: Trans): Record<CellKind, string> {
+  return {
+    imports: trans.__('Imports'),
+    functions: trans.__('Functions'),
+    'pipeline-parameters': trans.__('Pipeline parameters'),
+    'pipeline-metrics': trans.__('Pipeline metrics'),
+    step: trans.__('Step'),
+    skip: trans.__('Skip')
+  };
+}
+
+export const KIND_LABELS: Record<CellKind, string> = kindLabels(plainTrans);
 
 export interface ChipCell {
   cellType: string;
@@ -33,7 +38,8 @@ export interface ChipCell {
 }
 
 /** One chip per code cell that carries a kind tag; untagged code cells extend the block above. */
-export function computeChips(cells: readonly ChipCell[]): Chip[] {
+export function computeChips(cells: readonly ChipCell[], trans: Trans = plainTrans): Chip[] {
+  const labels = trans === plainTrans ? KIND_LABELS : kindLabels(trans);
   const chips: Chip[] = [];
   let current: Chip | null = null;
   cells.forEach((cell, cellIndex) => {
@@ -47,16 +53,16 @@ export function computeChips(cells: readonly ChipCell[]): Chip[] {
       }
       return;
     }
-    const label = a.kind === 'step' ? (a.stepName ?? '') : KIND_LABELS[a.kind];
+    const label = a.kind === 'step' ? (a.stepName ?? '') : labels[a.kind];
     const deps = a.kind === 'step' ? [...a.prev] : [];
-    const what = a.kind === 'step' ? `Step ${label}` : label;
+    const what = a.kind === 'step' ? trans.__('Step %1', label) : label;
     current = {
       cellIndex,
       kind: a.kind,
       label,
       deps,
       continued: 0,
-      ariaLabel: deps.length ? `${what}, depends on ${deps.join(', ')}` : what
+      ariaLabel: deps.length ? trans.__('%1, depends on %2', what, deps.join(', ')) : what
     };
     chips.push(current);
   });

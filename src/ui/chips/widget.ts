@@ -7,6 +7,7 @@
 import type { CommandRegistry } from '@lumino/commands';
 import type { ICellModel } from '@jupyterlab/cells';
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { Trans, plainTrans } from '../run/trans';
 import { Chip, computeChips } from './chips';
 
 export const CHIP_CLASS = 'jp-cellpipe-chip';
@@ -14,8 +15,9 @@ export const EDIT_COMMAND = 'cellpipe:edit-cell';
 
 /** Keeps the chips of every open notebook up to date. */
 export class CellChips {
-  constructor(tracker: INotebookTracker, commands: CommandRegistry) {
+  constructor(tracker: INotebookTracker, commands: CommandRegistry, trans: Trans = plainTrans) {
     this._commands = commands;
+    this._trans = trans;
     tracker.widgetAdded.connect((_, panel) => this._watch(panel));
     tracker.forEach(panel => this._watch(panel));
   }
@@ -64,7 +66,9 @@ export class CellChips {
       cellType: cell.type,
       tags: toTags(cell.getMetadata('tags'))
     }));
-    const byIndex = new Map<number, Chip>(computeChips(cells).map(c => [c.cellIndex, c]));
+    const byIndex = new Map<number, Chip>(
+      computeChips(cells, this._trans).map(c => [c.cellIndex, c])
+    );
     notebook.widgets.forEach((cell, index) => {
       const old = cell.node.querySelector(`:scope > .${CHIP_CLASS}`);
       const chip = byIndex.get(index);
@@ -84,8 +88,8 @@ export class CellChips {
     node.type = 'button';
     node.className = `${CHIP_CLASS} ${CHIP_CLASS}-${chip.kind}`;
     node.dataset.chip = key;
-    node.setAttribute('aria-label', `${chip.ariaLabel}. Edit annotation`);
-    node.title = `${chip.ariaLabel} (Enter: edit)`;
+    node.setAttribute('aria-label', this._trans.__('%1. Edit annotation', chip.ariaLabel));
+    node.title = this._trans.__('%1 (Enter: edit)', chip.ariaLabel);
     const label = document.createElement('span');
     label.className = `${CHIP_CLASS}-label`;
     label.textContent = chip.label;
@@ -110,6 +114,7 @@ export class CellChips {
   }
 
   private _commands: CommandRegistry;
+  private _trans: Trans;
 }
 
 function toTags(raw: unknown): string[] {
