@@ -30,24 +30,10 @@ function readCell(cell: ICellModel, index: number): NotebookCell {
   };
 }
 
-/** Read the notebook's shared model into the analyzer's input. */
-export function readNotebook(panel: NotebookPanel): NotebookInput {
-  const model = panel.model!;
-  const cells: NotebookCell[] = [];
-  let index = 0;
-  for (const cell of model.cells) {
-    cells.push(readCell(cell, index++));
-  }
-  return {
-    cells,
-    metadata: { ...(model.metadata as Record<string, unknown>) },
-    path: panel.context.path
-  };
-}
-
 /**
- * `readNotebook` that reads again only the cells changed since its last read: the others are
- * the very objects it returned before (so the analyzer client sends them by id).
+ * Reads the notebook's shared model into the analyzer's input, again only the cells changed
+ * since its last read: the others are the very objects it returned before (so the analyzer
+ * client sends them by id).
  */
 export class NotebookReader {
   constructor(panel: NotebookPanel) {
