@@ -1,19 +1,26 @@
 """Local modules shipped by value: the notebook's own `.py` files and packages travel with the step.
 
-A bundle is a deterministic zip (sorted entries, fixed timestamps) named by the sha256 of its
+A bundle is a deterministic zip (entries stored, sorted, fixed timestamps) named by the sha256 of its
 bytes; at step start it is unpacked into a directory named by that hash, first on `sys.path`.
 No shared volume, and no ModuleNotFoundError for `import helpers` in a step.
+
+The zip is written by hand, byte for byte as `src/cli/bundles.ts` writes it, and stored rather than
+deflated: node's zlib and CPython's give different deflate streams, and the panel (this module, via the
+server) and `cellpipe compile` (node) must give the same package.
 """
 
+import ast
 import base64
+import binascii
 import hashlib
 import io
 import os
+import struct
 import sys
 import sysconfig
 import tempfile
 import zipfile
-from typing import Iterable, List, Sequence, Tuple
+from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
 # Inline bundles travel inside the step's command line: keep them well under Linux's 128 KiB per argument.
 MAX_INLINE_BYTES = int(os.environ.get("CELLPIPE_MAX_BUNDLE_BYTES", 64 * 1024))
@@ -46,7 +53,8 @@ def find_local_modules(root_dir: str, imported_names: Iterable[str]) -> List[str
     purelib = os.path.realpath(sysconfig.get_paths()["purelib"])
     out = []
     for name in sorted({n.split(".")[0] for n in imported_names}):
-        if name in stdlib or not _module_files(root_dir, name):
+        # a module name, never a path: "/etc/x" or ".." would leave root_dir
+        if not name.isidentifier() or name in stdlib or not _module_files(root_dir, name):
             continue
         if os.path.realpath(root_dir).startswith(purelib):
             continue
@@ -54,31 +62,113 @@ def find_local_modules(root_dir: str, imported_names: Iterable[str]) -> List[str
     return out
 
 
-def make_bundle(root_dir: str, module_names: Sequence[str]) -> Tuple[str, str]:
-    """Zip the modules deterministically: returns (sha256 hex of the zip, base64 of the zip)."""
+def _entries(root_dir: str, module_names: Sequence[str]) -> List[Tuple[str, str]]:
+    """(name in the zip, path) of every file of the modules, sorted by name."""
     entries = []
     for name in sorted(set(module_names)):
         files = _module_files(root_dir, name)
         if not files:
             raise BundleError(f"local module {name!r} not found in {root_dir}")
-        entries.extend(files)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(entries):
-            arcname = os.path.relpath(path, root_dir).replace(os.sep, "/")
-            info = zipfile.ZipInfo(arcname, date_time=_FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            with open(path, "rb") as f:
-                zf.writestr(info, f.read())
-    data = buf.getvalue()
-    if len(data) > MAX_INLINE_BYTES:
-        raise BundleError(
-            f"local modules {', '.join(sorted(set(module_names)))} zip to {len(data)} bytes, over the "
-            f"{MAX_INLINE_BYTES}-byte limit for shipping them with the step: install them in the step "
-            "image instead (pip install them into an image and set it as the step's image)"
+        entries.extend((os.path.relpath(path, root_dir).replace(os.sep, "/"), path) for path in files)
+    return sorted(entries)
+
+
+def _zip_size(entries: Sequence[Tuple[str, str]]) -> int:
+    """The stored zip's size, known before reading a byte: headers (30 + 46 + 2 names each, 22 at the end) + data."""
+    return 22 + sum(76 + 2 * len(arc.encode("utf-8")) + os.path.getsize(path) for arc, path in entries)
+
+
+def _zip(entries: Sequence[Tuple[str, str]]) -> bytes:
+    """The files as a stored zip: entries in the given (sorted) order, 1980-01-01 timestamps, mode 0644."""
+    local, central = io.BytesIO(), io.BytesIO()
+    for arcname, path in entries:
+        with open(path, "rb") as f:
+            data = f.read()
+        name = arcname.encode("utf-8")
+        flags = 0 if name.isascii() else 0x800  # the UTF-8 name flag, as zipfile sets it
+        crc = binascii.crc32(data)
+        # version 2.0, flags, stored, time 00:00, date 1980-01-01 (0x21), crc, sizes, name length, no extra
+        fields = struct.pack("<HHHHHIIIHH", 20, flags, 0, 0, 0x21, crc, len(data), len(data), len(name), 0)
+        offset = local.tell()
+        local.write(b"PK\x03\x04" + fields + name + data)
+        # made by Unix 2.0, the same fields, no comment, disk 0, internal 0, a regular file 0644, offset
+        central.write(
+            b"PK\x01\x02"
+            + struct.pack("<H", 0x0314)
+            + fields
+            + struct.pack("<HHHII", 0, 0, 0, 0o100644 << 16, offset)
+            + name
         )
+    count, size, start = len(entries), central.tell(), local.tell()
+    end = b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, count, count, size, start, 0)
+    return local.getvalue() + central.getvalue() + end
+
+
+def _over_limit(sizes: Dict[str, int]) -> BundleError:
+    what = ", ".join(f"{name} ({size} bytes)" for name, size in sorted(sizes.items()))
+    return BundleError(
+        f"local module{'s' if len(sizes) > 1 else ''} {what} zip to more than the {MAX_INLINE_BYTES}-byte "
+        "limit for shipping them with the step: install them in the step image instead (pip install them "
+        "into an image and set it as the step's image), or raise CELLPIPE_MAX_BUNDLE_BYTES"
+    )
+
+
+def make_bundle(root_dir: str, module_names: Sequence[str]) -> Tuple[str, str]:
+    """Zip the modules deterministically: returns (sha256 hex of the zip, base64 of the zip)."""
+    entries = _entries(root_dir, module_names)
+    size = _zip_size(entries)
+    if size > MAX_INLINE_BYTES:
+        raise _over_limit({", ".join(sorted(set(module_names))): size})
+    return _named(_zip(entries))
+
+
+def _named(data: bytes) -> Tuple[str, str]:
+    """(sha256 hex, base64) of a zip."""
     return hashlib.sha256(data).hexdigest(), base64.b64encode(data).decode("ascii")
+
+
+def _imports(path: str) -> Set[str]:
+    """Top-level modules a Python file imports absolutely (relative imports stay inside its package)."""
+    try:
+        with open(path, "rb") as f:
+            tree = ast.parse(f.read(), filename=path)
+    except (SyntaxError, ValueError):
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def local_modules(root_dir: str, imported_names: Iterable[str]) -> dict:
+    """The local modules among imported_names and, transitively, the local modules they import, each
+    bundled on its own: `{"bundles": {name: [sha256, base64]}, "requires": {name: [names]}, "maxBytes": N}`
+    (the compiler's `LocalModules`). All modules over the limit are named in one BundleError."""
+    bundles, requires, too_large = {}, {}, {}
+    pending = find_local_modules(root_dir, imported_names)
+    while pending:
+        name = pending.pop()
+        if name in bundles or name in too_large:
+            continue
+        entries = _entries(root_dir, [name])
+        size = _zip_size(entries)
+        if size > MAX_INLINE_BYTES:
+            too_large[name] = size
+            continue
+        bundles[name] = list(_named(_zip(entries)))
+        imports = set().union(*(_imports(f) for f in _module_files(root_dir, name) if f.endswith(".py")))
+        requires[name] = [n for n in find_local_modules(root_dir, imports) if n != name]
+        pending.extend(requires[name])
+    if too_large:
+        raise _over_limit(too_large)
+    return {
+        "bundles": dict(sorted(bundles.items())),
+        "requires": dict(sorted(requires.items())),
+        "maxBytes": MAX_INLINE_BYTES,
+    }
 
 
 def install_bundles(bundles: Iterable[Sequence[str]]) -> List[str]:

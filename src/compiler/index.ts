@@ -12,6 +12,7 @@ import { baseName, pipelineInfo, taskNames } from './names';
 import { TypedParameter, rootParameterDefinitions, typedParameters } from './parameters';
 import { kubernetesExecutorConfig } from './platform';
 import { buildProgram } from './program';
+import { decodedLength, localModulesOf, stepModules } from './modules';
 import { compact, component, componentName, executorLabel, task } from './pipeline';
 import { CELLPIPE_VERSION } from './runtime-sources.generated';
 import {
@@ -22,12 +23,14 @@ import {
   DEFAULT_ACCELERATOR_NODE_SELECTOR_KEY,
   DEFAULT_IMAGE,
   LineMapEntry,
+  LocalModules,
   Problems
 } from './types';
 import { yamlComment, yamlStream } from './yaml';
 
 export * from './types';
 export { toKebab } from './names';
+export { importedModules, notebookModules, stepModules } from './modules';
 export { STEP_COMMAND, EXECUTOR_INPUT_PLACEHOLDER } from './container';
 export { CELLPIPE_VERSION };
 
@@ -43,6 +46,28 @@ function checkDeploy(deploy: DeployConfig, ctx: StepContext): void {
       message: `step "${ctx.step}": retries ${JSON.stringify(retries)} is not a whole number ≥ 0`
     });
   }
+}
+
+/** The step's bundles: the notebook's own modules it imports, within the inline limit. */
+function stepBundles(
+  imported: readonly string[],
+  local: LocalModules | undefined,
+  ctx: StepContext
+): { modules: string[]; bundles: [string, string][] } {
+  const modules = local ? localModulesOf(imported, local) : [];
+  const bundles = modules.map(name => local!.bundles[name]);
+  const bytes = bundles.reduce((sum, [, data]) => sum + decodedLength(data), 0);
+  if (local && bytes > local.maxBytes) {
+    ctx.problems.add({
+      cellIndex: ctx.cellIndex,
+      step: ctx.step,
+      message:
+        `step "${ctx.step}": local modules ${modules.join(', ')} zip to ${bytes} bytes, over the ` +
+        `${local.maxBytes}-byte limit for shipping them with the step: install them in an image and ` +
+        "set it as the step's image (or raise CELLPIPE_MAX_BUNDLE_BYTES)"
+    });
+  }
+  return { modules, bundles };
 }
 
 function header(
@@ -91,6 +116,7 @@ export function compile(
   const steps: CompiledStep[] = [];
   const lineMaps: Record<string, LineMapEntry[]> = {};
   let metrics: string[] = [];
+  const imported = options.localModules ? stepModules(notebook, analysis) : {};
 
   for (const step of analysis.steps) {
     const name = taskOf(step.name);
@@ -99,6 +125,7 @@ export function compile(
     const deploy = resolveDeployConfig(notebook, cellIndex);
     checkDeploy(deploy, ctx);
     const stepMetrics = metricNames(step);
+    const local = stepBundles(imported[step.name] ?? [], options.localModules, ctx);
     if (step.kind === 'metrics') {
       metrics = stepMetrics;
     }
@@ -109,7 +136,7 @@ export function compile(
       pipelineName: info.name,
       notebookName: baseName(notebookPath),
       metrics: stepMetrics,
-      bundles: options.bundles ?? [],
+      bundles: [...(options.bundles ?? []), ...local.bundles],
       parameterTypes: Object.fromEntries([...parameters.values()].map(p => [p.name, p.type]))
     });
     const image = deploy.image ?? options.defaultImage ?? DEFAULT_IMAGE;
@@ -120,7 +147,13 @@ export function compile(
     if (k8s) {
       platformExecutors[executorLabel(name)] = k8s;
     }
-    steps.push({ step: step.name, task: name, program: program.text, lineMap: program.lineMap });
+    steps.push({
+      step: step.name,
+      task: name,
+      program: program.text,
+      lineMap: program.lineMap,
+      localModules: local.modules
+    });
     lineMaps[step.name] = program.lineMap;
   }
   problems.throwIfAny();
@@ -151,13 +184,8 @@ export function compile(
   return { yaml, pipelineSpec, platformSpec, lineMaps, steps, metrics };
 }
 
-/** Analyze, refuse a notebook with error diagnostics (each listed with its cell), then compile. */
-export function compileNotebook(
-  notebook: NotebookInput,
-  analyzer: Analyzer,
-  options: CompileOptions = {}
-): CompileResult {
-  const analysis = analyzer.analyze(notebook);
+/** Refuse an analysis with error diagnostics, each listed with its cell. */
+export function refuseErrors(analysis: AnalysisResult): void {
   const errors = analysis.diagnostics.filter(d => d.severity === 'error');
   if (errors.length) {
     throw new CompileError(
@@ -170,5 +198,15 @@ export function compileNotebook(
       'The notebook has errors'
     );
   }
+}
+
+/** Analyze, refuse a notebook with error diagnostics (each listed with its cell), then compile. */
+export function compileNotebook(
+  notebook: NotebookInput,
+  analyzer: Analyzer,
+  options: CompileOptions = {}
+): CompileResult {
+  const analysis = analyzer.analyze(notebook);
+  refuseErrors(analysis);
   return compile(notebook, analysis, options);
 }

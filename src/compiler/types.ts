@@ -9,9 +9,27 @@ export interface CompileOptions {
   defaultImage?: string;
   /** Node label that selects a GPU product (`gpu.product`). */
   acceleratorNodeSelectorKey?: string;
-  /** Local modules shipped by value: `[sha256_hex, base64_zip]` pairs (see docs/step-program.md). */
+  /** Bundles every step carries: `[sha256_hex, base64_zip]` pairs (see docs/step-program.md). */
   bundles?: [string, string][];
+  /** The notebook's own modules: a step carries the bundles of those its code imports. */
+  localModules?: LocalModules;
 }
+
+/**
+ * The notebook's own modules (`.py` files and packages beside it), bundled by value beside the notebook:
+ * by the server (`POST /cellpipe/api/bundles`, `cellpipe/runtime/bundle.py`) or by the CLI (`src/cli/bundles.ts`).
+ */
+export interface LocalModules {
+  /** Each local top-level module's bundle, `[sha256_hex, base64_zip]`, by module name. */
+  bundles: Record<string, [string, string]>;
+  /** The local modules each local module imports: a step that imports it carries them too. */
+  requires: Record<string, string[]>;
+  /** The most zip bytes a step may carry inline (`CELLPIPE_MAX_BUNDLE_BYTES`). */
+  maxBytes: number;
+}
+
+/** Inline bundles travel in the step's command line: well under Linux's 128 KiB per argument. */
+export const DEFAULT_MAX_BUNDLE_BYTES = 64 * 1024;
 
 export const DEFAULT_IMAGE = 'python:3.11';
 export const DEFAULT_ACCELERATOR_NODE_SELECTOR_KEY = 'cloud.google.com/gke-accelerator';
@@ -27,6 +45,8 @@ export interface CompiledStep {
   /** The self-contained Python program the executor runs. */
   program: string;
   lineMap: LineMapEntry[];
+  /** The notebook's own modules the step carries by value, sorted. */
+  localModules: string[];
 }
 
 export interface CompileResult {
