@@ -6,11 +6,21 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Analyzer, AnalyzerInit } from '../analysis/types';
 import { fromNbformat } from '../model/notebook';
-import { CELLPIPE_VERSION, CompileError, CompileOptions, compileNotebook } from '../compiler';
+import {
+  CELLPIPE_VERSION,
+  CompileError,
+  CompileOptions,
+  compile,
+  notebookModules,
+  refuseErrors
+} from '../compiler';
+import { BundleError, localModules } from './bundles';
 
 export const USAGE = `usage: cellpipe compile NOTEBOOK.ipynb [-o PIPELINE.yaml] [options]
 
 Compile an annotated notebook into a Kubeflow Pipelines package (PipelineSpec YAML).
+The notebook's own modules (.py files and packages beside it) that a step imports travel with that
+step, up to CELLPIPE_MAX_BUNDLE_BYTES (default 65536) zipped.
 
 options:
   -o, --output FILE           where to write the package (default: the notebook's name with .yaml; - for stdout)
@@ -117,9 +127,16 @@ async function compileCommand(args: string[], env: CliEnvironment): Promise<numb
   const analyzer = await env.createAnalyzer(env.analyzerInit);
   let result;
   try {
-    result = compileNotebook(notebook, analyzer, options);
+    const analysis = analyzer.analyze(notebook);
+    refuseErrors(analysis);
+    // The notebook's own modules, from its directory (where its kernel imports them from).
+    const local = localModules(
+      path.dirname(path.resolve(file)),
+      notebookModules(notebook, analysis)
+    );
+    result = compile(notebook, analysis, { ...options, localModules: local });
   } catch (e) {
-    if (e instanceof CompileError) {
+    if (e instanceof CompileError || e instanceof BundleError) {
       throw new CliError(`${file}: ${e.message}`);
     }
     throw e;
