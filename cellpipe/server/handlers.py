@@ -1,6 +1,6 @@
 """HTTP handlers under /cellpipe/api/. Each handler parses, calls one method, maps errors.
 
-Feature modules (`kfp_handlers`, `local_handlers`) each expose `routes(base_url)`;
+Feature modules (`kfp_handlers`, `local_handlers`, `bundle_handlers`) each expose `routes(base_url)`;
 this module only collects them.
 """
 
@@ -28,10 +28,11 @@ class HealthHandler(APIHandler):
 
 
 def setup_handlers(web_app) -> None:
-    from . import kfp_handlers, local_handlers
+    from . import bundle_handlers, kfp_handlers, local_handlers
 
     base_url = web_app.settings["base_url"]
     handlers = [(api_route(base_url, "health"), HealthHandler)]
     handlers += kfp_handlers.routes(base_url)
     handlers += local_handlers.routes(base_url)
+    handlers += bundle_handlers.routes(base_url)
     web_app.add_handlers(".*$", handlers)
