@@ -63,11 +63,13 @@ export function findLocalModules(root: string, imported: Iterable<string>): stri
     return [];
   }
   const names = new Set([...imported].map(name => name.split('.')[0]));
-  return [...names]
-    // a module name, never a path: "/etc/x" or ".." would leave root
-    .filter(name => IDENTIFIER.test(name) && !STDLIB_MODULES.has(name))
-    .filter(name => moduleFiles(root, name).length > 0)
-    .sort();
+  return (
+    [...names]
+      // a module name, never a path: "/etc/x" or ".." would leave root
+      .filter(name => IDENTIFIER.test(name) && !STDLIB_MODULES.has(name))
+      .filter(name => moduleFiles(root, name).length > 0)
+      .sort()
+  );
 }
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
