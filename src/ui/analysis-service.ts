@@ -303,9 +303,19 @@ export class AnalysisService {
 }
 
 namespace Private {
+  /** Marks per name kept on the page's timeline: a long session must not pile them up. */
+  const MAX_MARKS = 1000;
+  const counts = new Map<string, number>();
+
   export function mark(name: string, startTime?: number): void {
     if (typeof performance !== 'undefined') {
-      performance.mark(`cellpipe:${name}`, startTime === undefined ? undefined : { startTime });
+      const full = `cellpipe:${name}`;
+      const count = counts.get(full) ?? 0;
+      if (count >= MAX_MARKS) {
+        performance.clearMarks(full);
+      }
+      counts.set(full, count >= MAX_MARKS ? 1 : count + 1);
+      performance.mark(full, startTime === undefined ? undefined : { startTime });
     }
   }
 

@@ -386,8 +386,13 @@ const NO_DIAGNOSTICS: Diagnostic[] = [];
 /** How long after the latest analysis the open YAML section compiles. */
 const YAML_DELAY_MS = 150;
 
+let renderedMarks = 0;
 function markRendered(): void {
   if (typeof performance !== 'undefined') {
+    if (++renderedMarks > 1000) {
+      performance.clearMarks('cellpipe:graph-rendered'); // a long session must not pile them up
+      renderedMarks = 1;
+    }
     performance.mark('cellpipe:graph-rendered');
   }
 }
