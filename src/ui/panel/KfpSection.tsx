@@ -46,7 +46,7 @@ export const KfpSection = React.memo(function KfpSection(props: {
     },
     [model]
   );
-  const compile = React.useCallback(async () => model.compileYaml(), [model]);
+  const compile = React.useCallback(() => model.compileForRun(), [model]);
   return (
     <details className="jp-cellpipe-section jp-cellpipe-kfp">
       <summary>{trans.__('Run on Kubeflow Pipelines')}</summary>

@@ -2,6 +2,8 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { AnalysisResult, QuickFix } from '../../analysis/types';
 import { compile } from '../../compiler';
+import { BundleClient } from '../../kfp/bundles';
+import { compileForRun } from '../run/submit';
 import { CellpipeSettings, DEFAULT_SETTINGS } from '../../settings';
 import { AnalysisService } from '../analysis-service';
 import { addPrevTag } from '../diagnostics/ranges';
@@ -242,6 +244,18 @@ export class PanelModel {
     }).yaml;
   }
 
+  /** Compile for a run: the server bundles the notebook's own modules the steps import, shipped with them. */
+  async compileForRun(): Promise<string> {
+    const input = this._service.input;
+    const analysis = this._service.result;
+    if (!input || !analysis) {
+      throw new Error('The notebook has not been analysed yet');
+    }
+    this._bundles ??= new BundleClient();
+    const options = { notebookPath: input.path, defaultImage: this._settings.baseImage };
+    return (await compileForRun(input, analysis, options, this._bundles)).yaml;
+  }
+
   dispose(): void {
     if (this._settleTimer !== null) {
       clearTimeout(this._settleTimer);
@@ -289,6 +303,7 @@ export class PanelModel {
 
   private _tracker: INotebookTracker;
   private _service: AnalysisService;
+  private _bundles: BundleClient | null = null;
   private _notebook: NotebookPanel | null = null;
   private _layout: Laidout | null = null;
   private _settleTimer: ReturnType<typeof setTimeout> | null = null;

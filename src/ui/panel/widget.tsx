@@ -305,7 +305,7 @@ function PanelBody(props: {
     [model]
   );
   const fix = React.useCallback((f: QuickFix) => model.applyFix(f), [model]);
-  const compile = React.useCallback(async () => model.compileYaml(), [model]);
+  const compile = React.useCallback(() => model.compileForRun(), [model]);
   const analysis = model.analysis;
   const diagnostics = analysis?.diagnostics ?? NO_DIAGNOSTICS;
   const errors = React.useMemo(

@@ -2,8 +2,18 @@
  * One click: compile → upload (a new pipeline or a new version) → ensure the experiment → create the run,
  * reporting each stage so the dialog can show progress.
  */
+import type { AnalysisResult } from '../../analysis/types';
+import {
+  CompileOptions,
+  CompileResult,
+  compile,
+  notebookModules,
+  refuseErrors
+} from '../../compiler';
+import type { IBundleClient } from '../../kfp/bundles';
 import { IKfpClient } from '../../kfp/client';
 import { KfpPublished, KfpRun } from '../../kfp/types';
+import type { NotebookInput } from '../../model/notebook';
 
 export type SubmitStage = 'compiling' | 'uploading' | 'experiment' | 'creating' | 'done';
 
@@ -34,6 +44,26 @@ export interface SubmitResult {
   published: KfpPublished;
   experimentId?: string;
   yaml: string;
+}
+
+/**
+ * Compile for a run (on KFP or on this machine): the server first bundles the notebook's own modules
+ * that steps import, and each step carries those it imports. Throws the compile problems or the
+ * server's message (e.g. a module over the inline limit, named, with the advice to use an image).
+ */
+export async function compileForRun(
+  notebook: NotebookInput,
+  analysis: AnalysisResult,
+  options: CompileOptions,
+  bundles: IBundleClient
+): Promise<CompileResult> {
+  refuseErrors(analysis);
+  const modules = notebookModules(notebook, analysis);
+  const localModules =
+    modules.length && notebook.path
+      ? await bundles.localModules(notebook.path, modules)
+      : undefined;
+  return compile(notebook, analysis, { ...options, localModules });
 }
 
 export async function submitRun(
