@@ -4,6 +4,7 @@
  * cross into wasm.
  */
 import type { Language, Parser as TSParser, Tree } from 'web-tree-sitter';
+import { copyFromMemory, languageLayout } from './tree-memory';
 import type { AnalyzerInit } from './types';
 
 /** A syntax node: named nodes, plus anonymous tokens that carry a field (operators). */
@@ -44,6 +45,10 @@ export interface Binding {
   _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
   _ts_tree_cursor_start_index_wasm(tree: number): number;
   _ts_tree_cursor_end_index_wasm(tree: number): number;
+  /** Views of the module's linear memory (emscripten replaces them when memory grows). */
+  HEAPU8: Uint8Array;
+  HEAPU16: Uint16Array;
+  HEAPU32: Uint32Array;
 }
 
 const BINDING_FUNCTIONS: Array<keyof Binding> = [
@@ -63,7 +68,8 @@ const BINDING_FUNCTIONS: Array<keyof Binding> = [
 
 /** Emscripten fills the options object given to `Parser.init` with the module's exports. */
 function bindingOf(module: Record<string, unknown>): Binding | undefined {
-  return BINDING_FUNCTIONS.every(name => typeof module[name] === 'function')
+  return BINDING_FUNCTIONS.every(name => typeof module[name] === 'function') &&
+    module.HEAPU32 instanceof Uint32Array
     ? (module as unknown as Binding)
     : undefined;
 }
@@ -121,6 +127,39 @@ async function bytesOf(
 let shared: Promise<Grammar> | null = null;
 /** The binding of this realm's tree-sitter module, once loaded (see `Binding`). */
 let binding: Binding | undefined;
+/** Whether trees are read straight from wasm memory (see tree-memory.ts). */
+let memoryCopy = false;
+
+/** Code with the shapes the analysis reads, and syntax errors, for the start-up self-check. */
+const SELF_CHECK = [
+  'import a.b as c, d\nfrom .e import (f as g, h)\n@dec(x=1)\nclass C(B, metaclass=M):',
+  "    '''doc'''\n    x: int = 1\n    def m(self, /, a, b=2, *c, d: 't' = 3, **e) -> None:",
+  '        global g; nonlocal_ = [y for y in c if y]; del self.k[0], z',
+  '        return lambda q, *r: (yield q) or f"{a!r:>{b}}"',
+  'for i, (j, *k) in enumerate(x): print(i, end="")',
+  'match p:\n    case Point(x=0, y=yy) | [1, *rest] if yy: pass\n    case {"k": v, **kw}: pass',
+  'with open(p) as f, lock:\n    try: w := 1\n    except* E as e: raise',
+  'type T[K] = dict[K, int]\nprint "py2"\nx = (1,\ndef f(:\n  return ]\ns = "open'
+].join('\n');
+
+/** Whether the memory walk copies a sample exactly as the binding's cursor does. */
+function memoryCopyWorks(b: Binding, parser: TSParser, language: Language): boolean {
+  try {
+    const layout = languageLayout(b, language);
+    const tree = layout && parser.parse(SELF_CHECK);
+    if (!layout || !tree) {
+      return false;
+    }
+    const table = typeTable(language);
+    const same =
+      JSON.stringify(copyFromMemory(b, layout, table, tree, NO_CHILDREN, addChild)) ===
+      JSON.stringify(copyThroughBinding(b, tree, SELF_CHECK));
+    tree.delete();
+    return same;
+  } catch {
+    return false;
+  }
+}
 
 /** Load tree-sitter and the Python grammar once per realm (worker or node process). */
 export function loadGrammar(init: AnalyzerInit = {}): Promise<Grammar> {
@@ -137,6 +176,7 @@ export function loadGrammar(init: AnalyzerInit = {}): Promise<Grammar> {
       const parser = new Parser();
       parser.setLanguage(language);
       binding = bindingOf(module);
+      memoryCopy = !!binding && memoryCopyWorks(binding, parser, language);
       return { parser, language, binding };
     })();
     shared.catch(() => {
@@ -290,7 +330,18 @@ function typeTable(language: Language): TypeTable {
  * through web-tree-sitter's TreeCursor (same tree, several times slower).
  */
 export function toSyntax(tree: Tree, code: string): SyntaxNode {
+  if (binding && memoryCopy) {
+    const layout = languageLayout(binding, tree.language);
+    if (layout) {
+      return copyFromMemory(binding, layout, typeTable(tree.language), tree, NO_CHILDREN, addChild);
+    }
+  }
   return binding ? copyThroughBinding(binding, tree, code) : copyThroughCursor(tree, code);
+}
+
+/** Whether `toSyntax` reads trees straight from wasm memory (it checked it can). */
+export function copiesFromMemory(): boolean {
+  return memoryCopy;
 }
 
 /** Leaves share one empty array; a node gets its own array with its first child. */

@@ -11,7 +11,7 @@ import * as path from 'path';
 import { createAnalyzer } from '..';
 import type { NotebookInput } from '../../model/notebook';
 import { analyzeSource } from '../cell';
-import { Grammar, loadGrammar } from '../parse';
+import { copiesFromMemory, copyThroughBinding, Grammar, loadGrammar, toSyntax } from '../parse';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const PYTHON = fs.existsSync(path.join(ROOT, '.venv/bin/python'))
@@ -164,6 +164,28 @@ describe('differential test against CPython symtable over the standard library',
       }
     });
     expect(checked).toBe(files.length * 2);
+  });
+
+  it('copies every tree from wasm memory exactly as the binding cursor does', () => {
+    // tree-memory.ts reads tree-sitter's private layout: checked here on real and broken code.
+    expect(copiesFromMemory()).toBe(true);
+    const files = stdlibFiles();
+    const different: string[] = [];
+    files.forEach((file, i) => {
+      const source = fs.readFileSync(file, 'utf8');
+      for (const variant of [source, garble(source.slice(0, 20000), i + 1)]) {
+        const cell = analyzeSource(grammar, variant);
+        const fromMemory = JSON.stringify(toSyntax(cell.tree, cell.code));
+        const throughCursor = JSON.stringify(
+          copyThroughBinding(grammar.binding!, cell.tree, cell.code)
+        );
+        cell.tree.delete();
+        if (fromMemory !== throughCursor) {
+          different.push(file);
+        }
+      }
+    });
+    expect(different).toEqual([]);
   });
 
   it('analyses a notebook of garbled cells end to end without throwing', async () => {

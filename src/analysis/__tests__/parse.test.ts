@@ -1,4 +1,5 @@
 import {
+  copiesFromMemory,
   copyThroughBinding,
   copyThroughCursor,
   Grammar,
@@ -57,8 +58,9 @@ describe('parseCode', () => {
     expect(right.children.map(c => c.field)).toEqual(['object', 'attribute']);
   });
 
-  it('reaches the binding, and copies through it exactly as through the public cursor', () => {
+  it('copies from memory and through the binding exactly as through the public cursor', () => {
     expect(grammar.binding).toBeDefined();
+    expect(copiesFromMemory()).toBe(true);
     const sources = [
       'x = 1\n',
       '',
@@ -77,9 +79,9 @@ describe('parseCode', () => {
     ];
     for (const code of sources) {
       const tree = parseCode(grammar, code);
-      expect(copyThroughBinding(grammar.binding!, tree, code)).toEqual(
-        copyThroughCursor(tree, code)
-      );
+      const expected = copyThroughCursor(tree, code);
+      expect(copyThroughBinding(grammar.binding!, tree, code)).toEqual(expected);
+      expect(toSyntax(tree, code)).toEqual(expected);
       tree.delete();
     }
   });
