@@ -1,6 +1,10 @@
 import { KfpClient } from '../../../kfp/client';
 import { FakeServerExtension } from '../../../kfp/__tests__/server';
-import { SubmitStage, defaultRunName, submitRun } from '../submit';
+import { BundleClient } from '../../../kfp/bundles';
+import { LocalModules } from '../../../compiler';
+import { loadNotebook, step } from '../../../compiler/__tests__/fixtures';
+import { AnalysisResult } from '../../../analysis/types';
+import { SubmitStage, compileForRun, defaultRunName, submitRun } from '../submit';
 
 describe('submitRun', () => {
   let server: FakeServerExtension;
@@ -106,5 +110,76 @@ describe('submitRun', () => {
     expect(defaultRunName('demo', new Date(2026, 10, 23, 7, 5, 9))).toBe(
       'demo 2026-11-23 07:05:09'
     );
+  });
+});
+
+describe('compileForRun', () => {
+  const notebook = () => ({
+    ...loadNotebook('tests/fixtures/local_modules/pipeline.ipynb'),
+    path: 'work/pipeline.ipynb'
+  });
+  const analysis = (): AnalysisResult => ({
+    importsCells: [0],
+    functionsCells: [],
+    parameters: [{ name: 'text', cellIndex: 1, valueText: '"x"', value: 'x', type: 'str' }],
+    steps: [
+      step('load', [2], { outputs: ['words'], parameters: ['text'] }),
+      step('score', [3], { inputs: ['words'], inputSources: { words: 'load' } }),
+      step('plain', [4])
+    ],
+    edges: [{ from: 'load', to: 'score', passes: ['words'] }],
+    diagnostics: []
+  });
+  const local: LocalModules = {
+    bundles: { helpers: ['1'.repeat(64), 'aGVscGVycw=='], units: ['2'.repeat(64), 'dW5pdHM='] },
+    requires: { helpers: ['units'], units: [] },
+    maxBytes: 65536
+  };
+  let server: FakeServerExtension;
+  beforeEach(async () => {
+    server = await new FakeServerExtension().start();
+    server.routes['POST /cellpipe/api/bundles'] = {
+      body: { local: ['helpers', 'units'], ...local }
+    };
+  });
+  afterEach(() => server.stop());
+
+  it('asks the server for the modules steps import, then ships them with the steps that import them', async () => {
+    const result = await compileForRun(
+      notebook(),
+      analysis(),
+      {},
+      new BundleClient(server.settings())
+    );
+    expect(server.requests.map(r => r.body)).toEqual([
+      { path: 'work/pipeline.ipynb', modules: ['helpers', 'json', 'textkit'] }
+    ]);
+    expect(Object.fromEntries(result.steps.map(s => [s.step, s.localModules]))).toEqual({
+      load: [],
+      score: ['helpers', 'units'],
+      plain: []
+    });
+    expect(result.steps[1].program).toContain(
+      `_CELLPIPE_BUNDLES = ${JSON.stringify([local.bundles.helpers, local.bundles.units])}\n`
+    );
+  });
+
+  it('refuses a notebook with errors before asking the server', async () => {
+    const withError = analysis();
+    withError.diagnostics.push({ code: 'x', severity: 'error', message: 'broken', cellIndex: 2 });
+    await expect(
+      compileForRun(notebook(), withError, {}, new BundleClient(server.settings()))
+    ).rejects.toThrow('cell 3: broken');
+    expect(server.requests).toEqual([]);
+  });
+
+  it("stops with the server's message", async () => {
+    server.routes['POST /cellpipe/api/bundles'] = {
+      status: 400,
+      body: { message: 'local module helpers (99999 bytes) zip to more than the 65536-byte limit' }
+    };
+    await expect(
+      compileForRun(notebook(), analysis(), {}, new BundleClient(server.settings()))
+    ).rejects.toThrow('local module helpers (99999 bytes)');
   });
 });
