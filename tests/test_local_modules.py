@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -175,6 +176,35 @@ def test_cli_refuses_modules_over_the_limit(compiler_js, tmp_path):
     assert done.returncode == 1 and not (tmp_path / "out.yaml").exists()
     assert "local module units (3" in done.stderr and "1000-byte limit" in done.stderr
     assert "install them in the step image" in done.stderr
+
+
+@needs_node
+def test_node_reads_imports_as_python_does(compiler_js):
+    """The CLI follows local modules' imports with the compiler's scanner, the server with `ast`: they agree."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    files = sorted(
+        [
+            *ROOT.glob("cellpipe/**/*.py"),
+            *ROOT.glob("tests/**/*.py"),
+            *stdlib.glob("*.py"),
+            *stdlib.glob("asyncio/*.py"),
+        ]
+    )
+    script = (
+        "const m = require(process.argv[1]); const fs = require('fs');"
+        "const files = JSON.parse(fs.readFileSync(0, 'utf8'));"
+        "console.log(JSON.stringify(files.map(f => m.importedModules(fs.readFileSync(f, 'utf8')))));"
+    )
+    done = subprocess.run(
+        ["node", "-e", script, str(compiler_js)],
+        input=json.dumps([str(f) for f in files]),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    node = dict(zip(files, json.loads(done.stdout)))
+    assert len(files) > 200
+    assert {f: sorted(bundle._imports(str(f))) for f in files} == node
 
 
 # --- the server's handler, for the panel

@@ -11,7 +11,8 @@ import { run } from './main';
 // The bundle's API for node callers (the compile benchmark, tools).
 export { createAnalyzer } from '../analysis';
 export { fromNbformat } from '../model/notebook';
-export { compile, compileNotebook } from '../compiler';
+export { compile, compileNotebook, importedModules } from '../compiler';
+export { localModules } from './bundles';
 
 /** The wasm files beside the bundle, when it ships with them. */
 export function bundledAnalyzerInit(dir: string = __dirname): AnalyzerInit | undefined {
