@@ -18,7 +18,7 @@ import yaml
 from tornado.httpclient import HTTPClientError
 
 from cellpipe import cli
-from cellpipe.local.runner import SUCCEEDED, run_package_file
+from cellpipe.local.runner import CACHED, SUCCEEDED, run_package_file
 from cellpipe.runtime import bundle, marshal
 from cellpipe.server.bundle_handlers import PathError, notebook_dir
 
@@ -152,6 +152,21 @@ def test_steps_import_local_modules_where_they_are_not(compiler_js, tmp_path, mo
 
 
 @needs_node
+def test_editing_a_module_reruns_only_the_steps_that_import_it(compiler_js, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    store = str(tmp_path / "store")
+    package = tmp_path / "pipeline.yaml"
+    assert compile_notebook(compiler_js, project / "pipeline.ipynb", package).returncode == 0
+    assert run_package_file(str(package), store=store).succeeded
+    (project / "units.py").write_text("WEIGHT = 4\n")
+    assert compile_notebook(compiler_js, project / "pipeline.ipynb", package).returncode == 0
+    again = run_package_file(str(package), store=store)
+    assert again.by_state(SUCCEEDED) == ["score"]
+    assert sorted(again.by_state(CACHED)) == ["load", "plain"]
+
+
+@needs_node
 def test_cellpipe_run_notebook_ships_them_too(compiler_js, tmp_path, monkeypatch, capsys):
     notebook = tmp_path / "project" / "pipeline.ipynb"
     shutil.copytree(FIXTURE, notebook.parent)
@@ -217,6 +232,7 @@ def test_notebook_paths_stay_under_the_root(tmp_path):
     (root / "escape").symlink_to(tmp_path / "outside")
     assert notebook_dir(str(root), "work/pipeline.ipynb") == str(root / "work")
     assert notebook_dir(str(root), "pipeline.ipynb") == str(root)
+    assert notebook_dir(str(root), "RTC:work/pipeline.ipynb") == str(root / "work")
     for bad in ["../outside/x.ipynb", "work/../../outside/x.ipynb", "/etc/x.ipynb", "escape/x.ipynb", ""]:
         with pytest.raises(PathError):
             notebook_dir(str(root), bad)

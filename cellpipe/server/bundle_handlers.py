@@ -22,6 +22,8 @@ class PathError(ValueError):
 
 def notebook_dir(root_dir: str, path: str) -> str:
     """The directory of the notebook at `path`, which must stay under root_dir (symlinks resolved)."""
+    if path.startswith("RTC:"):  # jupyter-collaboration's drive prefix on the panel's notebook path
+        path = path[len("RTC:") :]
     parts = path.replace("\\", "/").split("/")
     if not path or os.path.isabs(path) or path.startswith("/") or ".." in parts:
         raise PathError(f"notebook path {path!r} must be relative to the server's root, without '..'")
