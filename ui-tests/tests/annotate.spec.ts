@@ -39,6 +39,9 @@ async function openPencil(page: IJupyterLabPageFixture, index: number) {
   await pencil.click();
   const dialog = page.locator('.jp-Dialog .jp-cellpipe-cell-editor');
   await expect(dialog).toBeVisible();
+  // Keyboard focus moves into the editor (the cell type) once the dialog has rendered; keys
+  // pressed before that would still go to the pencil.
+  await expect(dialog.locator('select.jp-cellpipe-kind')).toBeFocused();
   return dialog;
 }
 
@@ -179,6 +182,12 @@ test.describe('pencil editor', () => {
     // Enter in a field of a valid form saves, as in any JupyterLab dialog.
     await dialog.getByLabel('Tolerations 1 key').press('Enter');
     await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+    // The cell's chip follows: a button naming the step and its new dependency.
+    const chip = page.locator('.jp-Notebook .jp-Cell').nth(8).locator('.jp-cellpipe-chip');
+    await expect(chip).toHaveAttribute(
+      'aria-label',
+      'Step train_logreg, depends on preprocess. Edit annotation'
+    );
 
     await page.notebook.save();
     const response = await page.request.get(`/api/contents/${tmpPath}/${name}?content=1`);
