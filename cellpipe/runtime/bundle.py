@@ -159,7 +159,7 @@ def local_modules(root_dir: str, imported_names: Iterable[str]) -> dict:
             too_large[name] = size
             continue
         bundles[name] = list(_named(_zip(entries)))
-        imports = set().union(*(_imports(f) for f in _module_files(root_dir, name) if f.endswith(".py")))
+        imports = set().union(*(_imports(path) for _, path in entries if path.endswith(".py")))
         requires[name] = [n for n in find_local_modules(root_dir, imports) if n != name]
         pending.extend(requires[name])
     if too_large:

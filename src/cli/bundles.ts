@@ -186,7 +186,8 @@ export function localModules(
       crypto.createHash('sha256').update(data).digest('hex'),
       data.toString('base64')
     ];
-    const imports = moduleFiles(root, name)
+    const imports = files
+      .map(([, file]) => file)
       .filter(file => file.endsWith('.py'))
       .flatMap(file => importedModules(fs.readFileSync(file, 'utf8')));
     requires[name] = findLocalModules(root, imports).filter(other => other !== name);

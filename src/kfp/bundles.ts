@@ -5,6 +5,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import type { LocalModules } from '../compiler/types';
+import { readBody } from './client';
 
 export interface IBundleClient {
   /** The local modules among `modules` (and those they import) for the notebook at `path` (server-relative). */
@@ -25,13 +26,7 @@ export class BundleClient implements IBundleClient {
     } catch (error) {
       throw new Error(`Cannot reach the Jupyter server: ${(error as Error).message}`);
     }
-    const text = await response.text();
-    let data: any = {};
-    try {
-      data = text ? JSON.parse(text) : {};
-    } catch {
-      data = { message: text.slice(0, 300) };
-    }
+    const data = await readBody(response);
     if (!response.ok) {
       throw new Error(
         `Cannot ship the notebook's local modules: ${data.message || `the server answered ${response.status}`}`

@@ -21,6 +21,16 @@ export * from './types';
 
 const API = ['cellpipe', 'api', 'kfp'];
 
+/** The server extension's JSON answer; a body that is not JSON becomes its `message`. */
+export async function readBody(response: Response): Promise<any> {
+  const text = await response.text();
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return { message: text.slice(0, 300) };
+  }
+}
+
 /** The calls the run dialog and the run view need; `KfpClient` is the real one. */
 export interface IKfpClient {
   health(): Promise<KfpHealth>;
@@ -118,13 +128,7 @@ export class KfpClient implements IKfpClient {
         'network'
       );
     }
-    const text = await response.text();
-    let data: any = {};
-    try {
-      data = text ? JSON.parse(text) : {};
-    } catch {
-      data = { message: text.slice(0, 300) };
-    }
+    const data = await readBody(response);
     if (!response.ok) {
       throw new KfpApiError(
         data.message || `The server answered ${response.status} ${response.statusText}`,
