@@ -54,10 +54,13 @@ function stepBundles(
   local: LocalModules | undefined,
   ctx: StepContext
 ): { modules: string[]; bundles: [string, string][] } {
-  const modules = local ? localModulesOf(imported, local) : [];
-  const bundles = modules.map(name => local!.bundles[name]);
+  if (!local) {
+    return { modules: [], bundles: [] };
+  }
+  const modules = localModulesOf(imported, local);
+  const bundles = modules.map(name => local.bundles[name]);
   const bytes = bundles.reduce((sum, [, data]) => sum + decodedLength(data), 0);
-  if (local && bytes > local.maxBytes) {
+  if (bytes > local.maxBytes) {
     ctx.problems.add({
       cellIndex: ctx.cellIndex,
       step: ctx.step,
