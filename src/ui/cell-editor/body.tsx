@@ -17,8 +17,14 @@ const ICONS: FormIcons = {
  * errors, and gives the edit (or null when invalid) as the dialog's value.
  */
 export class CellEditorBody extends ReactWidget {
-  constructor(edit: CellEdit, otherSteps: string[], trans: Trans = plainTrans) {
+  constructor(
+    edit: CellEdit,
+    otherSteps: string[],
+    trans: Trans = plainTrans,
+    downstream: readonly string[] = []
+  ) {
     super();
+    this._downstream = downstream;
     this.addClass('jp-cellpipe-cell-editor-body');
     this._form = editToForm(edit);
     this._initial = this._form;
@@ -48,6 +54,7 @@ export class CellEditorBody extends ReactWidget {
       <EditorForm
         initial={this._initial}
         otherSteps={this._otherSteps}
+        downstream={this._downstream}
         suggested={this._suggested}
         trans={this._trans}
         icons={ICONS}
@@ -106,6 +113,7 @@ export class CellEditorBody extends ReactWidget {
   private _form: CellForm;
   private readonly _initial: CellForm;
   private readonly _otherSteps: string[];
+  private readonly _downstream: readonly string[];
   private readonly _trans: Trans;
   private _suggested: readonly SuggestedDependency[] = [];
   private _errors: FieldError[] = [];

@@ -31,6 +31,8 @@ const TEXT_ICONS: FormIcons = { add: '+', remove: '\u2715' };
 export interface EditorFormProps {
   initial: CellForm;
   otherSteps: readonly string[];
+  /** Steps that already run after this one: depending on them would make a cycle. */
+  downstream?: readonly string[];
   /** The analyzer's suggested dependencies of this step (they may arrive after the first render). */
   suggested?: readonly SuggestedDependency[];
   onChange: (form: CellForm, errors: FieldError[]) => void;
@@ -106,13 +108,33 @@ function listTexts(
   };
 }
 
+/** Depending on a step that already runs after this one makes a cycle: named, with the way out. */
+function cycleErrors(form: CellForm, downstream: readonly string[], trans: Trans): FieldError[] {
+  if (form.kind !== 'step') {
+    return [];
+  }
+  return form.prev
+    .filter(name => downstream.includes(name))
+    .map(name => ({
+      field: 'prev',
+      message: trans.__(
+        'Depends on: "%1" already runs after this step, so depending on it makes a cycle; untick it',
+        name
+      )
+    }));
+}
+
 export function EditorForm(props: EditorFormProps): JSX.Element {
   const { initial, otherSteps, onChange } = props;
   const trans = props.trans ?? plainTrans;
   const icons = props.icons ?? TEXT_ICONS;
   const suggested = props.suggested ?? [];
   const [form, setForm] = React.useState(initial);
-  const errors = React.useMemo(() => formErrors(form, otherSteps), [form, otherSteps]);
+  const downstream = props.downstream ?? [];
+  const errors = React.useMemo(
+    () => [...formErrors(form, otherSteps), ...cycleErrors(form, downstream, trans)],
+    [form, otherSteps, downstream]
+  );
   React.useEffect(() => {
     onChange(form, errors);
   }, [form, errors]);
@@ -129,7 +151,9 @@ export function EditorForm(props: EditorFormProps): JSX.Element {
   const inline = (e: FieldError) =>
     e === nameError ||
     SECTIONS.some(s => s.kind === 'list' && e.field.startsWith(`deploy.${s.name}[`));
-  const pending = suggested.filter(s => otherSteps.includes(s.step) && !form.prev.includes(s.step));
+  const pending = suggested.filter(
+    s => otherSteps.includes(s.step) && !form.prev.includes(s.step) && !downstream.includes(s.step)
+  );
 
   const addButton = (title: string, onClick: () => void) => (
     <button
@@ -301,6 +325,8 @@ export function EditorForm(props: EditorFormProps): JSX.Element {
             {otherSteps.map(name => {
               const suggestion = pending.find(s => s.step === name);
               const hintId = `${uid}-dep-${name}`;
+              // Already after this step: offered only to be unticked (a cycle the notebook has).
+              const cycle = downstream.includes(name);
               return (
                 <label
                   key={name}
@@ -312,7 +338,8 @@ export function EditorForm(props: EditorFormProps): JSX.Element {
                     type="checkbox"
                     name={name}
                     checked={form.prev.includes(name)}
-                    aria-describedby={suggestion ? hintId : undefined}
+                    disabled={cycle && !form.prev.includes(name)}
+                    aria-describedby={suggestion || cycle ? hintId : undefined}
                     onChange={e =>
                       update({
                         prev: e.target.checked
@@ -322,7 +349,12 @@ export function EditorForm(props: EditorFormProps): JSX.Element {
                     }
                   />
                   {name}
-                  {suggestion && (
+                  {cycle && (
+                    <span id={hintId} className="jp-cellpipe-dep-hint">
+                      {trans.__('runs after this step')}
+                    </span>
+                  )}
+                  {suggestion && !cycle && (
                     <span id={hintId} className="jp-cellpipe-dep-hint">
                       {suggestion.reads.length
                         ? trans.__('suggested: reads %1', suggestion.reads.join(', '))

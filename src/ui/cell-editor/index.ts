@@ -9,7 +9,7 @@ import { applyCellEdit, readCell } from '../../model/write';
 import { Trans, plainTrans } from '../run/trans';
 import type { IPipelineAnalysis } from '../tokens';
 import { CellEditorBody } from './body';
-import { otherStepNames, suggestedDependencies } from './model';
+import { downstreamSteps, otherStepNames, suggestedDependencies } from './model';
 
 export { CellEditorBody } from './body';
 
@@ -38,7 +38,16 @@ export async function editCellAnnotation(
     parseTags
   );
   const edit = readCell(cell.model);
-  const body = new CellEditorBody(edit, others, trans);
+  const downstream =
+    edit.kind === 'step'
+      ? downstreamSteps(
+          cells.map(c => tagsOf(c.model.getMetadata('tags'))),
+          index,
+          edit.stepName,
+          parseTags
+        )
+      : [];
+  const body = new CellEditorBody(edit, others, trans, downstream);
   // Suggestions from the latest analysis of this notebook, and from newer ones while open.
   const analysis = options.analysis;
   const suggest = () => {

@@ -267,6 +267,37 @@ export function otherStepNames(
   return names;
 }
 
+/**
+ * The steps that already run after `stepName` (they depend on it, directly or through others), read
+ * from the `prev:` tags of the cells other than `except`: depending on any of them makes a cycle.
+ */
+export function downstreamSteps(
+  cellTags: ReadonlyArray<readonly string[]>,
+  except: number,
+  stepName: string,
+  parse: (tags: readonly string[]) => { kind: CellKind | null; stepName?: string; prev: string[] }
+): string[] {
+  const prevOf = new Map<string, string[]>();
+  cellTags.forEach((tags, i) => {
+    const a = parse(tags);
+    if (i !== except && a.kind === 'step' && a.stepName) {
+      prevOf.set(a.stepName, [...(prevOf.get(a.stepName) ?? []), ...a.prev]);
+    }
+  });
+  const below = new Set<string>();
+  let grew = Boolean(stepName);
+  while (grew) {
+    grew = false;
+    for (const [name, prev] of prevOf) {
+      if (!below.has(name) && prev.some(p => p === stepName || below.has(p))) {
+        below.add(name);
+        grew = true;
+      }
+    }
+  }
+  return [...prevOf.keys()].filter(name => below.has(name));
+}
+
 /** A step the analyzer suggests depending on, and the names the edited step reads from it. */
 export interface SuggestedDependency {
   step: string;

@@ -18,12 +18,18 @@ let host: HTMLDivElement;
 let root: Root;
 let latest: { form: CellForm; errors: FieldError[] };
 
-function render(edit: CellEdit, suggested: SuggestedDependency[] = [], trans = plainTrans): void {
+function render(
+  edit: CellEdit,
+  suggested: SuggestedDependency[] = [],
+  trans = plainTrans,
+  downstream: string[] = []
+): void {
   act(() =>
     root.render(
       <EditorForm
         initial={editToForm(edit)}
         otherSteps={OTHERS}
+        downstream={downstream}
         suggested={suggested}
         trans={trans}
         onChange={(form, errors) => (latest = { form, errors })}
@@ -296,5 +302,32 @@ describe('pencil editor form: every DeployConfig section, keyboard and translati
     for (const text of texts) {
       expect(text).toMatch(/«.*»/);
     }
+  });
+});
+
+describe('pencil editor form: no cycles', () => {
+  const PRE: CellEdit = { kind: 'step', stepName: 'featurize', prev: ['load_data'], deploy: {} };
+
+  it('a step that already runs after this one cannot be ticked, and says why', () => {
+    render(PRE, [{ step: 'train_logreg', reads: ['model'] }], plainTrans, ['train_logreg']);
+    expect(dep('train_logreg').disabled).toBe(true);
+    expect(dep('load_data').disabled).toBe(false);
+    const hint = document.getElementById(dep('train_logreg').getAttribute('aria-describedby')!);
+    expect(hint?.textContent).toBe('runs after this step');
+    // A suggestion that would close a loop is not offered either.
+    expect(host.querySelector('.jp-cellpipe-add-suggested')).toBeNull();
+    expect(latest.errors).toEqual([]);
+  });
+
+  it('a cycle the notebook already has is an error naming the step, until it is unticked', () => {
+    render({ ...PRE, prev: ['load_data', 'train_logreg'] }, [], plainTrans, ['train_logreg']);
+    expect(dep('train_logreg').disabled).toBe(false);
+    expect(latest.errors.map(e => e.message)).toEqual([
+      'Depends on: "train_logreg" already runs after this step, so depending on it makes a cycle; untick it'
+    ]);
+    click(dep('train_logreg'));
+    expect(latest.errors).toEqual([]);
+    expect(dep('train_logreg').disabled).toBe(true);
+    expect(formToEdit(latest.form).prev).toEqual(['load_data']);
   });
 });

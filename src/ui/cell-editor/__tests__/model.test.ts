@@ -8,6 +8,7 @@ import { parseTags } from '../../../model/tags';
 import { cellEditMetadata, readCellEdit } from '../../../model/write';
 import {
   addSuggested,
+  downstreamSteps,
   editToForm,
   formErrors,
   formToEdit,
@@ -307,5 +308,41 @@ describe('cell editor form: tolerations, secrets, volumes', () => {
         }
       ]
     });
+  });
+});
+
+describe('steps that run after the edited one (no cycles from the editor)', () => {
+  const example = fromNbformat(
+    JSON.parse(
+      fs.readFileSync(
+        path.join(__dirname, '..', '..', '..', '..', 'examples', 'pipeline.ipynb'),
+        'utf8'
+      )
+    ),
+    'pipeline.ipynb'
+  );
+  const tags = example.cells.map(c => c.tags);
+  const cellOf = (step: string) => tags.findIndex(t => t.includes(`step:${step}`));
+
+  it('follows prev: tags transitively, in notebook order', () => {
+    expect(downstreamSteps(tags, cellOf('preprocess'), 'preprocess', parseTags)).toEqual([
+      'train_forest',
+      'train_logreg',
+      'evaluate'
+    ]);
+    expect(downstreamSteps(tags, cellOf('train_forest'), 'train_forest', parseTags)).toEqual([
+      'evaluate'
+    ]);
+    expect(downstreamSteps(tags, cellOf('evaluate'), 'evaluate', parseTags)).toEqual([]);
+  });
+
+  it("ignores the edited cell's own prev: tags (they are what the form is changing)", () => {
+    const looped = tags.map((t, i) => (i === cellOf('load_data') ? [...t, 'prev:evaluate'] : t));
+    expect(downstreamSteps(looped, cellOf('load_data'), 'load_data', parseTags)).toEqual([
+      'preprocess',
+      'train_forest',
+      'train_logreg',
+      'evaluate'
+    ]);
   });
 });
