@@ -7,7 +7,10 @@ const ROOT = path.resolve(__dirname, '../..');
 esbuild.buildSync({
   stdin: {
     contents:
-      "export { createAnalyzer } from './src/analysis';\nexport { fromNbformat } from './src/model/notebook';\n",
+      "export { createAnalyzer } from './src/analysis';\n" +
+      "export { loadGrammar, parseCode } from './src/analysis/parse';\n" +
+      "export { maskMagics } from './src/analysis/magics';\n" +
+      "export { fromNbformat } from './src/model/notebook';\n",
     resolveDir: ROOT,
     loader: 'ts'
   },

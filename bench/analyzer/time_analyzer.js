@@ -1,6 +1,7 @@
 /**
- * Times the analyzer bundle on a notebook: cold full analysis (fresh cache; median over RUNS, and
- * the very first run) and re-analysis after one-character edits (median over EDITS).
+ * Times the analyzer bundle on a notebook: cold full analysis (a fresh analyzer, empty caches;
+ * median over RUNS, and the very first run), tree-sitter's parse of the same cells alone (the
+ * floor of a cold analysis), and re-analysis after one-character edits (median over EDITS).
  * Usage: node time_analyzer.js ANALYZER.cjs NOTEBOOK.ipynb RUNS EDITS. Prints one JSON object.
  */
 'use strict';
@@ -16,7 +17,9 @@ function median(values) {
 
 async function main() {
   const [bundle, notebookPath, runs, edits] = process.argv.slice(2);
-  const { createAnalyzer, fromNbformat } = require(path.resolve(bundle));
+  const { createAnalyzer, fromNbformat, loadGrammar, parseCode, maskMagics } = require(
+    path.resolve(bundle)
+  );
   const raw = JSON.parse(fs.readFileSync(notebookPath, 'utf8'));
   const notebook = fromNbformat(raw, notebookPath);
 
@@ -27,10 +30,28 @@ async function main() {
   const cold = [];
   let result;
   for (let r = 0; r < Number(runs); r++) {
+    // The previous analyzer's trees are freed first (untimed): each run starts from the same heap.
+    analyzer.dispose();
     analyzer = await createAnalyzer();
     start = performance.now();
     result = analyzer.analyze(notebook);
     cold.push(performance.now() - start);
+  }
+
+  // tree-sitter alone on the same (masked) cells, trees freed after each run (untimed).
+  const grammar = await loadGrammar();
+  const codes = notebook.cells
+    .filter(c => c.cellType === 'code')
+    .map(c => maskMagics(c.source).code);
+  const parse = [];
+  for (let r = 0; r < Number(runs); r++) {
+    const trees = [];
+    start = performance.now();
+    for (const code of codes) {
+      trees.push(parseCode(grammar, code));
+    }
+    parse.push(performance.now() - start);
+    trees.forEach(tree => tree.delete());
   }
 
   // One-character edits, each on the notebook as the previous edit left it: insert a letter at a
@@ -67,8 +88,10 @@ async function main() {
       load_ms: loadMs,
       cold_first_ms: cold[0],
       cold_median_ms: median(cold),
+      parse_median_ms: median(parse),
       edit_median_ms: median(editTimes),
       edit_max_ms: Math.max(...editTimes),
+      runs: Number(runs),
       cells: notebook.cells.length,
       lines,
       steps: result.steps.length,

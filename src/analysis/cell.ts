@@ -94,6 +94,15 @@ export class CellCache {
     return fresh;
   }
 
+  /** Free every tree (wasm memory); the cache stays usable, re-parsing from scratch. */
+  clear(): void {
+    for (const live of this.byId.values()) {
+      live.tree.delete();
+    }
+    this.byId.clear();
+    this.byContent.clear();
+  }
+
   /** Forget the trees of cells no longer in the notebook. */
   keepOnly(ids: ReadonlySet<string>): void {
     for (const [id, live] of this.byId) {

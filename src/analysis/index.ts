@@ -31,6 +31,9 @@ export async function createAnalyzer(init?: AnalyzerInit): Promise<Analyzer> {
       const result = buildAnalysis(notebook, cellAt, memo);
       cache.keepOnly(new Set(notebook.cells.map(c => c.id)));
       return result;
+    },
+    dispose(): void {
+      cache.clear();
     }
   };
 }

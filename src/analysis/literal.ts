@@ -11,6 +11,22 @@ export interface Literal {
 }
 
 const NOT_LITERAL = Symbol('not a literal');
+
+/** Node types `readLiteral` may read as a value: any other type is not a literal, whatever it holds. */
+export const LITERAL_TYPES: ReadonlySet<string> = new Set([
+  'integer',
+  'float',
+  'true',
+  'false',
+  'none',
+  'parenthesized_expression',
+  'unary_operator',
+  'string',
+  'concatenated_string',
+  'list',
+  'tuple',
+  'dictionary'
+]);
 type Result = JsonValue | typeof NOT_LITERAL;
 
 export function readLiteral(node: SyntaxNode, code: string): Literal | null {

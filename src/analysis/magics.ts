@@ -65,7 +65,16 @@ function scanLine(text: string, state: LineState): LineState {
   return { depth, quote, continued: /\\$/.test(text) };
 }
 
+/**
+ * Matches wherever LINE_MAGIC, ASSIGNED_MAGIC or a cell magic could (and in more places): a
+ * source it does not match has nothing to mask.
+ */
+const MAYBE_MAGIC = /^\s*[%!?]|\?\s*$|=\s*[%!]/m;
+
 export function maskMagics(source: string): { code: string; masked: MaskedLine[] } {
+  if (!MAYBE_MAGIC.test(source) && !source.includes('\r')) {
+    return { code: source, masked: [] };
+  }
   const lines = source.replace(/\r\n?/g, '\n').split('\n');
   const masked: MaskedLine[] = [];
   const mask = (line: number) => {

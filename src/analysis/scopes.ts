@@ -4,6 +4,7 @@
  * module names bound after it; class scopes are invisible to nested functions; comprehension targets
  * are local; walrus binds in the enclosing non-comprehension scope; `global`/`nonlocal`).
  */
+import { LITERAL_TYPES } from './literal';
 import type { SyntaxNode } from './parse';
 
 /** A name at a place in the cell; `order` is evaluation order among module-level events. */
@@ -18,6 +19,7 @@ export interface TopStatement {
   /** `name = value` at the top of the cell (parameters), or anything else. */
   kind: 'assign' | 'other';
   name?: string;
+  /** The assigned value; with its children only when its type may be a literal (LITERAL_TYPES). */
   value?: SyntaxNode;
   start: number;
   end: number;
@@ -248,7 +250,9 @@ class Binder {
         const name = this.name(left);
         summary.kind = 'assign';
         summary.name = name;
-        summary.value = right;
+        // Kept for parameters (literal.ts); a value that cannot be a literal keeps no subtree,
+        // so the cached facts do not hold on to the cell's syntax tree.
+        summary.value = LITERAL_TYPES.has(right.type) ? right : { ...right, children: [] };
         if (right.type === 'identifier') {
           this.facts.aliases.push({ name, of: this.name(right), start: node.start, end: node.end });
         }

@@ -100,4 +100,6 @@ export interface AnalyzerInit {
  */
 export interface Analyzer {
   analyze(notebook: import('../model/notebook').NotebookInput): AnalysisResult;
+  /** Free the syntax trees it keeps in wasm memory (the grammar stays loaded for the realm). */
+  dispose?(): void;
 }

@@ -101,6 +101,25 @@ describe('createAnalyzer', () => {
     cache.keepOnly(new Set());
   });
 
+  it('frees its trees on dispose and analyses from scratch afterwards', async () => {
+    const analyzer = await createAnalyzer();
+    const nb = notebook(SOURCES, TAGS);
+    const before = analyzer.analyze(nb);
+    analyzer.dispose!();
+    expect(analyzer.analyze(notebook([...SOURCES.slice(0, 3), 'print(result)'], TAGS))).toEqual(
+      (await createAnalyzer()).analyze(notebook([...SOURCES.slice(0, 3), 'print(result)'], TAGS))
+    );
+    expect(analyzer.analyze(nb)).toEqual(before);
+  });
+
+  it('keeps a parameter value only when it may be a literal', async () => {
+    const cache = new CellCache(await loadGrammar());
+    const [literal, call] = cache.get('p', 'a = [1, (2, -3)]\nb = f(x, [1])').facts.statements;
+    expect(literal.value!.children).toHaveLength(2);
+    expect([call.value!.type, call.value!.children]).toEqual(['call', []]);
+    cache.keepOnly(new Set());
+  });
+
   it('exports maskMagics for the compiler', () => {
     expect(maskMagics('!ls\nx = 1').code).toBe('\nx = 1');
   });

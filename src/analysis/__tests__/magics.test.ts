@@ -34,6 +34,10 @@ describe('maskMagics', () => {
     expect(masked.map(m => m.line)).toEqual([4]);
   });
 
+  it('normalises line ends even without magics', () => {
+    expect(maskMagics('x = 1\r\ny = 2\r')).toEqual({ code: 'x = 1\ny = 2\n', masked: [] });
+  });
+
   it('leaves plain Python untouched', () => {
     const source = 'a = b % c\nd = not e != f\nprint("?")';
     expect(maskMagics(source)).toEqual({ code: source, masked: [] });
