@@ -727,8 +727,8 @@ function stepFlow(
   // step calls read module names too (a parameter read inside a helper is the step's read).
   const queue = [...flow.reads.entries(), ...late];
   const seen = new Set<string>();
-  while (queue.length) {
-    const [name, where] = queue.shift()!;
+  for (let next = 0; next < queue.length; next++) {
+    const [name, where] = queue[next];
     if (seen.has(name)) {
       continue;
     }

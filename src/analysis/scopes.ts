@@ -252,7 +252,16 @@ class Binder {
         summary.name = name;
         // Kept for parameters (literal.ts); a value that cannot be a literal keeps no subtree,
         // so the cached facts do not hold on to the cell's syntax tree.
-        summary.value = LITERAL_TYPES.has(right.type) ? right : { ...right, children: [] };
+        summary.value = LITERAL_TYPES.has(right.type)
+          ? right
+          : {
+              type: right.type,
+              field: right.field,
+              start: right.start,
+              end: right.end,
+              missing: right.missing,
+              children: []
+            };
         if (right.type === 'identifier') {
           this.facts.aliases.push({ name, of: this.name(right), start: node.start, end: node.end });
         }
