@@ -283,3 +283,40 @@ async def test_handler_needs_authentication(jp_fetch, project):
             jp_fetch, {"path": "work/pipeline.ipynb", "modules": ["helpers"]}, headers={"Authorization": ""}
         )
     assert err.value.code == 403
+
+
+def test_modules_from_the_image_are_not_bundled_even_when_imported_by_others():
+    found = bundle.local_modules(str(FIXTURE), IMPORTED, exclude=["units"])
+    assert sorted(found["bundles"]) == ["helpers", "textkit"]
+    assert found["requires"]["helpers"] == []  # helpers imports units, which the image has
+
+
+@needs_node
+def test_notebook_lists_modules_its_images_have(compiler_js, tmp_path):
+    """`cellpipe.modulesFromImage`: a module too large to ship, installed in the image, is left out."""
+    shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "units.py").write_text("WEIGHT = 3\n" + "# padding\n" * 300)
+    notebook = json.loads((tmp_path / "pipeline.ipynb").read_text())
+    notebook["metadata"].setdefault("cellpipe", {})["modulesFromImage"] = ["units"]
+    (tmp_path / "pipeline.ipynb").write_text(json.dumps(notebook))
+    done = compile_notebook(
+        compiler_js,
+        tmp_path / "pipeline.ipynb",
+        tmp_path / "out.yaml",
+        env={"CELLPIPE_MAX_BUNDLE_BYTES": "1000"},
+    )
+    assert done.returncode == 0, done.stderr
+    bundles = step_bundles(tmp_path / "out.yaml")
+    assert names_in(bundles["score"]) == ["helpers.py"]
+    assert names_in(bundles["load"]) == ["textkit/__init__.py", "textkit/clean.py", "textkit/stopwords.py"]
+
+
+async def test_handler_leaves_out_what_the_images_have(jp_fetch, project):
+    response = await post_bundles(
+        jp_fetch, {"path": "work/pipeline.ipynb", "modules": IMPORTED, "exclude": ["units", "textkit"]}
+    )
+    answer = json.loads(response.body)
+    assert answer["local"] == ["helpers"]
+    with pytest.raises(HTTPClientError) as err:
+        await post_bundles(jp_fetch, {"path": "work/pipeline.ipynb", "modules": IMPORTED, "exclude": "units"})
+    assert err.value.code == 400

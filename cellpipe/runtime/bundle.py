@@ -109,7 +109,8 @@ def _over_limit(sizes: Dict[str, int]) -> BundleError:
     return BundleError(
         f"local module{'s' if len(sizes) > 1 else ''} {what} zip to more than the {MAX_INLINE_BYTES}-byte "
         "limit for shipping them with the step: install them in the step image instead (pip install them "
-        "into an image and set it as the step's image), or raise CELLPIPE_MAX_BUNDLE_BYTES"
+        "into an image, set it as the step's image and list them in the notebook's metadata under "
+        '"cellpipe": {"modulesFromImage": [...]}), or raise CELLPIPE_MAX_BUNDLE_BYTES'
     )
 
 
@@ -143,15 +144,17 @@ def _imports(path: str) -> Set[str]:
     return names
 
 
-def local_modules(root_dir: str, imported_names: Iterable[str]) -> dict:
+def local_modules(root_dir: str, imported_names: Iterable[str], exclude: Iterable[str] = ()) -> dict:
     """The local modules among imported_names and, transitively, the local modules they import, each
     bundled on its own: `{"bundles": {name: [sha256, base64]}, "requires": {name: [names]}, "maxBytes": N}`
-    (the compiler's `LocalModules`). All modules over the limit are named in one BundleError."""
+    (the compiler's `LocalModules`). All modules over the limit are named in one BundleError.
+    `exclude`: modules the step images have installed (the notebook's `cellpipe.modulesFromImage`)."""
     bundles, requires, too_large = {}, {}, {}
+    skip = set(exclude)
     pending = find_local_modules(root_dir, imported_names)
     while pending:
         name = pending.pop()
-        if name in bundles or name in too_large:
+        if name in bundles or name in too_large or name in skip:
             continue
         entries = _entries(root_dir, [name])
         size = _zip_size(entries)
@@ -160,7 +163,7 @@ def local_modules(root_dir: str, imported_names: Iterable[str]) -> dict:
             continue
         bundles[name] = list(_named(_zip(entries)))
         imports = set().union(*(_imports(path) for _, path in entries if path.endswith(".py")))
-        requires[name] = [n for n in find_local_modules(root_dir, imports) if n != name]
+        requires[name] = [n for n in find_local_modules(root_dir, imports) if n != name and n not in skip]
         pending.extend(requires[name])
     if too_large:
         raise _over_limit(too_large)

@@ -41,13 +41,16 @@ class BundlesHandler(APIHandler):
     def post(self):
         body = self.get_json_body() or {}
         path, modules = body.get("path"), body.get("modules")
+        exclude = body.get("exclude") or []
         if not isinstance(path, str):
             raise tornado.web.HTTPError(400, "the request has no notebook path ('path')")
         if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
             raise tornado.web.HTTPError(400, "'modules' must be a list of module names")
+        if not isinstance(exclude, list) or not all(isinstance(m, str) for m in exclude):
+            raise tornado.web.HTTPError(400, "'exclude' must be a list of module names")
         root = self.settings.get("server_root_dir") or os.getcwd()
         try:
-            found = local_modules(notebook_dir(root, path), modules)
+            found = local_modules(notebook_dir(root, path), modules, exclude)
         except PathError as err:
             raise tornado.web.HTTPError(403, str(err)) from None
         except BundleError as err:

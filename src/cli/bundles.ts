@@ -154,7 +154,8 @@ function overLimit(sizes: Map<string, number>, maxBytes: number): BundleError {
   return new BundleError(
     `local module${sizes.size > 1 ? 's' : ''} ${what} zip to more than the ${maxBytes}-byte ` +
       'limit for shipping them with the step: install them in the step image instead (pip install them ' +
-      "into an image and set it as the step's image), or raise CELLPIPE_MAX_BUNDLE_BYTES"
+      "into an image, set it as the step's image and list them in the notebook's metadata under " +
+      '"cellpipe": {"modulesFromImage": [...]}), or raise CELLPIPE_MAX_BUNDLE_BYTES'
   );
 }
 
@@ -165,14 +166,16 @@ function overLimit(sizes: Map<string, number>, maxBytes: number): BundleError {
 export function localModules(
   root: string,
   imported: Iterable<string>,
-  maxBytes: number = maxBundleBytes()
+  maxBytes: number = maxBundleBytes(),
+  exclude: Iterable<string> = []
 ): LocalModules {
   const bundles: Record<string, [string, string]> = {};
   const requires: Record<string, string[]> = {};
   const tooLarge = new Map<string, number>();
+  const skip = new Set(exclude);
   const pending = findLocalModules(root, imported);
   for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
-    if (bundles[name] || tooLarge.has(name)) {
+    if (bundles[name] || tooLarge.has(name) || skip.has(name)) {
       continue;
     }
     const files = entries(root, name);
@@ -190,7 +193,9 @@ export function localModules(
       .map(([, file]) => file)
       .filter(file => file.endsWith('.py'))
       .flatMap(file => importedModules(fs.readFileSync(file, 'utf8')));
-    requires[name] = findLocalModules(root, imports).filter(other => other !== name);
+    requires[name] = findLocalModules(root, imports).filter(
+      other => other !== name && !skip.has(other)
+    );
     pending.push(...requires[name]);
   }
   if (tooLarge.size) {

@@ -11,6 +11,7 @@ import {
   CompileError,
   CompileOptions,
   compile,
+  modulesFromImage,
   notebookModules,
   refuseErrors
 } from '../compiler';
@@ -132,7 +133,9 @@ async function compileCommand(args: string[], env: CliEnvironment): Promise<numb
     // The notebook's own modules, from its directory (where its kernel imports them from).
     const local = localModules(
       path.dirname(path.resolve(file)),
-      notebookModules(notebook, analysis)
+      notebookModules(notebook, analysis),
+      undefined,
+      modulesFromImage(notebook)
     );
     result = compile(notebook, analysis, { ...options, localModules: local });
   } catch (e) {

@@ -30,7 +30,7 @@ import { yamlComment, yamlStream } from './yaml';
 
 export * from './types';
 export { toKebab } from './names';
-export { importedModules, notebookModules, stepModules } from './modules';
+export { importedModules, modulesFromImage, notebookModules, stepModules } from './modules';
 export { STEP_COMMAND, EXECUTOR_INPUT_PLACEHOLDER } from './container';
 export { CELLPIPE_VERSION };
 
@@ -66,8 +66,9 @@ function stepBundles(
       step: ctx.step,
       message:
         `step "${ctx.step}": local modules ${modules.join(', ')} zip to ${bytes} bytes, over the ` +
-        `${local.maxBytes}-byte limit for shipping them with the step: install them in an image and ` +
-        "set it as the step's image (or raise CELLPIPE_MAX_BUNDLE_BYTES)"
+        `${local.maxBytes}-byte limit for shipping them with the step: install them in an image, ` +
+        "set it as the step's image and list them in the notebook's metadata under " +
+        '"cellpipe": {"modulesFromImage": [...]} (or raise CELLPIPE_MAX_BUNDLE_BYTES)'
     });
   }
   return { modules, bundles };

@@ -4,6 +4,7 @@
  * (the server's /cellpipe/api/bundles, or the CLI) and passed in as `LocalModules`.
  */
 import { NotebookInput } from '../model/notebook';
+import { cellpipeMetadata } from '../model/deploy';
 import { AnalysisResult } from '../analysis/types';
 import { cellCode } from './program';
 import { LocalModules } from './types';
@@ -112,11 +113,20 @@ export function stepModules(
     return names;
   };
   const shared = [...analysis.importsCells, ...analysis.functionsCells].flatMap(modulesOf);
+  const fromImage = modulesFromImage(notebook);
   const out: Record<string, string[]> = {};
   for (const step of analysis.steps) {
-    out[step.name] = [...new Set([...shared, ...step.cellIndices.flatMap(modulesOf)])].sort();
+    out[step.name] = [...new Set([...shared, ...step.cellIndices.flatMap(modulesOf)])]
+      .filter(name => !fromImage.has(name))
+      .sort();
   }
   return out;
+}
+
+/** `cellpipe.modulesFromImage`: local modules the step images have installed, never shipped. */
+export function modulesFromImage(notebook: NotebookInput): Set<string> {
+  const names = cellpipeMetadata(notebook).modulesFromImage;
+  return new Set(Array.isArray(names) ? names.filter(n => typeof n === 'string') : []);
 }
 
 /** Every module some step imports: what to ask the bundle builder about. */

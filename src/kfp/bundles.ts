@@ -9,7 +9,8 @@ import { readBody } from './client';
 
 export interface IBundleClient {
   /** The local modules among `modules` (and those they import) for the notebook at `path` (server-relative). */
-  localModules(path: string, modules: string[]): Promise<LocalModules>;
+  /** `exclude`: modules the step images have installed (never bundled). */
+  localModules(path: string, modules: string[], exclude?: string[]): Promise<LocalModules>;
 }
 
 export class BundleClient implements IBundleClient {
@@ -17,9 +18,14 @@ export class BundleClient implements IBundleClient {
     this._settings = settings ?? ServerConnection.makeSettings();
   }
 
-  async localModules(path: string, modules: string[]): Promise<LocalModules> {
+  async localModules(
+    path: string,
+    modules: string[],
+    exclude: string[] = []
+  ): Promise<LocalModules> {
     const url = URLExt.join(this._settings.baseUrl, 'cellpipe', 'api', 'bundles');
-    const init: RequestInit = { method: 'POST', body: JSON.stringify({ path, modules }) };
+    const body = exclude.length ? { path, modules, exclude } : { path, modules };
+    const init: RequestInit = { method: 'POST', body: JSON.stringify(body) };
     let response: Response;
     try {
       response = await ServerConnection.makeRequest(url, init, this._settings);

@@ -84,6 +84,11 @@ export interface CellpipeCellMetadata {
 export interface CellpipeNotebookMetadata {
   enabled?: boolean;
   defaults?: DeployConfig;
+  /**
+   * Modules beside the notebook that the step images already have installed: not shipped with the
+   * steps (see docs/step-program.md, local modules).
+   */
+  modulesFromImage?: string[];
 }
 
 /** Kale's `metadata.kubeflow_notebook` (the fields cellpipe reads; others are kept as they are). */

@@ -100,7 +100,8 @@ describe('localModules', () => {
       new BundleError(
         'local modules big (3138 bytes), huge (3140 bytes) zip to more than the 2000-byte limit for ' +
           'shipping them with the step: install them in the step image instead (pip install them into an ' +
-          "image and set it as the step's image), or raise CELLPIPE_MAX_BUNDLE_BYTES"
+          "image, set it as the step's image and list them in the notebook's metadata under " +
+          '"cellpipe": {"modulesFromImage": [...]}), or raise CELLPIPE_MAX_BUNDLE_BYTES'
       )
     );
   });

@@ -89,6 +89,13 @@ describe('modules per step', () => {
     notebook.cells[4].source = '!pip install helpers\n%run helpers\nimport os';
     expect(stepModules(notebook, fixtureAnalysis()).plain).toEqual(['json', 'os']);
   });
+
+  it('leaves out the modules the notebook says its images have (cellpipe.modulesFromImage)', () => {
+    const notebook = loadNotebook(NOTEBOOK);
+    notebook.metadata = { ...notebook.metadata, cellpipe: { modulesFromImage: ['textkit', 7] } };
+    expect(stepModules(notebook, fixtureAnalysis()).load).toEqual(['json']);
+    expect(notebookModules(notebook, fixtureAnalysis())).toEqual(['helpers', 'json']);
+  });
 });
 
 describe('compile with local modules', () => {
@@ -146,7 +153,8 @@ describe('compile with local modules', () => {
         step: 'load',
         message:
           'step "load": local modules textkit zip to 300 bytes, over the 105-byte limit for shipping ' +
-          "them with the step: install them in an image and set it as the step's image (or raise " +
+          "them with the step: install them in an image, set it as the step's image and list them in " +
+          'the notebook\'s metadata under "cellpipe": {"modulesFromImage": [...]} (or raise ' +
           'CELLPIPE_MAX_BUNDLE_BYTES)'
       },
       {

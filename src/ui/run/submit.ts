@@ -7,6 +7,7 @@ import {
   CompileOptions,
   CompileResult,
   compile,
+  modulesFromImage,
   notebookModules,
   refuseErrors
 } from '../../compiler';
@@ -61,7 +62,7 @@ export async function compileForRun(
   const modules = notebookModules(notebook, analysis);
   const localModules =
     modules.length && notebook.path
-      ? await bundles.localModules(notebook.path, modules)
+      ? await bundles.localModules(notebook.path, modules, [...modulesFromImage(notebook)])
       : undefined;
   return compile(notebook, analysis, { ...options, localModules });
 }
