@@ -50,7 +50,7 @@ export function rangeOf(cell: CellAnalysis, start: number, end: number): CellRan
 export function analyzeSource(grammar: Grammar, source: string, previous?: LiveCell): LiveCell {
   const { code, masked } = maskMagics(source);
   const tree = parseCode(grammar, code, previous && { tree: previous.tree, code: previous.code });
-  const facts = cellFacts(toSyntax(tree, code), code);
+  const facts = cellFacts(toSyntax(tree, code), code, tree.rootNode.hasError);
   return { source, code, masked, facts, lineStarts: lineStarts(code), tree };
 }
 

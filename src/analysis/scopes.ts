@@ -143,9 +143,12 @@ class Scope {
 
 const MAX_ERRORS = 20;
 
-/** Bind one cell. `code` is the masked source the tree was parsed from. */
-export function cellFacts(root: SyntaxNode, code: string): CellFacts {
-  return new Binder(code).run(root);
+/**
+ * Bind one cell. `code` is the masked source the tree was parsed from; `hasError` false (the
+ * tree-sitter root says so) spares the search for ERROR and MISSING nodes.
+ */
+export function cellFacts(root: SyntaxNode, code: string, hasError = true): CellFacts {
+  return new Binder(code, hasError).run(root);
 }
 
 class Binder {
@@ -174,7 +177,16 @@ class Binder {
   /** `from __future__ import annotations`: annotations stay strings, never evaluated. */
   private lazyAnnotations = false;
 
-  constructor(private readonly code: string) {}
+  /** No character past ASCII: names need no NFKC normalisation. */
+  private readonly ascii: boolean;
+
+  constructor(
+    private readonly code: string,
+    private readonly hasError: boolean
+  ) {
+    // eslint-disable-next-line no-control-regex
+    this.ascii = !/[^\x00-\x7f]/.test(code);
+  }
 
   run(root: SyntaxNode): CellFacts {
     const module = this.newScope('module', null, null);
@@ -184,7 +196,9 @@ class Binder {
     for (const statement of root.children) {
       this.topStatement(statement, module);
     }
-    this.collectErrors(root);
+    if (this.hasError) {
+      this.collectErrors(root);
+    }
     this.resolve();
     return this.facts;
   }
@@ -197,7 +211,7 @@ class Binder {
   private name(node: SyntaxNode): string {
     const text = this.code.slice(node.start, node.end);
     // eslint-disable-next-line no-control-regex
-    return /^[\x00-\x7f]*$/.test(text) ? text : text.normalize('NFKC');
+    return this.ascii || /^[\x00-\x7f]*$/.test(text) ? text : text.normalize('NFKC');
   }
 
   private newScope(kind: ScopeKind, parent: Scope | null, topDef: string | null): Scope {
