@@ -237,3 +237,21 @@ def test_python3_in_steps_is_this_python(tmp_path):
     assert result.succeeded
     assert read(result, "which").strip() == sys.prefix
     assert os.path.isdir(sys.prefix)
+
+
+def test_service_store_is_beside_the_notebook_and_inside_the_root(tmp_path):
+    from cellpipe.local.runner import RunError
+    from cellpipe.local.service import LocalRunService
+
+    root = tmp_path / "root"
+    (root / "work").mkdir(parents=True)
+    (tmp_path / "outside").mkdir()
+    (root / "escape").symlink_to(tmp_path / "outside")
+    service = LocalRunService(str(root))
+    assert service.store_for("work/pipeline.ipynb") == str(root / "work" / ".cellpipe")
+    # the collaborative drive's prefix names the same file
+    assert service.store_for("RTC:work/pipeline.ipynb") == str(root / "work" / ".cellpipe")
+    assert service.store_for("pipeline.ipynb") == str(root / ".cellpipe")
+    for bad in ["../pipeline.ipynb", "work/../../x.ipynb", "/etc/x.ipynb", "escape/x.ipynb"]:
+        with pytest.raises(RunError, match="outside the server's root"):
+            service.store_for(bad)

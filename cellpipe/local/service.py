@@ -64,9 +64,13 @@ class LocalRunService:
         self.runs: Dict[str, LocalRun] = {}
 
     def store_for(self, notebook_path: str) -> str:
-        """`.cellpipe/` beside the notebook; refuses paths that leave the server's root."""
-        folder = os.path.abspath(os.path.join(self.root_dir, os.path.dirname(notebook_path or "")))
-        if os.path.commonpath([folder, self.root_dir]) != self.root_dir:
+        """`.cellpipe/` beside the notebook; refuses paths that leave the server's root (symlinks too)."""
+        path = notebook_path or ""
+        if path.startswith("RTC:"):  # jupyter-collaboration's drive prefix on the panel's notebook path
+            path = path[len("RTC:") :]
+        folder = os.path.abspath(os.path.join(self.root_dir, os.path.dirname(path)))
+        root = os.path.realpath(self.root_dir)
+        if os.path.commonpath([os.path.realpath(folder), root]) != root:
             raise RunError(f"notebook path {notebook_path!r} is outside the server's root directory")
         return os.path.join(folder, ".cellpipe")
 
