@@ -6,10 +6,11 @@ import { flushSync } from 'react-dom';
 import { DiagnosticsList } from '../diagnostics/DiagnosticsList';
 import { GraphView } from '../graph/GraphView';
 import type { GraphNode } from '../graph/layout';
-import type { AnalysisResult, Diagnostic, QuickFix } from '../../analysis/types';
+import type { Diagnostic, QuickFix } from '../../analysis/types';
 import { LocalRunClient, LocalRunModel, LocalRunView } from '../local';
 import { pipelineIcon } from '../icons';
 import { KfpSection } from './KfpSection';
+import { YamlSection } from './YamlSection';
 import { NotebookSettings, PanelModel } from './model';
 
 /** The deployment panel: a Lumino widget hosting the React body. */
@@ -223,46 +224,6 @@ function SettingsBody(props: {
   );
 }
 
-/**
- * The compiled YAML, compiled only while the section is open, and after the graph: a moment
- * after the latest analysis (typing never waits for the compiler).
- */
-const YamlSection = React.memo(function YamlSection(props: {
-  model: PanelModel;
-  analysis: AnalysisResult | null;
-  trans: TranslationBundle;
-}): JSX.Element {
-  const { model, analysis } = props;
-  const [open, setOpen] = React.useState(false);
-  const [compiled, setCompiled] = React.useState({ yaml: '', error: '' });
-  React.useEffect(() => {
-    if (!open) {
-      return;
-    }
-    const timer = setTimeout(() => {
-      try {
-        setCompiled({ yaml: model.compileYaml(), error: '' });
-      } catch (reason) {
-        setCompiled({ yaml: '', error: String((reason as Error).message ?? reason) });
-      }
-    }, YAML_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [open, model, analysis]);
-  return (
-    <details
-      className="jp-cellpipe-section jp-cellpipe-yaml"
-      onToggle={e => setOpen((e.target as HTMLDetailsElement).open)}
-    >
-      <summary>{props.trans.__('Compiled YAML')}</summary>
-      {compiled.error ? (
-        <pre className="jp-cellpipe-compile-error">{compiled.error}</pre>
-      ) : (
-        <pre className="jp-cellpipe-yaml-text">{compiled.yaml}</pre>
-      )}
-    </details>
-  );
-});
-
 /** The local run section; drawn again only when its inputs changed. */
 const LocalSection = React.memo(function LocalSection(props: {
   local: LocalRunModel;
@@ -306,6 +267,7 @@ function PanelBody(props: {
   );
   const fix = React.useCallback((f: QuickFix) => model.applyFix(f), [model]);
   const compile = React.useCallback(() => model.compileForRun(), [model]);
+  const compileYaml = React.useCallback(() => model.compileYaml(), [model]);
   const analysis = model.analysis;
   const diagnostics = analysis?.diagnostics ?? NO_DIAGNOSTICS;
   const errors = React.useMemo(
@@ -362,7 +324,12 @@ function PanelBody(props: {
         </summary>
         <DiagnosticsList diagnostics={diagnostics} onSelect={selectDiagnostic} onFix={fix} />
       </details>
-      <YamlSection model={model} analysis={analysis} trans={trans} />
+      <YamlSection
+        compile={compileYaml}
+        revision={model.revision}
+        baseImage={model.settings.baseImage}
+        trans={trans}
+      />
       <KfpSection
         model={model}
         trans={trans}
@@ -382,9 +349,6 @@ function PanelBody(props: {
 }
 
 const NO_DIAGNOSTICS: Diagnostic[] = [];
-
-/** How long after the latest analysis the open YAML section compiles. */
-const YAML_DELAY_MS = 150;
 
 let renderedMarks = 0;
 function markRendered(): void {
