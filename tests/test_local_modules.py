@@ -92,6 +92,17 @@ def test_module_names_never_reach_outside_the_folder(tmp_path):
     assert bundle.find_local_modules(str(tmp_path / "nb"), names) == []
 
 
+def test_only_regular_files_are_zipped(tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("X = 1\n")
+    (package / "real.py").write_text("Y = 2\n")
+    (package / ".#real.py").symlink_to("user@host.1234:1700000000")  # an editor's lock file, dangling
+    os.mkfifo(package / "pipe")
+    found = bundle.local_modules(str(tmp_path), ["pkg"])
+    assert names_in([found["bundles"]["pkg"]]) == ["pkg/__init__.py", "pkg/real.py"]
+
+
 def test_over_the_limit_names_every_module_and_suggests_an_image(tmp_path, monkeypatch):
     (tmp_path / "small.py").write_text("X = 1\n")
     for name in ("big", "huge"):

@@ -43,7 +43,11 @@ def _module_files(root_dir: str, name: str) -> List[str]:
     out = []
     for dirpath, dirnames, filenames in os.walk(package):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
-        out.extend(os.path.join(dirpath, f) for f in sorted(filenames) if not f.endswith((".pyc", ".pyo")))
+        for f in sorted(filenames):
+            path = os.path.join(dirpath, f)
+            # regular files only: a dangling symlink (an editor's lock file) or a FIFO cannot be zipped
+            if not f.endswith((".pyc", ".pyo")) and os.path.isfile(path):
+                out.append(path)
     return out if any(f.endswith(".py") for f in out) else []
 
 

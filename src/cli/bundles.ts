@@ -21,8 +21,17 @@ export function maxBundleBytes(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isInteger(value) && value > 0 ? value : DEFAULT_MAX_BUNDLE_BYTES;
 }
 
+/** What `file` leads to, symlinks followed; undefined for nothing (a dangling link, a loop), as os.path.isfile. */
+function statOf(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
 function isFile(file: string): boolean {
-  return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+  return statOf(file)?.isFile() ?? false;
 }
 
 /** Files of top-level module `name` under root (a `.py` file or a package directory), as os.walk lists them. */
@@ -36,11 +45,10 @@ function moduleFiles(root: string, name: string): string[] {
     const dirs: string[] = [];
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
-      const directory =
-        entry.isDirectory() ||
-        (entry.isSymbolicLink() && fs.statSync(full, { throwIfNoEntry: false })?.isDirectory());
-      if (!directory) {
-        if (!/\.py[co]$/.test(entry.name)) {
+      const target = entry.isSymbolicLink() ? statOf(full) : entry;
+      if (!target?.isDirectory()) {
+        // regular files only: a dangling symlink (an editor's lock file) or a FIFO cannot be zipped
+        if (target?.isFile() && !/\.py[co]$/.test(entry.name)) {
           out.push(full);
         }
       } else if (!entry.isSymbolicLink() && !SKIP_DIRS.has(entry.name)) {
@@ -50,7 +58,7 @@ function moduleFiles(root: string, name: string): string[] {
     dirs.sort().forEach(walk);
   };
   const packageDir = path.join(root, name);
-  if (fs.statSync(packageDir, { throwIfNoEntry: false })?.isDirectory()) {
+  if (statOf(packageDir)?.isDirectory()) {
     walk(packageDir);
   }
   return out.some(file => file.endsWith('.py')) ? out : [];

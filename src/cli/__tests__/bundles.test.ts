@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -90,6 +91,15 @@ describe('localModules', () => {
     fs.utimesSync(path.join(dir, 'pkg/b.py'), new Date(2001, 1, 1), new Date(2001, 1, 1));
     expect(localModules(dir, ['pkg', 'pkg.b'])).toEqual(first);
     expect(zipEntries(first.bundles.pkg[1])).toEqual(['pkg/__init__.py', 'pkg/b.py']);
+  });
+
+  it('zips only regular files: a dangling link (an editor lock file) or a FIFO is left out', () => {
+    write('pkg/__init__.py', 'X = 1\n');
+    write('pkg/real.py', 'Y = 2\n');
+    fs.symlinkSync('user@host.1234:1700000000', path.join(dir, 'pkg/.#real.py'));
+    execFileSync('mkfifo', [path.join(dir, 'pkg/pipe')]);
+    const found = localModules(dir, ['pkg']);
+    expect(zipEntries(found.bundles.pkg[1])).toEqual(['pkg/__init__.py', 'pkg/real.py']);
   });
 
   it('names every module over the limit and suggests an image', () => {
