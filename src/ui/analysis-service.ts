@@ -14,6 +14,7 @@ import type { AnalysisResult, Diagnostic } from '../analysis/types';
 import type { CellType, NotebookCell, NotebookInput } from '../model/notebook';
 import { markerField, setMarkers } from './diagnostics/markers';
 import { diagnosticsByCell } from './diagnostics/ranges';
+import { mark } from './marks';
 
 type SharedCell = ICellModel['sharedModel'];
 
@@ -202,7 +203,7 @@ export class AnalysisService {
 
   /** An edit: analyse once the edit's transaction is over (its other signals come first). */
   private _schedule(): void {
-    Private.mark('edit');
+    mark('edit');
     if (this._queued) {
       return;
     }
@@ -219,12 +220,12 @@ export class AnalysisService {
     if (!panel?.model || !reader) {
       return;
     }
-    Private.mark('read-start');
+    mark('read-start');
     const input = reader.read();
-    Private.mark('read-end');
+    mark('read-end');
     try {
       const result = await this._client.analyze(input, Private.markWorker);
-      Private.mark('analysed');
+      mark('analysed');
       if (!result || panel !== this._panel) {
         return;
       }
@@ -235,7 +236,7 @@ export class AnalysisService {
       if (!this._again) {
         this._pushMarkers(panel, this._result.diagnostics);
       }
-      Private.mark('markers');
+      mark('markers');
       this._changed.emit(this._result);
     } catch (reason) {
       this._error = String((reason as Error)?.message ?? reason);
@@ -303,22 +304,6 @@ export class AnalysisService {
 }
 
 namespace Private {
-  /** Marks per name kept on the page's timeline: a long session must not pile them up. */
-  const MAX_MARKS = 1000;
-  const counts = new Map<string, number>();
-
-  export function mark(name: string, startTime?: number): void {
-    if (typeof performance !== 'undefined') {
-      const full = `cellpipe:${name}`;
-      const count = counts.get(full) ?? 0;
-      if (count >= MAX_MARKS) {
-        performance.clearMarks(full);
-      }
-      counts.set(full, count >= MAX_MARKS ? 1 : count + 1);
-      performance.mark(full, startTime === undefined ? undefined : { startTime });
-    }
-  }
-
   /** The worker's start and end of an analysis, on this page's timeline. */
   export function markWorker(timing: WorkerTiming): void {
     if (typeof performance !== 'undefined') {

@@ -9,6 +9,7 @@ import type { GraphNode } from '../graph/layout';
 import type { Diagnostic, QuickFix } from '../../analysis/types';
 import { LocalRunClient, LocalRunModel, LocalRunView } from '../local';
 import { pipelineIcon } from '../icons';
+import { mark } from '../marks';
 import { KfpSection } from './KfpSection';
 import { YamlSection } from './YamlSection';
 import { NotebookSettings, PanelModel } from './model';
@@ -350,13 +351,6 @@ function PanelBody(props: {
 
 const NO_DIAGNOSTICS: Diagnostic[] = [];
 
-let renderedMarks = 0;
 function markRendered(): void {
-  if (typeof performance !== 'undefined') {
-    if (++renderedMarks > 1000) {
-      performance.clearMarks('cellpipe:graph-rendered'); // a long session must not pile them up
-      renderedMarks = 1;
-    }
-    performance.mark('cellpipe:graph-rendered');
-  }
+  mark('graph-rendered');
 }
