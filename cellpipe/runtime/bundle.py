@@ -25,7 +25,6 @@ from typing import Dict, Iterable, List, Sequence, Set, Tuple
 # Inline bundles travel inside the step's command line: keep them well under Linux's 128 KiB per argument.
 MAX_INLINE_BYTES = int(os.environ.get("CELLPIPE_MAX_BUNDLE_BYTES", 64 * 1024))
 _SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints", ".git", ".cellpipe"}
-_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 class BundleError(Exception):
