@@ -255,6 +255,7 @@ export class AnalysisService {
     this._unmarked = false;
     const by = diagnosticsByCell(diagnostics);
     const widgets = panel.content.widgets;
+    const before = this._marked.get(panel);
     const marked = new Map<object, string>();
     const update = (editor: any, list: Diagnostic[]) => {
       if (!editor?.editor || editor.isDisposed) {
@@ -267,7 +268,7 @@ export class AnalysisService {
       if (signature) {
         marked.set(editor, signature);
       }
-      if ((this._marked.get(editor) ?? '') === signature) {
+      if ((before?.get(editor) ?? '') === signature) {
         return;
       }
       if (!this._installed.has(editor)) {
@@ -277,13 +278,13 @@ export class AnalysisService {
       editor.editor.dispatch({ effects: setMarkers.of(list) });
     };
     by.forEach((list, index) => update(widgets[index]?.editor, list));
-    // Editors that showed markers and have none now are cleared.
-    this._marked.forEach((_, editor) => {
+    // Editors of this notebook that showed markers and have none now are cleared.
+    before?.forEach((_, editor) => {
       if (!marked.has(editor)) {
         update(editor, []);
       }
     });
-    this._marked = marked;
+    this._marked.set(panel, marked);
   }
 
   private _client: AnalyzerClient;
@@ -296,8 +297,11 @@ export class AnalysisService {
   private _running: Promise<void> | null = null;
   private _again = false;
   private _installed = new WeakSet<object>();
-  /** Editors showing markers, with the signature of what they show. */
-  private _marked = new Map<object, string>();
+  /**
+   * Per notebook, its editors showing markers, with the signature of what they show (a notebook
+   * no longer followed keeps its markers, and they are right again when it is followed again).
+   */
+  private _marked = new WeakMap<NotebookPanel, Map<object, string>>();
   private _markedFrom: Diagnostic[] | null = null;
   private _unmarked = false;
   private _changed = new Signal<this, AnalysisResult | null>(this);

@@ -316,3 +316,66 @@ describe('AnalysisService', () => {
     s.dispose();
   });
 });
+
+describe('AnalysisService markers', () => {
+  /** An editor that records the marker lists dispatched to it. */
+  function editorWidget(): { editor: any; shown: unknown[][] } {
+    const shown: unknown[][] = [];
+    const editor = {
+      isDisposed: false,
+      injectExtension: () => undefined,
+      editor: { dispatch: (spec: any) => shown.push(spec.effects.value) }
+    };
+    return { editor, shown };
+  }
+
+  /** A panel over `nb` whose cells have editors. */
+  function panelWithEditors(nb: any, notebookPath: string) {
+    const { panel } = panelOf(nb, notebookPath);
+    const editors = nb.cells.map(() => editorWidget());
+    (panel as any).content.widgets = editors.map((e: any) => ({ editor: e.editor }));
+    return { panel, editors };
+  }
+
+  it('leaves the markers of a notebook it stops following as they are', async () => {
+    const client = new AnalyzerClient(() => spawnInProcess(createAnalyzer));
+    const s = new AnalysisService(client);
+    const broken = load('examples/pipeline.ipynb');
+    const evaluate = broken.cells.findIndex((c: any) =>
+      (c.metadata?.tags ?? []).includes('step:evaluate')
+    );
+    broken.cells[evaluate].source = [].concat(broken.cells[evaluate].source, '\nprint(no_such)');
+    const a = panelWithEditors(broken, 'a.ipynb');
+    const b = panelWithEditors(load('examples/pipeline.ipynb'), 'b.ipynb');
+    const settle = async () => {
+      await new Promise(resolve => setTimeout(resolve));
+      await s.whenIdle();
+    };
+
+    s.setNotebook(a.panel);
+    await settle();
+    const shownInA = a.editors[evaluate].shown;
+    expect(shownInA).toHaveLength(1);
+    expect(shownInA[0]).toEqual([expect.objectContaining({ severity: 'error' })]);
+
+    // Another notebook gets the focus: the first one, still open, keeps its markers.
+    s.setNotebook(b.panel);
+    await settle();
+    expect(s.input!.path).toBe('b.ipynb');
+    expect(shownInA).toHaveLength(1);
+
+    // Back to the first: nothing to draw again, its markers are still right.
+    s.setNotebook(a.panel);
+    await settle();
+    expect(s.input!.path).toBe('a.ipynb');
+    expect(shownInA).toHaveLength(1);
+
+    // The problem fixed: its marker goes.
+    const cell = (a.panel.model as any).cells.get(evaluate);
+    cell.sharedModel.setSource(cell.getSource().replace('\nprint(no_such)', ''));
+    await settle();
+    expect(s.result!.diagnostics.filter(d => d.severity === 'error')).toEqual([]);
+    expect(shownInA).toEqual([expect.any(Array), []]);
+    s.dispose();
+  });
+});
