@@ -10,6 +10,7 @@ import {
   CELLPIPE_VERSION,
   CompileError,
   CompileOptions,
+  describeProblem,
   compile,
   modulesFromImage,
   notebookModules,
@@ -153,6 +154,9 @@ async function compileCommand(args: string[], env: CliEnvironment): Promise<numb
       throw new CliError(`cannot write ${output}: ${(e as Error).message}`);
     }
     env.stderr(`cellpipe: wrote ${output} (${result.steps.length} steps)\n`);
+  }
+  for (const warning of result.warnings) {
+    env.stderr(`cellpipe: warning: ${describeProblem(warning)}\n`);
   }
   return 0;
 }

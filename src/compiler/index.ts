@@ -18,6 +18,7 @@ import { CELLPIPE_VERSION } from './runtime-sources.generated';
 import {
   CompileError,
   CompileOptions,
+  CompileProblem,
   CompileResult,
   CompiledStep,
   DEFAULT_ACCELERATOR_NODE_SELECTOR_KEY,
@@ -185,7 +186,39 @@ export function compile(
     : undefined;
   const documents = platformSpec ? [pipelineSpec, platformSpec] : [pipelineSpec];
   const yaml = yamlStream(header(info.name, info.description, parameters), documents);
-  return { yaml, pipelineSpec, platformSpec, lineMaps, steps, metrics };
+  return {
+    yaml,
+    pipelineSpec,
+    platformSpec,
+    lineMaps,
+    steps,
+    metrics,
+    warnings: packageWarnings(yaml)
+  };
+}
+
+/**
+ * Above this many bytes a package may not start on KFP: the KFP backend copies each step's program
+ * into the Argo Workflow it creates, and Kubernetes keeps an object under about 1.5 MiB (etcd).
+ */
+export const PACKAGE_SIZE_WARNING_BYTES = 1024 * 1024;
+
+function packageWarnings(yaml: string): CompileProblem[] {
+  const bytes = new TextEncoder().encode(yaml).length;
+  if (bytes <= PACKAGE_SIZE_WARNING_BYTES) {
+    return [];
+  }
+  return [
+    {
+      cellIndex: -1,
+      message:
+        `the package is ${(bytes / 2 ** 20).toFixed(1)} MiB: Kubeflow Pipelines copies every step's ` +
+        'program into the Argo Workflow of a run, which Kubernetes stores only up to about 1.5 MiB, so ' +
+        'a run on KFP may fail to start. Fewer, larger steps, or the shared code of the imports and ' +
+        'functions cells moved into a module installed in the image, make it smaller. Local runs are ' +
+        'not affected.'
+    }
+  ];
 }
 
 /** Refuse an analysis with error diagnostics, each listed with its cell. */

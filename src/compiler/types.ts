@@ -59,6 +59,8 @@ export interface CompileResult {
   steps: CompiledStep[];
   /** Metric names of the metrics task, for choosing a Katib objective later. */
   metrics: string[];
+  /** What compiles but may not run as expected (e.g. a package too large for KFP's Argo workflow). */
+  warnings: CompileProblem[];
 }
 
 /** One reason a notebook cannot be compiled. `cellIndex` is 0-based; -1 for the notebook. */
