@@ -46,7 +46,7 @@ export const KfpSection = React.memo(function KfpSection(props: {
     },
     [model]
   );
-  const compile = React.useCallback(() => model.compileForRun(), [model]);
+  const compile = React.useCallback(() => model.compilePackageForRun(), [model]);
   return (
     <details className="jp-cellpipe-section jp-cellpipe-kfp">
       <summary>{trans.__('Run on Kubeflow Pipelines')}</summary>

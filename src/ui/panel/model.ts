@@ -1,7 +1,7 @@
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { AnalysisResult, QuickFix } from '../../analysis/types';
-import { compile } from '../../compiler';
+import { CompileResult, compile } from '../../compiler';
 import { BundleClient } from '../../kfp/bundles';
 import { compileForRun } from '../run/submit';
 import { CellpipeSettings, DEFAULT_SETTINGS } from '../../settings';
@@ -246,6 +246,11 @@ export class PanelModel {
 
   /** Compile for a run: the server bundles the notebook's own modules the steps import, shipped with them. */
   async compileForRun(): Promise<string> {
+    return (await this.compilePackageForRun()).yaml;
+  }
+
+  /** The same, with what the Run dialog also shows (spec, steps, warnings). */
+  async compilePackageForRun(): Promise<CompileResult> {
     const input = this._service.input;
     const analysis = this._service.result;
     if (!input || !analysis) {
@@ -253,7 +258,7 @@ export class PanelModel {
     }
     this._bundles ??= new BundleClient();
     const options = { notebookPath: input.path, defaultImage: this._settings.baseImage };
-    return (await compileForRun(input, analysis, options, this._bundles)).yaml;
+    return compileForRun(input, analysis, options, this._bundles);
   }
 
   dispose(): void {

@@ -23,6 +23,8 @@ export interface CompiledPackage {
   yaml: string;
   pipelineSpec?: Record<string, any>;
   steps?: readonly { step: string; task: string }[];
+  /** What compiles but may not run as expected (the compiler's `warnings`). */
+  warnings?: readonly { message: string }[];
 }
 
 export interface RunDialogProps {
@@ -74,7 +76,8 @@ export function readPackage(compiled: string | CompiledPackage): Required<Compil
       task
     }));
   }
-  return { yaml, pipelineSpec: spec as Record<string, any>, steps };
+  const warnings = typeof compiled === 'string' ? [] : (compiled.warnings ?? []);
+  return { yaml, pipelineSpec: spec as Record<string, any>, steps, warnings };
 }
 
 export function RunDialog(props: RunDialogProps): JSX.Element {
@@ -373,6 +376,11 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
           </button>
           {yaml === null && !compileError && <span>{trans.__('Compiling…')}</span>}
         </div>
+        {pkg?.warnings.map((w, i) => (
+          <div key={i} className="jp-cellpipe-run-warning" role="status" style={styles.warning}>
+            {trans.__('Warning: %1', w.message)}
+          </div>
+        ))}
         {showYaml && yaml !== null && (
           <pre className="jp-cellpipe-run-yaml" style={styles.yaml}>
             {yaml}
@@ -424,6 +432,7 @@ const styles: Record<string, React.CSSProperties> = {
   type: { color: 'var(--jp-ui-font-color2)', fontSize: 'var(--jp-ui-font-size0)' },
   error: { color: 'var(--jp-error-color1)', flexBasis: '100%', marginLeft: 148 },
   errorBox: { color: 'var(--jp-error-color1)', whiteSpace: 'pre-wrap', margin: '8px 0' },
+  warning: { color: 'var(--jp-warn-color0)', whiteSpace: 'pre-wrap', margin: '8px 0' },
   yaml: {
     maxHeight: 240,
     overflow: 'auto',

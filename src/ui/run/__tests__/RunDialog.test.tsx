@@ -222,6 +222,23 @@ describe('RunDialog', () => {
     expect(q('.jp-cellpipe-run-error')!.textContent).toContain('cell 3: step "train"');
     expect(q<HTMLButtonElement>('.jp-cellpipe-run-submit')!.disabled).toBe(true);
   });
+
+  it("shows the compiler's warnings and still lets the user submit", async () => {
+    const message = 'the package is 2.2 MiB: Kubeflow Pipelines copies every step';
+    await act(async () =>
+      root.render(
+        <RunDialog
+          client={client()}
+          compile={async () => ({ yaml: PACKAGE, warnings: [{ message }] })}
+          onClose={() => undefined}
+        />
+      )
+    );
+    const q = <T extends Element>(selector: string) => host.querySelector<T>(selector);
+    await until(() => !!q('.jp-cellpipe-run-warning'), 'the warning');
+    expect(q('.jp-cellpipe-run-warning')!.textContent).toBe(`Warning: ${message}`);
+    await until(() => !q<HTMLButtonElement>('.jp-cellpipe-run-submit')!.disabled, 'submit enabled');
+  });
 });
 
 describe('readPackage', () => {
@@ -239,5 +256,9 @@ describe('readPackage', () => {
     });
     expect(given.pipelineSpec).toEqual({ x: 1 });
     expect(given.steps).toEqual([{ step: 'load_data', task: 'load-data' }]);
+    expect(read.warnings).toEqual([]);
+    expect(readPackage({ yaml: PACKAGE, warnings: [{ message: 'big' }] }).warnings).toEqual([
+      { message: 'big' }
+    ]);
   });
 });
