@@ -11,6 +11,7 @@ import { Diagnostics } from './diagnostics';
 import { readLiteral } from './literal';
 import type { NameAt } from './scopes';
 import type { AnalysisResult, Diagnostic, Edge, PipelineParameter, StepInfo } from './types';
+import { findCycle } from './cycles';
 
 /** The analysis of code cell `index` (the caller caches); null for non-code cells. */
 export type CellSource = (index: number) => CellAnalysis | null;
@@ -588,7 +589,7 @@ function checkDependencies(steps: StepDraft[], diagnostics: Diagnostics): void {
       return true;
     });
   }
-  const cycle = findCycle(steps);
+  const cycle = stepCycle(steps);
   if (cycle) {
     const first = steps.find(s => s.info.name === cycle[0])!;
     diagnostics.add(
@@ -601,36 +602,12 @@ function checkDependencies(steps: StepDraft[], diagnostics: Diagnostics): void {
   }
 }
 
-function findCycle(steps: StepDraft[]): string[] | null {
+function stepCycle(steps: StepDraft[]): string[] | null {
   const deps = new Map(steps.map(s => [s.info.name, s.info.depends]));
-  const state = new Map<string, 'open' | 'done'>();
-  const path: string[] = [];
-  const visit = (name: string): string[] | null => {
-    if (state.get(name) === 'done') {
-      return null;
-    }
-    if (state.get(name) === 'open') {
-      return [...path.slice(path.indexOf(name)), name];
-    }
-    state.set(name, 'open');
-    path.push(name);
-    for (const dep of deps.get(name) ?? []) {
-      const cycle = visit(dep);
-      if (cycle) {
-        return cycle;
-      }
-    }
-    path.pop();
-    state.set(name, 'done');
-    return null;
-  };
-  for (const step of steps) {
-    const cycle = visit(step.info.name);
-    if (cycle) {
-      return cycle;
-    }
-  }
-  return null;
+  return findCycle(
+    steps.map(s => s.info.name),
+    name => deps.get(name) ?? []
+  );
 }
 
 /** Every step's transitive upstream steps (a cycle makes its members ancestors of each other). */

@@ -5,14 +5,15 @@
 import { AnalysisResult, StepInfo } from '../analysis/types';
 import { isIdentifier } from './names';
 import { Problems } from './types';
+import { findCycle } from '../analysis/cycles';
 
-/** The steps a step waits for: annotated `prev:`, producers of its inputs, and edges into it; sorted. */
 /** The analyzer adds `StepInfo.metrics` (names of the metrics step); older analyses lack it. */
 export function metricNames(step: StepInfo): string[] {
   const named = (step as StepInfo & { metrics?: string[] }).metrics;
   return step.kind !== 'metrics' ? [] : (named ?? step.inputs);
 }
 
+/** The steps a step waits for: annotated `prev:`, producers of its inputs, and edges into it; sorted. */
 export function upstreamSteps(step: StepInfo, analysis: AnalysisResult): string[] {
   const names = new Set<string>(step.depends);
   for (const input of step.inputs) {
@@ -30,36 +31,14 @@ export function upstreamSteps(step: StepInfo, analysis: AnalysisResult): string[
   return [...names].sort();
 }
 
-function findCycle(analysis: AnalysisResult, byName: Map<string, StepInfo>): string[] | null {
-  const state = new Map<string, 'open' | 'done'>();
-  const path: string[] = [];
-  const visit = (name: string): string[] | null => {
-    if (state.get(name) === 'done') {
-      return null;
+function wiringCycle(analysis: AnalysisResult, byName: Map<string, StepInfo>): string[] | null {
+  return findCycle(
+    analysis.steps.map(s => s.name),
+    name => {
+      const step = byName.get(name);
+      return step ? upstreamSteps(step, analysis) : [];
     }
-    if (state.get(name) === 'open') {
-      return [...path.slice(path.indexOf(name)), name];
-    }
-    state.set(name, 'open');
-    path.push(name);
-    const step = byName.get(name);
-    for (const up of step ? upstreamSteps(step, analysis) : []) {
-      const cycle = visit(up);
-      if (cycle) {
-        return cycle;
-      }
-    }
-    path.pop();
-    state.set(name, 'done');
-    return null;
-  };
-  for (const step of analysis.steps) {
-    const cycle = visit(step.name);
-    if (cycle) {
-      return cycle;
-    }
-  }
-  return null;
+  );
 }
 
 export function checkAnalysis(
@@ -131,7 +110,7 @@ export function checkAnalysis(
       }
     }
   }
-  const cycle = findCycle(analysis, byName);
+  const cycle = wiringCycle(analysis, byName);
   if (cycle) {
     const first = byName.get(cycle[0]);
     problems.add({
