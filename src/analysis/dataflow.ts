@@ -4,6 +4,7 @@
  * produces (closest producer wins); its outputs are the names some descendant reads from it.
  */
 import type { NotebookInput } from '../model/notebook';
+import { MAX_TASK_NAME, toKebab } from '../model/kfp-names';
 import { CellAnnotation, parseTags } from '../model/tags';
 import { BUILTINS } from './builtins';
 import { CellAnalysis, rangeOf } from './cell';
@@ -49,16 +50,6 @@ interface StepFlow {
 
 const METRICS_NAME = 'metrics';
 const METRICS_FALLBACK = 'pipeline_metrics';
-const MAX_TASK_NAME = 63;
-
-function kebab(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
 
 function newStep(name: string, kind: StepInfo['kind']): StepDraft {
   return {
@@ -430,7 +421,7 @@ function groupCells(
   }
 
   function checkStepName(name: string, index: number): void {
-    const task = kebab(name);
+    const task = toKebab(name);
     if (!task || name.length > MAX_TASK_NAME) {
       diagnostics.add(
         'invalid-step-name',

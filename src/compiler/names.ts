@@ -3,23 +3,15 @@
  */
 import { NotebookInput } from '../model/notebook';
 import { kaleMetadata } from '../model/deploy';
+import { MAX_TASK_NAME, toKebab } from '../model/kfp-names';
 import { StepInfo } from '../analysis/types';
 import { Problems } from './types';
 
 const KEBAB = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const PIPELINE_NAME = /^[a-z0-9][a-z0-9-]{0,127}$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const MAX_TASK_NAME = 63;
 
-/** Accents dropped, lower case, anything but letters and digits becomes one `-`, no `-` at either end. */
-export function toKebab(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
+export { toKebab };
 
 export function isIdentifier(name: string): boolean {
   return IDENTIFIER.test(name);
