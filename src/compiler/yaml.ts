@@ -14,12 +14,16 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 const RESERVED = /^(y|yes|n|no|on|off|true|false|null)$/i;
 /** A letter (or options like -ec, --flag) first, then a conservative set: no `:`, `#`, quotes, brackets. */
 const PLAIN_WORDS = /^(-{1,2}[A-Za-z]|[A-Za-z_/])[A-Za-z0-9_./()+=@,-]*( [A-Za-z0-9_./()+=@,-]+)*$/;
+/** An exponent alone (`e1`, `-E5`): the `yaml` package's YAML 1.1 schema reads it as a float. */
+const EXPONENT = /^[-+]?[eE][-+]?[0-9]+$/;
 /** Dotted versions like 2.1.0: two dots keep them from being floats. */
 const PLAIN_VERSION = /^[0-9]+\.[0-9]+(\.[0-9]+)+$/;
 /** What a YAML reader rejects or folds in a stream or a literal block: escaped inside double quotes. */
 const UNSAFE_CHARS =
   // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]/;
+/** A space before the first non-empty line's text: a literal block would misread the indentation. */
+const LEADING_SPACE = /^\n* /;
 const ESCAPE_EXTRA = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
 function quoted(text: string): string {
@@ -31,7 +35,10 @@ function quoted(text: string): string {
 }
 
 function isPlain(text: string): boolean {
-  return (PLAIN_WORDS.test(text) && !RESERVED.test(text)) || PLAIN_VERSION.test(text);
+  return (
+    (PLAIN_WORDS.test(text) && !RESERVED.test(text) && !EXPONENT.test(text)) ||
+    PLAIN_VERSION.test(text)
+  );
 }
 
 function number(value: number): string {
@@ -48,7 +55,9 @@ function literalBlock(text: string, indent: string): string | null {
   if (
     !text.includes('\n') ||
     text.trim() === '' ||
-    text.startsWith(' ') ||
+    // A reader takes the block's indentation from its first non-empty line: one that starts with a
+    // space (after empty lines, e.g. "\n  a\nb") would be read as deeper indentation, or as an error.
+    LEADING_SPACE.test(text) ||
     UNSAFE_CHARS.test(text) ||
     text.includes('\r')
   ) {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import YAML from 'yaml';
 import { toYaml } from '../yaml';
 
@@ -21,6 +22,8 @@ export const TRICKY_STRINGS = [
   '1:20',
   '1.5',
   '1e3',
+  'e1',
+  '-E5',
   '.inf',
   '.nan',
   '2020-01-01',
@@ -59,6 +62,9 @@ export const TRICKY_STRINGS = [
   'line1\n\n',
   '\nleading newline',
   '  indented first\nsecond',
+  '\n  indented after an empty line\nb',
+  '\n\n  \nspaces-only line first',
+  '\n\tindented by a tab',
   'ends with spaces  \n  \nnext',
   'carriage\r\nreturn',
   'nel\u0085next',
@@ -140,5 +146,60 @@ describe('toYaml', () => {
       )
     ).toBe(true);
     expect(roundTrip({ args: [program] })).toEqual({ args: [program] });
+  });
+
+  it('round-trips arbitrary strings, as values and keys, in maps and lists', () => {
+    // YAML's structural characters, weighted so that indentation, line and comment edge cases come up often.
+    const yamlish = fc.string({
+      unit: fc.oneof(
+        {
+          weight: 4,
+          arbitrary: fc.constantFrom(' ', '\n', '\t', '\r', ':', '#', '-', '|', '>', "'", '"')
+        },
+        {
+          weight: 4,
+          arbitrary: fc.constantFrom(
+            'a',
+            'b',
+            '0',
+            '1',
+            '.',
+            'e',
+            'y',
+            'n',
+            '~',
+            '{',
+            '[',
+            '&',
+            '*',
+            '!'
+          )
+        },
+        { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) }
+      ),
+      maxLength: 24
+    });
+    // Multi-line text as a program or a config value has it: lines indented by spaces or tabs, some empty.
+    const line = fc.tuple(fc.constantFrom('', ' ', '  ', '    ', '\t'), yamlish);
+    const lines = fc
+      .array(line, { maxLength: 6 })
+      .map(parts => parts.map(([indent, rest]) => indent + rest).join('\n'));
+    const text = fc.oneof(
+      yamlish,
+      lines,
+      fc.string({ unit: 'binary' }),
+      fc.string({ unit: 'grapheme' })
+    );
+    fc.assert(
+      fc.property(text, text, (value, name) => {
+        const data = {
+          [name]: value,
+          list: [value, { [name]: [value] }],
+          nested: { inner: value }
+        };
+        expect(roundTrip(data)).toEqual(data);
+      }),
+      { numRuns: 2000 }
+    );
   });
 });
