@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -21,6 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional
 
+from ..runtime.bootstrap import _cellpipe_private_dir
 from .package import Package, PackageError, load_package, resolve_placeholders
 
 PENDING, RUNNING, SUCCEEDED, FAILED, SKIPPED, CACHED = (
@@ -101,23 +101,15 @@ def _hash_tree(path: str) -> str:
 
 
 def _python_shim(python: str) -> str:
-    """A directory whose `python3`/`python` are this Python, put first on PATH for the steps."""
-    shim = os.path.join(
-        tempfile.gettempdir(), "cellpipe-python-v2-" + hashlib.sha256(python.encode()).hexdigest()[:12]
-    )
-    if not os.path.isdir(shim):
-        staging = tempfile.mkdtemp(prefix=".cellpipe-python-")
-        for name in ("python3", "python"):
-            # A script, not a symlink: a venv's python finds its pyvenv.cfg only under its own path.
-            script = os.path.join(staging, name)
-            with open(script, "w") as f:
-                f.write(f'#!/bin/sh\nexec "{python}" "$@"\n')
-            os.chmod(script, 0o755)
-        try:
-            os.replace(staging, shim)
-        except OSError:
-            shutil.rmtree(staging, ignore_errors=True)
-    return shim
+    """A directory whose `python3`/`python` are this Python, put first on PATH for the steps.
+
+    Shared between runs under a name derived from the Python's path, used only once verified private and
+    holding exactly these scripts (`_cellpipe_private_dir`): another local user may have made that name first.
+    """
+    # A script, not a symlink: a venv's python finds its pyvenv.cfg only under its own path.
+    script = f'#!/bin/sh\nexec "{python}" "$@"\n'.encode()
+    name = "cellpipe-python-v2-" + hashlib.sha256(python.encode()).hexdigest()[:12]
+    return _cellpipe_private_dir(name, {"python3": script, "python": script}, mode=0o700)
 
 
 class LocalRunner:

@@ -18,9 +18,10 @@ import os
 import struct
 import sys
 import sysconfig
-import tempfile
 import zipfile
 from typing import Dict, Iterable, List, Sequence, Set, Tuple
+
+from .bootstrap import _cellpipe_private_dir
 
 # Inline bundles travel inside the step's command line: keep them well under Linux's 128 KiB per argument.
 MAX_INLINE_BYTES = int(os.environ.get("CELLPIPE_MAX_BUNDLE_BYTES", 64 * 1024))
@@ -178,7 +179,11 @@ def local_modules(root_dir: str, imported_names: Iterable[str], exclude: Iterabl
 
 
 def install_bundles(bundles: Iterable[Sequence[str]]) -> List[str]:
-    """Unpack each (sha256, base64 zip) into a directory named by its hash, first on sys.path."""
+    """Unpack each (sha256, base64 zip) into a directory named by its hash, first on sys.path.
+
+    The directory is shared by this user's steps but used only once it is verified to be private and to
+    hold exactly the zip's files (`_cellpipe_private_dir`): another local user may have made that name first.
+    """
     installed = []
     for digest, b64 in bundles or ():
         data = base64.b64decode(b64)
@@ -187,20 +192,14 @@ def install_bundles(bundles: Iterable[Sequence[str]]) -> List[str]:
             raise BundleError(
                 f"local-module bundle {digest[:12]} is corrupt (its content hashes to {actual[:12]})"
             )
-        target = os.path.join(tempfile.gettempdir(), "cellpipe-bundle-" + digest[:16])
-        if not os.path.isdir(target):
-            staging = tempfile.mkdtemp(prefix=".cellpipe-bundle-", dir=tempfile.gettempdir())
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                for member in zf.namelist():
-                    if member.startswith("/") or ".." in member.split("/"):
-                        raise BundleError(f"local-module bundle {digest[:12]} has an unsafe path {member!r}")
-                zf.extractall(staging)
-            try:
-                os.replace(staging, target)
-            except OSError:
-                import shutil
-
-                shutil.rmtree(staging, ignore_errors=True)
+        files = {}
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for member in zf.namelist():
+                if member.startswith("/") or "\\" in member or ".." in member.split("/"):
+                    raise BundleError(f"local-module bundle {digest[:12]} has an unsafe path {member!r}")
+                if not member.endswith("/"):
+                    files[member] = zf.read(member)
+        target = _cellpipe_private_dir("cellpipe-bundle-" + digest[:16], files)
         if target not in sys.path:
             sys.path.insert(0, target)
         installed.append(target)
