@@ -8,11 +8,12 @@ import { MAX_TASK_NAME, toKebab } from '../model/kfp-names';
 import { CellAnnotation, parseTags } from '../model/tags';
 import { BUILTINS } from './builtins';
 import { CellAnalysis, rangeOf } from './cell';
-import { Diagnostics } from './diagnostics';
+import { Diagnostics, Place } from './diagnostics';
 import { readLiteral } from './literal';
 import type { NameAt } from './scopes';
 import type { AnalysisResult, Diagnostic, Edge, PipelineParameter, StepInfo } from './types';
 import { findCycle } from './cycles';
+import { cellLabel, nearestNames, quotedChoice } from './labels';
 
 /** The analysis of code cell `index` (the caller caches); null for non-code cells. */
 export type CellSource = (index: number) => CellAnalysis | null;
@@ -43,6 +44,8 @@ interface StepFlow {
   reads: Map<string, Where>;
   /** Names the step binds or changes at module level. */
   produces: Set<string>;
+  /** For each produced name, the cells (ascending) that bind or change it: where a user saw it set. */
+  producedAt: Map<string, number[]>;
   /** Names the step binds by importing them (its last binding of the name is an import). */
   imports: Set<string>;
   mutates: Set<string>;
@@ -103,7 +106,13 @@ export class FlowMemo {
     }
     const flow = compute();
     this.byStep.set(name, { key, flow });
-    const produced = [...flow.produces].sort().join(',') + '|' + [...flow.imports].sort().join(',');
+    // Where a name is produced matters too: messages name the producing cell.
+    const produced =
+      [...flow.produces].sort().join(',') +
+      '|' +
+      [...flow.imports].sort().join(',') +
+      '|' +
+      JSON.stringify([...flow.producedAt]);
     if (this.produced.get(name) !== produced) {
       this.produced.set(name, produced);
       this.producedVersion++;
@@ -267,6 +276,14 @@ export function buildAnalysis(
     valueDiagnostics(flow, readers.get(flow.draft.info.name) ?? [], cellAt, diagnostics);
   }
   globalMutations([...importsCells, ...functionsCells], all, parameterNames, cellAt, diagnostics);
+  // Every message about a step's cell names the step: `cell 4 (step "train")` wherever it is read.
+  const stepOfCell = new Map(all.flatMap(f => f.draft.cells.map(i => [i, f.draft.info.name])));
+  for (const d of diagnostics.list) {
+    const owner = stepOfCell.get(d.cellIndex);
+    if (d.step === undefined && owner !== undefined) {
+      d.step = owner;
+    }
+  }
 
   return {
     steps: all.map(f => f.draft.info),
@@ -320,7 +337,7 @@ function groupCells(
         diagnostics.add(
           'untagged-cell',
           'warning',
-          `cell ${index} comes before any tagged cell: it belongs to no step and never runs in the pipeline`,
+          'this cell comes before any tagged cell: it belongs to no step and never runs in the pipeline',
           { cellIndex: index }
         );
       }
@@ -330,7 +347,7 @@ function groupCells(
       diagnostics.add(
         'unknown-dependency',
         'warning',
-        `cell ${index}: prev: tags only mean something on a step cell; ignored here`,
+        'prev: tags only mean something on a step cell; ignored here',
         { cellIndex: index }
       );
     }
@@ -377,7 +394,7 @@ function groupCells(
           diagnostics.add(
             'multiple-metrics',
             'error',
-            `cell ${index} is a second pipeline-metrics cell (the first is cell ${metricsCell}); keep one`,
+            `a second pipeline-metrics cell (the first is ${cellLabel(metricsCell)}); keep one`,
             { cellIndex: index }
           );
         }
@@ -392,9 +409,8 @@ function groupCells(
           diagnostics.add(
             'metrics-not-last',
             'error',
-            `the pipeline-metrics cell ${metricsCell} must be the last step, but step "${name}" (cell ${index}) follows it`,
-            { cellIndex: metricsCell },
-            { step: name }
+            `the pipeline-metrics cell must be the last step, but step "${name}" (${cellLabel(index)}) follows it`,
+            { cellIndex: metricsCell }
           );
           metricsCell = -2;
         }
@@ -404,7 +420,7 @@ function groupCells(
             diagnostics.add(
               'step-merged',
               'info',
-              `cell ${index} continues step "${name}" started at cell ${step.cells[0]}: their code runs together`,
+              `this cell continues step "${name}" started at ${cellLabel(step.cells[0])}: their code runs together`,
               { cellIndex: index },
               { step: name }
             );
@@ -426,7 +442,7 @@ function groupCells(
       diagnostics.add(
         'invalid-step-name',
         'error',
-        `step name "${name}" (cell ${index}) needs letters or digits and at most ${MAX_TASK_NAME} characters`,
+        `step name "${name}" needs letters or digits and at most ${MAX_TASK_NAME} characters`,
         { cellIndex: index },
         { step: name }
       );
@@ -437,7 +453,7 @@ function groupCells(
       diagnostics.add(
         'duplicate-step-name',
         'error',
-        `steps "${other}" and "${name}" (cell ${index}) both become pipeline task "${task}"; rename one`,
+        `steps "${other}" and "${name}" both become pipeline task "${task}"; rename one`,
         { cellIndex: index },
         { step: name }
       );
@@ -467,7 +483,7 @@ function cellDiagnostics(index: number, cell: CellAnalysis, diagnostics: Diagnos
     diagnostics.add(
       'syntax-error',
       'error',
-      `cell ${index}, line ${line}: syntax error${error.missing ? ' (something is missing here)' : ''}`,
+      `line ${line}: syntax error${error.missing ? ' (something is missing here)' : ''}`,
       { cellIndex: index, cell, start: error.start, end: Math.max(error.end, error.start + 1) }
     );
   }
@@ -475,7 +491,7 @@ function cellDiagnostics(index: number, cell: CellAnalysis, diagnostics: Diagnos
     diagnostics.add(
       'magic-masked',
       'info',
-      `cell ${index}, line ${line + 1}: IPython syntax "${text.trim().slice(0, 60)}" is not Python; it is not run in the pipeline`,
+      `line ${line + 1}: IPython syntax "${text.trim().slice(0, 60)}" is not Python; it is not run in the pipeline`,
       {
         cellIndex: index,
         cell,
@@ -488,7 +504,7 @@ function cellDiagnostics(index: number, cell: CellAnalysis, diagnostics: Diagnos
     diagnostics.add(
       'star-import',
       'warning',
-      `cell ${index}: "from ${star.module} import *" hides which names it defines; names it may define are not checked — import them by name`,
+      `"from ${star.module} import *" hides which names it defines; names it may define are not checked — import them by name`,
       { cellIndex: index, cell, start: star.start, end: star.end }
     );
   }
@@ -510,7 +526,7 @@ function readParameters(
         diagnostics.add(
           'parameter-statement',
           'warning',
-          `cell ${cellIndex}: only "name = value" lines define pipeline parameters; this line is ignored`,
+          'only "name = value" lines define pipeline parameters; this line is ignored',
           place
         );
         continue;
@@ -527,7 +543,7 @@ function readParameters(
         diagnostics.add(
           'parameter-not-literal',
           'error',
-          `parameter "${statement.name}" (cell ${cellIndex}) must be a literal (number, string, bool, None, list or dict), not "${valueText.slice(0, 60)}"`,
+          `parameter "${statement.name}" must be a literal (number, string, bool, None, list or dict), not "${valueText.slice(0, 60)}"`,
           place,
           { variable: statement.name }
         );
@@ -536,7 +552,7 @@ function readParameters(
         diagnostics.add(
           'duplicate-parameter',
           'warning',
-          `parameter "${statement.name}" is set twice; the value in cell ${cellIndex} wins`,
+          `parameter "${statement.name}" is set twice; the value here wins`,
           place,
           { variable: statement.name }
         );
@@ -553,6 +569,7 @@ function readParameters(
 
 function checkDependencies(steps: StepDraft[], diagnostics: Diagnostics): void {
   const names = new Set(steps.map(s => s.info.name));
+  const known = steps.map(s => s.info.name);
   for (const step of steps) {
     const { info } = step;
     info.depends = info.depends.filter(dep => {
@@ -561,7 +578,7 @@ function checkDependencies(steps: StepDraft[], diagnostics: Diagnostics): void {
         diagnostics.add(
           'self-dependency',
           'error',
-          `step "${dep}" (cell ${cellIndex}) lists itself in prev:`,
+          `step "${dep}" lists itself in prev:${dep}`,
           { cellIndex },
           { step: dep }
         );
@@ -571,7 +588,7 @@ function checkDependencies(steps: StepDraft[], diagnostics: Diagnostics): void {
         diagnostics.add(
           'unknown-dependency',
           'error',
-          `step "${info.name}" (cell ${cellIndex}) depends on "${dep}", which is not a step`,
+          unknownDependency(info.name, dep, known),
           { cellIndex },
           { step: info.name }
         );
@@ -591,6 +608,18 @@ function checkDependencies(steps: StepDraft[], diagnostics: Diagnostics): void {
       { step: cycle[0] }
     );
   }
+}
+
+/** One message per unknown `prev:` tag: the tag, the step, and the step names it may have meant. */
+function unknownDependency(step: string, dep: string, known: string[]): string {
+  const others = known.filter(name => name !== step);
+  const near = nearestNames(dep, others);
+  const hint = near.length
+    ? `did you mean ${quotedChoice(near)}?`
+    : others.length
+      ? `no step has a similar name; the steps are ${quotedChoice(others.slice(0, 5))}${others.length > 5 ? ', …' : ''}`
+      : 'the notebook has no other step';
+  return `step "${step}": tag prev:${dep} names no step: ${hint}`;
 }
 
 function stepCycle(steps: StepDraft[]): string[] | null {
@@ -649,8 +678,17 @@ function stepFlow(
     draft,
     reads: new Map(),
     produces: new Set(),
+    producedAt: new Map(),
     mutates: new Set(),
     imports: new Set()
+  };
+  const producedHere = (name: string, cellIndex: number) => {
+    const cells = flow.producedAt.get(name);
+    if (!cells) {
+      flow.producedAt.set(name, [cellIndex]);
+    } else if (cells[cells.length - 1] !== cellIndex) {
+      cells.push(cellIndex);
+    }
   };
   const bound = new Set<string>();
   const late: Array<[string, Where]> = [];
@@ -673,6 +711,7 @@ function stepFlow(
         flow.produces.delete(name);
       } else {
         flow.produces.add(name);
+        producedHere(name, cellIndex);
       }
       if (facts.imports.has(name)) {
         flow.imports.add(name);
@@ -683,9 +722,11 @@ function stepFlow(
     for (const name of facts.mutations.keys()) {
       flow.mutates.add(name);
       flow.produces.add(name);
+      producedHere(name, cellIndex);
     }
     for (const name of facts.globalWrites.keys()) {
       flow.produces.add(name);
+      producedHere(name, cellIndex);
     }
     for (const [name, ref] of facts.lateReads) {
       late.push([name, { cellIndex, ref }]);
@@ -778,28 +819,7 @@ function resolveInputs(flow: StepFlow, ctx: Context): void {
     }
     const elsewhere = all.filter(f => f.draft.info.name !== info.name);
     if (elsewhere.length) {
-      // The latest producer that is not downstream of this step (adding it makes no cycle).
-      const producer = [...elsewhere]
-        .reverse()
-        .find(f => !ctx.ancestors.get(f.draft.info.name)?.has(info.name));
-      const from = producer ?? elsewhere[0];
-      const fix =
-        producer && info.kind === 'step'
-          ? {
-              title: `Make "${info.name}" depend on "${producer.draft.info.name}"`,
-              kind: 'add-dependency' as const,
-              step: info.name,
-              dependsOn: producer.draft.info.name
-            }
-          : undefined;
-      ctx.diagnostics.add(
-        'not-upstream',
-        'error',
-        `step "${info.name}" reads "${name}", which step "${from.draft.info.name}" produces, but "${from.draft.info.name}" is not upstream of "${info.name}"` +
-          (fix ? `: add prev:${from.draft.info.name}` : ''),
-        place,
-        { step: info.name, variable: name, fix }
-      );
+      notUpstream(flow, name, place, elsewhere, ctx);
       continue;
     }
     const star = stepStar || ctx.starImport;
@@ -818,6 +838,81 @@ function resolveInputs(flow: StepFlow, ctx: Context): void {
   }
 }
 
+/**
+ * A step reads a name that only steps outside its upstream produce. The suggestion is the producer
+ * whose assignment comes last BEFORE the reading cell: the value the user saw running the notebook
+ * top to bottom. A later producer is never suggested: it would read another value, or loop.
+ */
+function notUpstream(
+  flow: StepFlow,
+  name: string,
+  place: Place,
+  elsewhere: StepFlow[],
+  ctx: Context
+): void {
+  const { info } = flow.draft;
+  let before: { producer: string; cellIndex: number } | null = null;
+  for (const other of elsewhere) {
+    const cells = other.producedAt.get(name) ?? [];
+    const last = cells.filter(c => c < place.cellIndex).pop();
+    if (last !== undefined && (!before || last > before.cellIndex)) {
+      before = { producer: other.draft.info.name, cellIndex: last };
+    }
+  }
+  const reads = `step "${info.name}" reads "${name}"`;
+  const extra = { step: info.name, variable: name };
+  if (!before) {
+    const later = elsewhere
+      .map(f => ({ producer: f.draft.info.name, cellIndex: f.producedAt.get(name)?.[0] ?? -1 }))
+      .filter(p => p.cellIndex > place.cellIndex)
+      .sort((a, b) => a.cellIndex - b.cellIndex)[0];
+    ctx.diagnostics.add(
+      'not-upstream',
+      'error',
+      `${reads}, which no step assigns before this cell` +
+        (later
+          ? ` (step "${later.producer}" assigns it later, in ${cellLabel(later.cellIndex)}): ` +
+            `assign "${name}" in an earlier step, or move this code below ${cellLabel(later.cellIndex)}`
+          : ''),
+      place,
+      extra
+    );
+    return;
+  }
+  const { producer, cellIndex } = before;
+  const from = `step "${producer}" (${cellLabel(cellIndex)})`;
+  if (ctx.ancestors.get(producer)?.has(info.name)) {
+    // prev: tags already make the producer run after this step: depending on it would loop.
+    ctx.diagnostics.add(
+      'not-upstream',
+      'error',
+      `${reads}, which ${from} assigns before it, but "${producer}" runs after "${info.name}" ` +
+        `(its prev: tags lead back to "${info.name}"): remove that dependency, then add prev:${producer} here`,
+      place,
+      extra
+    );
+    return;
+  }
+  const fix =
+    info.kind === 'step'
+      ? {
+          title: `Make "${info.name}" depend on "${producer}"`,
+          kind: 'add-dependency' as const,
+          step: info.name,
+          dependsOn: producer
+        }
+      : undefined;
+  ctx.diagnostics.add(
+    'not-upstream',
+    'error',
+    `${reads}, which ${from} assigns before it, but "${producer}" is not upstream of ` +
+      `"${info.name}"` +
+      (fix ? `: add prev:${producer}` : ''),
+    place,
+    { ...extra, fix }
+  );
+}
+
 function metricNames(metrics: StepDraft, cellAt: CellSource, diagnostics: Diagnostics): void {
   const names: string[] = [];
   for (const cellIndex of metrics.cells) {
@@ -830,7 +925,7 @@ function metricNames(metrics: StepDraft, cellAt: CellSource, diagnostics: Diagno
         diagnostics.add(
           'metric-not-produced',
           'warning',
-          `metric "${ref.name}" (cell ${cellIndex}) is not produced by any step`,
+          `metric "${ref.name}" is not produced by any step`,
           { cellIndex, cell, start: ref.start, end: ref.end },
           { step: metrics.info.name, variable: ref.name }
         );
@@ -902,7 +997,7 @@ function globalMutations(
       diagnostics.add(
         'global-mutation',
         'warning',
-        `cell ${cellIndex}: a function changes "${name}", which comes from ${from}; the change stays inside the step that calls it — return the new value instead`,
+        `a function changes "${name}", which comes from ${from}; the change stays inside the step that calls it — return the new value instead`,
         { cellIndex, cell, start: ref.start, end: ref.end },
         { step: own?.draft.info.name, variable: name }
       );

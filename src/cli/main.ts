@@ -4,7 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Analyzer, AnalyzerInit } from '../analysis/types';
+import { located } from '../analysis/labels';
+import { Analyzer, AnalyzerInit, Diagnostic } from '../analysis/types';
 import { fromNbformat } from '../model/notebook';
 import {
   CELLPIPE_VERSION,
@@ -29,7 +30,10 @@ options:
   --default-image IMAGE       image of steps that name none (default: python:3.11)
   --node-selector-key KEY     node label that selects a GPU product (default: cloud.google.com/gke-accelerator)
   -h, --help                  show this help
-  --version                   show the version`;
+  --version                   show the version
+
+exit codes: 0 compiled (warnings printed), 1 the notebook has errors (each printed with its cell),
+2 usage (bad command line, or a notebook file that cannot be read)`;
 
 export const EXIT_USAGE = 2;
 export const EXIT_FAILED = 1;
@@ -108,7 +112,7 @@ function readNotebook(file: string) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(e);
-    throw new CliError(`cannot read ${file}: ${why}`);
+    throw new CliError(`cannot read ${file}: ${why}`, EXIT_USAGE);
   }
   let json: unknown;
   try {
@@ -128,9 +132,11 @@ async function compileCommand(args: string[], env: CliEnvironment): Promise<numb
   const notebook = readNotebook(file);
   const analyzer = await env.createAnalyzer(env.analyzerInit);
   let result;
+  let notes: Diagnostic[] = [];
   try {
     const analysis = analyzer.analyze(notebook);
     refuseErrors(analysis);
+    notes = analysis.diagnostics.filter(d => d.severity !== 'error');
     // The notebook's own modules, from its directory (where its kernel imports them from).
     const local = localModules(
       path.dirname(path.resolve(file)),
@@ -154,6 +160,12 @@ async function compileCommand(args: string[], env: CliEnvironment): Promise<numb
       throw new CliError(`cannot write ${output}: ${(e as Error).message}`);
     }
     env.stderr(`cellpipe: wrote ${output} (${result.steps.length} steps)\n`);
+  }
+  // The analyzer's warnings and hints, as the panel lists them, then the compiler's.
+  for (const d of notes) {
+    env.stderr(
+      `cellpipe: ${d.severity === 'warning' ? 'warning' : 'note'}: ${located(d, d.message)}\n`
+    );
   }
   for (const warning of result.warnings) {
     env.stderr(`cellpipe: warning: ${describeProblem(warning)}\n`);

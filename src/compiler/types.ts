@@ -1,6 +1,7 @@
 /**
  * The compiler's public data: options in, a pipeline package out, problems as data.
  */
+import { located } from '../analysis/labels';
 
 export interface CompileOptions {
   /** Notebook path for messages and tracebacks; defaults to `notebook.path`, else `notebook.ipynb`. */
@@ -71,10 +72,9 @@ export interface CompileProblem {
   variable?: string;
 }
 
-/** Where a problem is, in a person's words (cells counted from 1). */
+/** Where a problem is, in a person's words: `cell 4 (step "train"): …` (see `cellLabel`). */
 export function describeProblem(problem: CompileProblem): string {
-  const where = problem.cellIndex >= 0 ? `cell ${problem.cellIndex + 1}` : 'notebook';
-  return `${where}: ${problem.message}`;
+  return located(problem, problem.message);
 }
 
 export class CompileError extends Error {

@@ -4,6 +4,8 @@ import * as path from 'path';
 import { compile } from '../../compiler';
 import { AnalysisResult } from '../../analysis/types';
 import { exampleAnalysis, loadNotebook, ROOT } from '../../compiler/__tests__/fixtures';
+import { createAnalyzer } from '../../analysis';
+import type { Analyzer } from '../../analysis/types';
 import { run, EXIT_FAILED, EXIT_USAGE } from '../main';
 
 const EXAMPLE = path.join(ROOT, 'examples/pipeline.ipynb');
@@ -57,10 +59,10 @@ describe('cellpipe compile', () => {
     expect(fs.existsSync(path.join(dir, 'demo.yaml'))).toBe(true);
   });
 
-  it('says which file is missing', async () => {
+  it('says which file is missing (a usage error: exit 2)', async () => {
     const missing = path.join(dir, 'nope.ipynb');
     expect(await cli(['compile', missing])).toEqual({
-      code: EXIT_FAILED,
+      code: EXIT_USAGE,
       stdout: '',
       stderr: `cellpipe: cannot read ${missing}: no such file\n`
     });
@@ -106,5 +108,69 @@ describe('cellpipe compile', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: cellpipe compile/);
     expect((await cli(['--version'])).stdout).toMatch(/^cellpipe \d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('cellpipe compile with the real analyzer: exit codes and messages', () => {
+  let analyzer: Analyzer;
+  beforeAll(async () => {
+    analyzer = await createAnalyzer();
+  });
+  const real = async (argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await run(argv, {
+      createAnalyzer: async () => analyzer,
+      stdout: text => out.push(text),
+      stderr: text => err.push(text)
+    });
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  };
+  const MESSAGES = path.join(ROOT, 'tests/fixtures/kale_messages');
+
+  it('exits 1 and prints every notebook error with the one cell numbering', async () => {
+    const notebook = path.join(MESSAGES, 'unknown_prev.ipynb');
+    const result = await real(['compile', notebook, '-o', path.join(dir, 'x.yaml')]);
+    expect(result.code).toBe(EXIT_FAILED);
+    const lines = result.stderr.split('\n');
+    expect(lines[0]).toBe(`cellpipe: ${notebook}: The notebook has errors:`);
+    expect(lines).toContain(
+      '  cell 5: step "feature_transformation": tag prev:loaddata names no step: did you mean "load_data"?'
+    );
+    expect(lines).toContain(
+      '  cell 5: step "feature_transformation" reads "df", which step "load_data" (cell 4) assigns ' +
+        'before it, but "load_data" is not upstream of "feature_transformation": add prev:load_data'
+    );
+    expect(result.stderr).not.toMatch(/prev:selecting_best/);
+    expect(fs.existsSync(path.join(dir, 'x.yaml'))).toBe(false);
+  });
+
+  it('exits 0 and prints the warnings when the notebook compiles', async () => {
+    const notebook = path.join(dir, 'warned.ipynb');
+    const code = (source: string, tags: string[] = []) => ({
+      cell_type: 'code',
+      metadata: tags.length ? { tags } : {},
+      source,
+      outputs: [],
+      execution_count: null
+    });
+    fs.writeFileSync(
+      notebook,
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [
+          code('print("setup")'),
+          { cell_type: 'markdown', metadata: {}, source: 'A step' },
+          code('x = 1', ['step:one'])
+        ]
+      })
+    );
+    const result = await real(['compile', notebook, '-o', path.join(dir, 'w.yaml')]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      'cellpipe: warning: cell 1: this cell comes before any tagged cell: it belongs to no step and never runs in the pipeline\n'
+    );
   });
 });

@@ -1,5 +1,6 @@
 /** The analyzer's diagnostics as a list: click → the cell; "Add dependency" applies the quick fix. */
 import * as React from 'react';
+import { cellLabel } from '../../analysis/labels';
 import type { Diagnostic, QuickFix } from '../../analysis/types';
 
 export interface DiagnosticsListProps {
@@ -26,9 +27,7 @@ export const DiagnosticsList = React.memo(function DiagnosticsList(
           data-cell={d.cellIndex}
         >
           <button className="jp-cellpipe-diagnostic-go" onClick={() => onSelect(d)}>
-            <span className="jp-cellpipe-diagnostic-where">
-              {d.cellIndex >= 0 ? `[${d.cellIndex + 1}]` : '[notebook]'}
-            </span>{' '}
+            <span className="jp-cellpipe-diagnostic-where">{cellLabel(d.cellIndex, d.step)}:</span>{' '}
             {d.message}
           </button>
           {d.fix && d.fix.kind === 'add-dependency' && (

@@ -5,6 +5,7 @@
  */
 import { StateEffect, StateField, RangeSetBuilder } from '@codemirror/state';
 import { Decoration, DecorationSet, EditorView } from '@codemirror/view';
+import { located } from '../../analysis/labels';
 import type { Diagnostic } from '../../analysis/types';
 import { rangeToOffsets } from './ranges';
 
@@ -36,7 +37,7 @@ function build(source: string, diagnostics: Diagnostic[]): DecorationSet {
       at!.to,
       Decoration.mark({
         class: `jp-cellpipe-mark jp-cellpipe-mark-${d.severity}`,
-        attributes: { title: d.message, 'data-code': d.code }
+        attributes: { title: located(d, d.message), 'data-code': d.code }
       })
     );
   }

@@ -1,5 +1,6 @@
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISignal, Signal } from '@lumino/signaling';
+import { located } from '../../analysis/labels';
 import type { AnalysisResult, QuickFix } from '../../analysis/types';
 import { CompileResult, compile } from '../../compiler';
 import { BundleClient } from '../../kfp/bundles';
@@ -232,11 +233,7 @@ export class PanelModel {
     }
     const errors = analysis.diagnostics.filter(d => d.severity === 'error');
     if (errors.length) {
-      throw new Error(
-        errors
-          .map(d => `${d.cellIndex >= 0 ? `cell ${d.cellIndex + 1}: ` : ''}${d.message}`)
-          .join('\n')
-      );
+      throw new Error(errors.map(d => located(d, d.message)).join('\n'));
     }
     return compile(input, analysis, {
       notebookPath: input.path,

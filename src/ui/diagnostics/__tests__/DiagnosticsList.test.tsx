@@ -1,0 +1,22 @@
+import * as React from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { DiagnosticsList } from '../DiagnosticsList';
+
+describe('DiagnosticsList', () => {
+  it('says where with the one numbering: cells from 1, with their step', () => {
+    const html = renderToStaticMarkup(
+      <DiagnosticsList
+        diagnostics={[
+          { code: 'x', severity: 'error', message: 'broken', cellIndex: 3, step: 'train' },
+          { code: 'y', severity: 'warning', message: 'odd', cellIndex: -1 }
+        ]}
+        onSelect={() => undefined}
+        onFix={() => undefined}
+      />
+    );
+    expect(html).toContain(
+      '<span class="jp-cellpipe-diagnostic-where">cell 4 (step &quot;train&quot;):</span> broken'
+    );
+    expect(html).toContain('<span class="jp-cellpipe-diagnostic-where">notebook:</span> odd');
+  });
+});
