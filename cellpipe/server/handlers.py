@@ -28,11 +28,12 @@ class HealthHandler(APIHandler):
 
 
 def setup_handlers(web_app) -> None:
-    from . import bundle_handlers, kfp_handlers, local_handlers
+    from . import bundle_handlers, datafile_handlers, kfp_handlers, local_handlers
 
     base_url = web_app.settings["base_url"]
     handlers = [(api_route(base_url, "health"), HealthHandler)]
     handlers += kfp_handlers.routes(base_url)
     handlers += local_handlers.routes(base_url)
     handlers += bundle_handlers.routes(base_url)
+    handlers += datafile_handlers.routes(base_url)
     web_app.add_handlers(".*$", handlers)

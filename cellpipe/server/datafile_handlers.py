@@ -1,0 +1,109 @@
+"""POST /cellpipe/api/datafiles/upload: the notebook's data files into the pipeline's object store.
+
+Request `{"notebookPath": "<notebook path under the server root>", "paths": ["data/train.csv", ...]}`, each path
+relative to the notebook's folder; answer `{"files": [{"path", "uri", "sha256", "size", "uploaded"}, ...]}` in the
+request's order (`uploaded` is false when the store had that content already). A KFP importer then brings each
+`uri` into the steps that read the file (`src/compiler/importers.ts`). The store and its credentials are the
+admin's configuration (`object_store.py`); the browser only names files, which must stay inside the notebook's
+folder (symlinks resolved).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import tornado
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.base.handlers import APIHandler
+
+from .bundle_handlers import PathError, notebook_dir
+from .handlers import api_route
+from .object_store import CellpipeObjectStore, ObjectStore, ObjectStoreError
+
+# The same authorization resource as the KFP handlers: uploading feeds a KFP run.
+AUTH_RESOURCE = "cellpipe_kfp"
+_STORE_KEY = "cellpipe_object_store"
+
+
+def _bad(field: str, message: str) -> ObjectStoreError:
+    return ObjectStoreError(400, "bad_request", f'Field "{field}" {message}')
+
+
+def data_file(folder: str, path: str) -> str:
+    """The real path of `path` (relative to the notebook's folder), which must be a regular file inside it."""
+    parts = path.replace("\\", "/").split("/")
+    if not path or os.path.isabs(path) or path.startswith("/") or ".." in parts:
+        raise ObjectStoreError(
+            403, "outside", f"data file {path!r} must be relative to the notebook's folder, without '..'"
+        )
+    real = os.path.realpath(os.path.join(folder, path))
+    if os.path.commonpath([real, folder]) != folder:
+        raise ObjectStoreError(
+            403,
+            "outside",
+            f"data file {path!r} leads outside the notebook's folder (a symlink?); not uploaded",
+        )
+    if not os.path.isfile(real):
+        raise ObjectStoreError(404, "not_found", f"data file {path!r} is not a file in the notebook's folder")
+    return real
+
+
+class DataFilesUploadHandler(APIHandler):
+    auth_resource = AUTH_RESOURCE
+
+    @property
+    def store(self) -> ObjectStore:
+        """One client; its settings (credential files included) are read once, the files at each request."""
+        if _STORE_KEY not in self.settings:
+            self.settings[_STORE_KEY] = ObjectStore(CellpipeObjectStore(config=self.config).settings())
+        return self.settings[_STORE_KEY]
+
+    def request_files(self) -> tuple:
+        """(the notebook's folder, [(path as asked, real path)]), checked: paths, count and total size."""
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError:
+            raise ObjectStoreError(400, "bad_request", "The request body is not JSON") from None
+        if not isinstance(body, dict):
+            raise ObjectStoreError(400, "bad_request", "The request body must be a JSON object")
+        notebook_path, paths = body.get("notebookPath"), body.get("paths")
+        if not isinstance(notebook_path, str) or not notebook_path:
+            raise _bad("notebookPath", "is required: the notebook's path under the server root")
+        if not isinstance(paths, list) or not paths or not all(isinstance(p, str) and p for p in paths):
+            raise _bad("paths", "must be a non-empty list of file paths relative to the notebook's folder")
+        limits = self.store.settings
+        paths = list(dict.fromkeys(paths))
+        if len(paths) > limits.max_files:
+            raise _bad("paths", f"names {len(paths)} files; at most {limits.max_files} per upload")
+        root = self.settings.get("server_root_dir") or os.getcwd()
+        try:
+            folder = notebook_dir(root, notebook_path)
+        except PathError as err:
+            raise ObjectStoreError(403, "outside", str(err)) from None
+        files = [(path, data_file(folder, path)) for path in paths]
+        total = sum(os.path.getsize(real) for _, real in files)
+        if total > limits.max_total_bytes:
+            raise ObjectStoreError(
+                413,
+                "too_large",
+                f"the files come to {total} bytes, over the {limits.max_total_bytes} one upload may carry "
+                "(c.CellpipeObjectStore.max_total_bytes)",
+            )
+        return folder, files
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self):
+        try:
+            _, files = self.request_files()
+            done = [(await self.store.upload(real, path)).to_json() for path, real in files]
+        except ObjectStoreError as err:
+            self.set_status(err.status)
+            self.finish(json.dumps(err.to_json()))
+            return
+        self.finish(self.store.scrub(json.dumps({"files": done})))
+
+
+def routes(base_url: str) -> list:
+    return [(api_route(base_url, "datafiles", "upload"), DataFilesUploadHandler)]
