@@ -52,6 +52,8 @@ interface StepFlow {
 }
 
 const METRICS_NAME = 'metrics';
+/** The step of a notebook without Kale tags: the whole notebook runs as this one step. */
+export const WHOLE_NOTEBOOK_STEP = 'notebook';
 const METRICS_FALLBACK = 'pipeline_metrics';
 
 function newStep(name: string, kind: StepInfo['kind']): StepDraft {
@@ -324,6 +326,11 @@ function groupCells(
   };
   let current: Block | null = null;
   let metricsCell = -1;
+  const code = notebook.cells.flatMap((cell, index) =>
+    cell.cellType === 'code' ? [{ index, tags: parseTags(cell.tags) }] : []
+  );
+  const firstWithCode = code.find(c => notebook.cells[c.index].source.trim());
+  const unannotated = firstWithCode !== undefined && code.every(c => c.tags.kind === null);
   notebook.cells.forEach((cell, index) => {
     if (cell.cellType !== 'code') {
       return;
@@ -331,6 +338,18 @@ function groupCells(
     const tags: CellAnnotation = parseTags(cell.tags);
     if (tags.kind !== null) {
       current = openBlock(tags, index, current);
+    } else if (unannotated && index === firstWithCode.index) {
+      // No Kale tag anywhere: the notebook runs top to bottom as one step (what users ask of Kale).
+      current = openBlock({ ...tags, kind: 'step', stepName: WHOLE_NOTEBOOK_STEP }, index, null);
+      diagnostics.add(
+        'one-step-notebook',
+        'info',
+        `the notebook has no step tags, so it runs as one step "${WHOLE_NOTEBOOK_STEP}". To split it ` +
+          'into steps that run in parallel and cache separately, tag the first cell of each step ' +
+          'step:NAME (the pencil in the cell toolbar), the imports cell imports and a cell of ' +
+          'constants pipeline-parameters; untagged cells join the step above them',
+        { cellIndex: index }
+      );
     }
     if (current === null) {
       if (cell.source.trim()) {

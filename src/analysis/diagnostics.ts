@@ -9,6 +9,7 @@ export type DiagnosticCode =
   | 'syntax-error'
   | 'magic-masked'
   | 'untagged-cell'
+  | 'one-step-notebook'
   | 'undefined-name'
   | 'not-upstream'
   | 'import-not-shared'

@@ -86,3 +86,28 @@ describe('one numbering', () => {
     expect(lines(after, 'not-upstream')[0]).toMatch(/^cell 2: step "report" reads .* in cell 5\)/);
   });
 });
+
+describe('a notebook without Kale tags (tests/fixtures/compile_unannotated.ipynb)', () => {
+  it('runs as one step of all its code cells, with a hint on how to split it', () => {
+    const file = path.resolve(DIR, '../compile_unannotated.ipynb');
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const result = analyzer.analyze(fromNbformat(json, 'compile_unannotated.ipynb'));
+    expect(result.steps.map(s => [s.name, s.cellIndices, s.inputs, s.outputs])).toEqual([
+      ['notebook', [1, 2, 3, 4], [], []]
+    ]);
+    expect(result.diagnostics.map(d => [d.severity, d.code, d.cellIndex])).toEqual([
+      ['info', 'one-step-notebook', 1]
+    ]);
+    expect(result.diagnostics[0].message).toMatch(/runs as one step "notebook".*step:NAME/);
+  });
+
+  it('a notebook with any Kale tag keeps Kale rules: untagged cells before the first tag run nowhere', () => {
+    const json = JSON.parse(fs.readFileSync(path.join(DIR, 'read_before_producer.ipynb'), 'utf8'));
+    json.cells.unshift({ cell_type: 'code', metadata: {}, source: ['x = 1'], outputs: [] });
+    const result = analyzer.analyze(fromNbformat(json, 'a.ipynb'));
+    expect(result.steps.map(s => s.name)).not.toContain('notebook');
+    expect(lines(result, 'untagged-cell')).toEqual([
+      'cell 1: this cell comes before any tagged cell: it belongs to no step and never runs in the pipeline'
+    ]);
+  });
+});
