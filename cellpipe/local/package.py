@@ -167,7 +167,8 @@ def load_package(text: str) -> Package:
 
 
 _EXPRESSION = re.compile(
-    r"\{\{\$\.(inputs|outputs)\.(parameters|artifacts)\['([^']+)'\](?:\.(path|uri|output_file))?\}\}"
+    r"\{\{\$(?:\.(inputs|outputs)\.(parameters|artifacts)\['([^']+)'\](?:\.(path|uri|output_file))?"
+    r"|(\.outputs\.output_file))?\}\}"
 )
 
 
@@ -177,13 +178,17 @@ def resolve_placeholders(text: str, executor_input: dict, executor_input_json: s
     `{{$}}`, `{{$.outputs.output_file}}`, `{{$.inputs.parameters['x']}}`,
     `{{$.inputs.artifacts['x'].path|uri}}`, `{{$.outputs.artifacts['x'].path|uri}}`,
     `{{$.outputs.parameters['x'].output_file}}`.
+    In one pass over the text: a substituted value (a parameter's, or the executor input JSON that
+    carries them) is never read again for placeholders, so a value containing `{{$}}` arrives verbatim.
     """
     from cellpipe.runtime.executor import local_path
 
     inputs, outputs = executor_input["inputs"], executor_input["outputs"]
 
     def expression(match: "re.Match") -> str:
-        side, kind, key, attr = match.groups()
+        side, kind, key, attr, output_file = match.groups()
+        if side is None:
+            return outputs.get("outputFile", "") if output_file else executor_input_json
         if side == "inputs" and kind == "parameters":
             value = (inputs.get("parameterValues") or {}).get(key)
             return value if isinstance(value, str) else json.dumps(value)
@@ -193,8 +198,8 @@ def resolve_placeholders(text: str, executor_input: dict, executor_input_json: s
                 raise PackageError(f"placeholder {match.group(0)} names an artifact the task does not have")
             artifact = entries[key]["artifacts"][0]
             return artifact["uri"] if attr == "uri" else local_path(artifact["uri"])
-        return outputs["parameters"][key]["outputFile"]
+        if side == "outputs" and kind == "parameters" and key in (outputs.get("parameters") or {}):
+            return outputs["parameters"][key]["outputFile"]
+        raise PackageError(f"placeholder {match.group(0)} names an input or output the task does not have")
 
-    text = text.replace("{{$}}", executor_input_json)
-    text = text.replace("{{$.outputs.output_file}}", outputs.get("outputFile", ""))
     return _EXPRESSION.sub(expression, text)

@@ -3,14 +3,19 @@
 Each task's container command runs as a subprocess (never docker) with `python3` resolved to this
 Python; its executor input is built as `kfp.local` builds it; artifacts live in a local store
 (`.cellpipe/` beside the notebook by default). A task's cache key hashes its command and args,
-image, parameter values and the content hashes of its input artifacts: an unchanged step is
-reused instantly, and editing the last step re-runs only it.
+image, parameter values, the content hashes of its input artifacts, the step's Python (path, prefix,
+version) and the versions of the installed packages the step imports: an unchanged step is reused
+instantly, and editing the last step re-runs only it.
+
+The store is shared by concurrent runs (CLI and server alike): an entry is published by one rename,
+under a per-entry file lock, and verified (size and hash of every file) before it is served.
 """
 
 import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -21,18 +26,23 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional
 
 from ..runtime.bootstrap import _cellpipe_private_dir
+from . import cache
+from .environment import InterpreterError, describe_interpreter, imported_modules, step_environment
 from .package import Package, PackageError, load_package, resolve_placeholders
 
-PENDING, RUNNING, SUCCEEDED, FAILED, SKIPPED, CACHED = (
+PENDING, RUNNING, SUCCEEDED, FAILED, SKIPPED, CACHED, INTERRUPTED = (
     "pending",
     "running",
     "succeeded",
     "failed",
     "skipped",
     "cached",
+    "interrupted",
 )
-FINAL = {SUCCEEDED, FAILED, SKIPPED, CACHED}
-CACHE_FORMAT = 1
+FINAL = {SUCCEEDED, FAILED, SKIPPED, CACHED, INTERRUPTED}
+CACHE_FORMAT = 2  # 2: interpreter and package versions in the key; a file manifest in each entry
+
+STOP_GRACE_SECONDS = 3.0  # SIGTERM, then SIGKILL, for a step's process group when the run is stopped
 
 
 @dataclass
@@ -80,24 +90,12 @@ class RunError(Exception):
     pass
 
 
-def _hash_tree(path: str) -> str:
-    """Content hash of a file or directory (names and bytes, sorted): what a downstream cache key sees."""
-    digest = hashlib.sha256()
-    if os.path.isfile(path):
-        paths = [path]
-        base = os.path.dirname(path)
-    else:
-        base = path
-        paths = []
-        for root, dirs, files in os.walk(path):
-            dirs.sort()
-            paths.extend(os.path.join(root, f) for f in sorted(files))
-    for file in paths:
-        digest.update(os.path.relpath(file, base).encode() + b"\0")
-        with open(file, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-    return digest.hexdigest()
+class RunInterrupted(RunError):
+    """The run was stopped (SIGTERM/SIGINT or `LocalRunner.stop`); its steps' processes are ended."""
+
+
+class StepFailed(Exception):
+    """A step's failure, already worded for the user."""
 
 
 def _python_shim(python: str) -> str:
@@ -136,19 +134,29 @@ class LocalRunner:
             raise RunError(f"pipeline parameter(s) without a value: {', '.join(missing)}")
         self.use_cache = use_cache
         self.workers = max(1, workers)
-        self.python = python
+        resolved = python if os.sep in python else shutil.which(python)
+        if not resolved:
+            raise RunError(f"the step interpreter {python!r} is not on PATH")
+        self.python = os.path.abspath(resolved)
         self.on_event = on_event or (lambda state: None)
         self.on_log = on_log or (lambda step, line: None)
         self.cwd = cwd
-        self._lock = threading.Lock()
+        self._interpreter: Optional[dict] = None
+        self._processes: Dict[int, subprocess.Popen] = {}  # pid -> a running step (its group's leader)
+        self._processes_lock = threading.Lock()
+        self._stopping = False
 
     # --- public -------------------------------------------------------------------------------
     def run(self, from_step: Optional[str] = None, only: Optional[str] = None) -> RunResult:
         """Run the pipeline. `from_step`: re-run it and its descendants, the rest from cache.
-        `only`: run that one step, its upstream taken from cache."""
+        `only`: run that one step, its upstream taken from cache.
+
+        Raises RunInterrupted (or lets KeyboardInterrupt through) when stopped: the steps' processes are
+        ended first, and the run's `run.json`/`states.json` say "interrupted"."""
         run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
         run_dir = os.path.join(self.store, "runs", run_id)
         os.makedirs(run_dir, exist_ok=True)
+        cache.clean_stale_partials(os.path.join(self.store, "cache"))
         pkg = self.package
         forced: set = set()
         selected = list(pkg.order())
@@ -161,49 +169,26 @@ class LocalRunner:
             forced = {target}
         states = {n: TaskState(n, pkg.tasks[n].display_name) for n in selected}
         result = RunResult(run_id, states)
-        produced: Dict[
-            str, dict
-        ] = {}  # task -> {"artifacts": {name: {...uri, metadata, hash}}, "parameters": {}}
-        with open(os.path.join(run_dir, "run.json"), "w") as f:
-            json.dump({"pipeline": pkg.name, "parameters": self.parameters, "tasks": selected}, f)
-
-        def ready(name):
-            return all(states[d].state in (SUCCEEDED, CACHED) for d in pkg.tasks[name].dependencies)
-
-        def blocked(name):
-            return any(states[d].state in (FAILED, SKIPPED) for d in pkg.tasks[name].dependencies)
-
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            running = {}
-            while True:
-                for name in selected:
-                    state = states[name]
-                    if state.state != PENDING:
-                        continue
-                    if blocked(name):
-                        state.state = SKIPPED
-                        self.on_event(state)
-                    elif ready(name) and len(running) < self.workers:
-                        must_cache = bool(only) and name != forced_only(forced)
-                        future = pool.submit(
-                            self._run_task, name, run_dir, produced, name in forced, must_cache, state
-                        )
-                        running[future] = name
-                if not running:
-                    break
-                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
-                for future in finished:
-                    name = running.pop(future)
-                    outcome = future.result()
-                    if outcome is not None:
-                        produced[name] = outcome
-                        result.outputs[name] = outcome.get("executor_output", {})
-                        result.artifacts[name] = {k: v["uri"] for k, v in outcome["artifacts"].items()}
-            # anything still pending could not start (its upstream failed before it was seen)
+        record = {
+            "pipeline": pkg.name,
+            "parameters": self.parameters,
+            "tasks": selected,
+            "state": RUNNING,
+            "pid": os.getpid(),
+            "started": time.time(),
+        }
+        cache.write_json(os.path.join(run_dir, "run.json"), record)
+        try:
+            self._schedule(selected, forced, bool(only), run_dir, states, result)
+        except BaseException as err:
             for state in states.values():
-                if state.state == PENDING:
-                    state.state = SKIPPED
+                if state.state not in FINAL:
+                    state.state, state.finished = INTERRUPTED, time.time()
                     self.on_event(state)
+            self._finish_record(run_dir, record, states, INTERRUPTED)
+            if isinstance(err, Exception) and not isinstance(err, RunInterrupted):
+                raise RunError(f"the run stopped: {type(err).__name__}: {err}") from err
+            raise
         for output in result.outputs.values():
             for artifacts in (output.get("artifacts") or {}).values():
                 for art in artifacts.get("artifacts", []):
@@ -215,9 +200,100 @@ class LocalRunner:
                                 if isinstance(v, (int, float))
                             }
                         )
-        with open(os.path.join(run_dir, "states.json"), "w") as f:
-            json.dump({n: s.as_dict() for n, s in states.items()}, f, indent=1)
+        self._finish_record(run_dir, record, states, SUCCEEDED if result.succeeded else FAILED)
         return result
+
+    def stop(self) -> None:
+        """End every running step's process group (SIGTERM, then SIGKILL) and start no more steps."""
+        with self._processes_lock:
+            self._stopping = True
+            running = list(self._processes.values())
+        for proc in running:
+            _signal_group(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for proc in running:
+            try:
+                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            _signal_group(proc.pid, signal.SIGKILL)  # what outlived the leader, or ignored SIGTERM
+
+    # --- scheduling ---------------------------------------------------------------------------
+    def _schedule(self, selected, forced, only, run_dir, states, result) -> None:
+        """Submit each task once, when the outcomes of all its dependencies are in hand.
+
+        Readiness is decided from what this thread recorded (`produced`, `failed`), never from states the
+        workers set: a dependency's state turns "succeeded" before its outcome is recorded here."""
+        pkg = self.package
+        produced: Dict[str, dict] = {}  # task -> {"artifacts": {name: {uri, type, metadata, hash}}, ...}
+        failed: set = set()
+        submitted: set = set()
+        programs = [
+            text
+            for n in selected
+            for text in [
+                *(pkg.tasks[n].container.get("command") or []),
+                *(pkg.tasks[n].container.get("args") or []),
+            ]
+        ]
+        try:
+            self._interpreter = describe_interpreter(self.python, imported_modules(programs), self.cwd)
+        except InterpreterError as err:
+            raise RunError(str(err)) from None
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            running: dict = {}
+            try:
+                while True:
+                    if self._stopping:
+                        raise RunInterrupted("the run was stopped")
+                    for name in selected:
+                        if name in submitted:
+                            continue
+                        deps = pkg.tasks[name].dependencies
+                        if any(d in failed for d in deps):
+                            submitted.add(name)
+                            failed.add(name)
+                            states[name].state = SKIPPED
+                            self.on_event(states[name])
+                        elif all(d in produced for d in deps) and len(running) < self.workers:
+                            submitted.add(name)  # before submitting: the worker marks it running later
+                            must_cache = only and name not in forced
+                            future = pool.submit(
+                                self._run_task,
+                                name,
+                                run_dir,
+                                produced,
+                                name in forced,
+                                must_cache,
+                                states[name],
+                            )
+                            running[future] = name
+                    if not running:
+                        break
+                    finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        name = running.pop(future)
+                        outcome = future.result()
+                        if outcome is None:
+                            failed.add(name)
+                            continue
+                        produced[name] = outcome
+                        result.outputs[name] = outcome.get("executor_output", {})
+                        result.artifacts[name] = {k: v["uri"] for k, v in outcome["artifacts"].items()}
+            except BaseException:
+                self.stop()  # before the pool's exit waits for the workers: their steps must end first
+                raise
+        # anything still pending could not start (its upstream failed before it was seen)
+        for state in states.values():
+            if state.state == PENDING:
+                state.state = SKIPPED
+                self.on_event(state)
+
+    def _finish_record(self, run_dir: str, record: dict, states: Dict[str, TaskState], outcome: str) -> None:
+        cache.write_json(os.path.join(run_dir, "states.json"), {n: s.as_dict() for n, s in states.items()})
+        cache.write_json(
+            os.path.join(run_dir, "run.json"), {**record, "state": outcome, "finished": time.time()}
+        )
 
     # --- one task -----------------------------------------------------------------------------
     def _arguments(self, name: str, produced: Dict[str, dict]):
@@ -250,6 +326,10 @@ class LocalRunner:
 
     def _cache_key(self, name: str, params: dict, artifacts: dict) -> str:
         task = self.package.tasks[name]
+        interpreter = self._interpreter or {}
+        modules = imported_modules(
+            [*(task.container.get("command") or []), *(task.container.get("args") or [])]
+        )
         material = {
             "format": CACHE_FORMAT,
             "image": task.container.get("image"),
@@ -259,8 +339,15 @@ class LocalRunner:
             "parameters": params,
             "inputs": {k: v["hash"] for k, v in sorted(artifacts.items())},
             "outputs": sorted(task.output_artifacts.items()),
+            "python": {k: interpreter.get(k) for k in ("executable", "prefix", "version")},
+            "packages": self._package_versions(modules),
         }
         return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
+
+    def _package_versions(self, modules: List[str]) -> Dict[str, str]:
+        """The installed versions of the distributions providing `modules` (the run probed them all)."""
+        known = (self._interpreter or {}).get("packages") or {}
+        return {dist: version for m in modules for dist, version in sorted((known.get(m) or {}).items())}
 
     def _executor_input(self, name: str, params: dict, artifacts: dict, task_root: str) -> dict:
         task = self.package.tasks[name]
@@ -299,47 +386,72 @@ class LocalRunner:
             }
         return {"inputs": {"parameterValues": params, "artifacts": input_artifacts}, "outputs": outputs}
 
+    def _say(self, state: TaskState, line: str) -> None:
+        """A line in the step's log stream (the CLI prints it, the panel shows it)."""
+        self.on_log(state.step, line)
+
     def _run_task(self, name, run_dir, produced, forced, must_cache, state: TaskState) -> Optional[dict]:
         task = self.package.tasks[name]
         try:
+            if self._stopping:
+                raise RunInterrupted("the run was stopped")
             params, artifacts = self._arguments(name, produced)
             key = self._cache_key(name, params, artifacts)
             state.cache_key = key
             cache_dir = os.path.join(self.store, "cache", key)
-            entry_path = os.path.join(cache_dir, "entry.json")
             may_reuse = self.use_cache and task.cache_enabled and not forced
-            if (may_reuse or must_cache) and os.path.exists(entry_path):
-                with open(entry_path) as f:
-                    entry = json.load(f)
-                state.state, state.started, state.finished = CACHED, time.time(), time.time()
-                self.on_event(state)
-                return entry
+            problem = None
+            if may_reuse or must_cache:
+                with cache.entry_lock(os.path.dirname(cache_dir), key, exclusive=False):
+                    entry, problem = cache.read_entry(cache_dir, key, task.output_artifacts)
+                if entry is not None:
+                    state.state, state.started, state.finished = CACHED, time.time(), time.time()
+                    self.on_event(state)
+                    return entry
+                if problem:
+                    self._say(state, f"cache entry {key[:12]} is damaged ({problem}): not using it")
             if must_cache:
-                raise RunError(
-                    f'step "{task.display_name}" has no cached result for its current inputs: '
-                    "run the whole pipeline once first"
+                raise StepFailed(
+                    f'step "{task.display_name}" has no '
+                    + ("usable" if problem else "cached")
+                    + " result for its current inputs: run the whole pipeline once first"
                 )
-            return self._execute(name, params, artifacts, key, cache_dir, run_dir, state)
+            return self._execute(
+                name, params, artifacts, key, cache_dir, run_dir, state, forced or bool(problem)
+            )
         except Exception as err:  # a task failure must never stop the other branches
-            state.state = FAILED
             state.finished = time.time()
-            state.error = state.error or f"{type(err).__name__}: {err}"
+            if self._stopping:
+                state.state, state.error = INTERRUPTED, f'step "{task.display_name}" was interrupted'
+            else:
+                state.state = FAILED
+                state.error = (
+                    str(err)
+                    if isinstance(err, StepFailed)
+                    else (f'step "{task.display_name}": {type(err).__name__}: {err}')
+                )
             self.on_event(state)
             return None
 
-    def _execute(self, name, params, artifacts, key, cache_dir, run_dir, state: TaskState) -> Optional[dict]:
-        task = self.package.tasks[name]
-        # Outputs are written straight into a fresh cache slot; it becomes an entry only on success.
-        staging = cache_dir + ".partial-" + uuid.uuid4().hex[:6]
+    def _execute(
+        self, name, params, artifacts, key, cache_dir, run_dir, state: TaskState, replace: bool
+    ) -> dict:
+        # Outputs are written into a private staging folder; it becomes the entry only on success.
+        staging = cache.staging_name(cache_dir, "partial")
         os.makedirs(staging)
+        try:
+            return self._execute_in(name, params, artifacts, key, cache_dir, staging, run_dir, state, replace)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # gone already when it was published
+
+    def _execute_in(self, name, params, artifacts, key, cache_dir, staging, run_dir, state, replace) -> dict:
+        task = self.package.tasks[name]
         executor_input = self._executor_input(name, params, artifacts, staging)
         text = json.dumps(executor_input)
         command = [resolve_placeholders(c, executor_input, text) for c in task.container.get("command") or []]
         args = [resolve_placeholders(a, executor_input, text) for a in task.container.get("args") or []]
-        env = dict(os.environ)
-        for var in task.container.get("env") or []:
-            env[var["name"]] = str(var.get("value", ""))
-        env["PATH"] = _python_shim(self.python) + os.pathsep + env.get("PATH", "")
+        env = step_environment({v["name"]: str(v.get("value", "")) for v in task.container.get("env") or []})
+        env["PATH"] = _python_shim(self.python) + os.pathsep + env.get("PATH", os.defpath)
         env.setdefault("PYTHONUNBUFFERED", "1")
         log_dir = os.path.join(run_dir, name)
         os.makedirs(log_dir, exist_ok=True)
@@ -350,49 +462,65 @@ class LocalRunner:
         self.on_event(state)
         tail: List[str] = []
         with open(state.log_path, "w") as log:
-            proc = subprocess.Popen(
-                [*command, *args],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                env=env,
-                cwd=self.cwd or log_dir,
-                bufsize=1,
-            )
-            for line in proc.stdout:
-                log.write(line)
-                tail.append(line)
-                del tail[:-60]
-                self.on_log(task.display_name, line.rstrip("\n"))
-            code = proc.wait()
+            with self._processes_lock:
+                if self._stopping:
+                    raise RunInterrupted("the run was stopped")
+                # Its own session and process group: a stop ends the step and whatever it started.
+                proc = subprocess.Popen(
+                    [*command, *args],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    env=env,
+                    cwd=self.cwd or log_dir,
+                    bufsize=1,
+                    start_new_session=True,
+                )
+                self._processes[proc.pid] = proc
+            try:
+                for line in proc.stdout:
+                    log.write(line)
+                    tail.append(line)
+                    del tail[:-60]
+                    self.on_log(task.display_name, line.rstrip("\n"))
+                code = proc.wait()
+            finally:
+                with self._processes_lock:
+                    self._processes.pop(proc.pid, None)
         state.finished = time.time()
         if code != 0:
-            shutil.rmtree(staging, ignore_errors=True)
-            state.state = FAILED
-            state.error = (
+            raise StepFailed(
                 f'step "{task.display_name}" failed (exit code {code}).\n'
                 + "".join(tail[-40:])
                 + f"Re-run from this step: cellpipe run <package> --from {task.display_name}"
             )
-            self.on_event(state)
-            return None
         output_file = executor_input["outputs"]["outputFile"]
         executor_output = {}
         if os.path.exists(output_file):
-            with open(output_file) as f:
-                executor_output = json.load(f)
+            try:
+                with open(output_file) as f:
+                    executor_output = json.load(f)
+            except ValueError as err:
+                raise StepFailed(
+                    f'step "{task.display_name}" wrote an unreadable executor output: {err}'
+                ) from None
         reported = executor_output.get("artifacts") or {}
         outputs = {}
         for key_name, kind in task.output_artifacts.items():
             path = os.path.join(staging, key_name)
             if not os.path.exists(path):
-                shutil.rmtree(staging, ignore_errors=True)
-                state.state = FAILED
-                state.error = f'step "{task.display_name}" finished but did not write its output {key_name!r}'
-                self.on_event(state)
-                return None
+                raise StepFailed(
+                    f'step "{task.display_name}" finished but did not write its output {key_name!r}'
+                )
             meta = ((reported.get(key_name) or {}).get("artifacts") or [{}])[0].get("metadata") or {}
-            outputs[key_name] = {"uri": os.path.join(cache_dir, key_name), "type": kind, "metadata": meta}
+            files = cache.manifest(path)
+            outputs[key_name] = {
+                "uri": os.path.join(cache_dir, key_name),
+                "type": kind,
+                "metadata": meta,
+                "files": files,
+                "hash": cache.tree_hash(files),
+            }
         out_params = {}
         for pname in task.output_parameters:
             pfile = os.path.join(staging, pname)
@@ -400,13 +528,12 @@ class LocalRunner:
                 with open(pfile) as f:
                     out_params[pname] = f.read()
         out_params.update(executor_output.get("parameterValues") or {})
-        for key_name in outputs:
-            outputs[key_name]["hash"] = _hash_tree(os.path.join(staging, key_name))
         # Rewrite reported URIs to the final cache location.
         for key_name, entry in reported.items():
             for art in entry.get("artifacts", []):
                 art["uri"] = os.path.join(cache_dir, key_name)
         entry = {
+            "key": key,
             "artifacts": outputs,
             "parameters": out_params,
             "executor_output": executor_output,
@@ -414,17 +541,17 @@ class LocalRunner:
         }
         with open(os.path.join(staging, "entry.json"), "w") as f:
             json.dump(entry, f)
-        with self._lock:
-            if os.path.exists(cache_dir):  # a concurrent or forced re-run: the new result wins
-                shutil.rmtree(cache_dir, ignore_errors=True)
-            os.replace(staging, cache_dir)
+        winner = cache.publish(cache_dir, key, staging, task.output_artifacts, replace)
         state.state = SUCCEEDED
         self.on_event(state)
-        return entry
+        return winner or entry
 
 
-def forced_only(forced: set) -> Optional[str]:
-    return next(iter(forced)) if len(forced) == 1 else None
+def _signal_group(pid: int, sig: int) -> None:
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def run_package_file(path: str, **kwargs) -> RunResult:
