@@ -45,15 +45,22 @@ def program(step: str, cells: list, before=(), after=(), bundles=()) -> tuple:
     return text.replace("__LINE_MAP__", json.dumps(line_map)), line_map
 
 
+def recorded(directory) -> dict:
+    """What the producing step of a saved artifact records and KFP passes on to its consumers."""
+    meta = json.loads((Path(directory) / "cellpipe.json").read_text())
+    return {"cellpipe.backend": meta["backend"], "cellpipe.sha256": marshal.digest(str(directory))}
+
+
 def executor_input(tmp_path, params=None, inputs=(), outputs=(), metrics=False) -> dict:
     def art(name, kind="system.Artifact", where="out"):
+        uri = tmp_path / where / name
         return {
             "artifacts": [
                 {
                     "name": name,
                     "type": {"schemaTitle": kind},
-                    "uri": str(tmp_path / where / name),
-                    "metadata": {},
+                    "uri": str(uri),
+                    "metadata": recorded(uri) if where == "in" and (uri / "cellpipe.json").exists() else {},
                 }
             ]
         }
@@ -102,6 +109,7 @@ def test_step_loads_params_and_inputs_and_saves_outputs(tmp_path):
     model = output["artifacts"]["model"]["artifacts"][0]
     assert model["uri"] == str(tmp_path / "out" / "model")
     assert model["metadata"]["cellpipe.backend"] == "numpy"
+    assert model["metadata"]["cellpipe.sha256"] == marshal.digest(str(tmp_path / "out" / "model"))
     assert output["artifacts"]["label"]["artifacts"][0]["metadata"]["cellpipe.backend"] == "json"
 
 

@@ -12,11 +12,13 @@ buffers as the fallback. Never dill: it is a pure-Python pickler, an order of ma
 
 import contextlib
 import gc
+import hashlib
 import io
 import json
 import os
 import pickle
 import platform
+import stat
 import sys
 import types
 from dataclasses import dataclass
@@ -28,6 +30,12 @@ FORMAT_VERSION = 1
 MMAP_THRESHOLD = int(os.environ.get("CELLPIPE_MMAP_BYTES", 64 * 1024 * 1024))
 # Functions whose pickle is this large almost always capture data by accident.
 FUNCTION_SIZE_WARNING = 64 * 1024 * 1024
+# What the producing step records in its executor output for each saved variable, and the consumer checks.
+BACKEND_KEY = "cellpipe.backend"
+SHA256_KEY = "cellpipe.sha256"
+# Set to 1 in a step's environment to load inputs whose producer recorded no backend or sha256 (with a warning).
+ALLOW_UNVERIFIED_ENV = "CELLPIPE_ALLOW_UNVERIFIED_ARTIFACTS"
+_HASH_BUFFER = 1 << 20
 
 
 class MarshalError(Exception):
@@ -511,14 +519,91 @@ def _env_limit() -> Optional[int]:
     return int(text) if text else None
 
 
-def load(directory: str, step: str = "?", name: str = "?"):
-    """Load the value saved in `directory` by `save`, warning on a Python or library major mismatch."""
+def digest(directory: str) -> str:
+    """sha256 of an artifact directory: every file's relative path, size and bytes, in sorted path order.
+
+    Streamed through one 1 MiB buffer: a large array costs one read at sha256's speed, no copy in memory.
+    Anything but regular files and folders (a symlink, a FIFO) is refused: `save` never writes one.
+    """
+    entries = []
+    for root, dirs, files in os.walk(directory):
+        for entry in dirs + files:
+            path = os.path.join(root, entry)
+            info = os.lstat(path)
+            if entry in dirs and stat.S_ISDIR(info.st_mode):
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                raise MarshalError(f"{path} is not a regular file")
+            entries.append((os.path.relpath(path, directory).replace(os.sep, "/"), path, info.st_size))
+    total = hashlib.sha256()
+    buffer = bytearray(_HASH_BUFFER)
+    view = memoryview(buffer)
+    for rel, path, size in sorted(entries):
+        total.update(rel.encode("utf-8") + b"\0" + size.to_bytes(8, "little"))
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb", buffering=0) as f:
+            while True:
+                n = f.readinto(buffer)
+                if not n:
+                    break
+                total.update(view[:n])
+    return total.hexdigest()
+
+
+def _verify(directory: str, recorded: dict, step: str, name: str) -> None:
+    """The artifact is what its producing step recorded (backend and sha256), else MarshalError.
+
+    The bucket holds the bytes and their `cellpipe.json`; the record comes through KFP's metadata store (the
+    producer's executor output, passed on to this step's executor input): whoever can write the one but
+    not the other can no longer choose how this step deserializes (e.g. pickle) nor what it reads.
+    """
+    where = f'step "{step}": input "{name}"'
+    backend, expected = recorded.get(BACKEND_KEY), recorded.get(SHA256_KEY)
+    if not isinstance(backend, str) or not isinstance(expected, str):
+        if os.environ.get(ALLOW_UNVERIFIED_ENV) == "1":
+            print(
+                f"cellpipe warning: {where}: its producing step recorded no {BACKEND_KEY} and {SHA256_KEY}; "
+                f"loading it unverified ({ALLOW_UNVERIFIED_ENV}=1)",
+                file=sys.stderr,
+            )
+            return
+        raise MarshalError(
+            f"{where} has no {BACKEND_KEY} and {SHA256_KEY} in its artifact metadata (its producing step "
+            "records them in its executor output), so it is not loaded: its own files cannot be trusted to say "
+            f"how to read them. Re-run the producing step with this cellpipe, or set {ALLOW_UNVERIFIED_ENV}=1 "
+            "in this step's environment to load it unverified"
+        )
+    try:
+        actual = digest(directory)
+    except (OSError, MarshalError) as err:
+        raise MarshalError(f"{where}: cannot read its artifact at {directory} to verify it: {err}") from None
+    if actual != expected:
+        raise MarshalError(
+            f"{where}: the artifact at {directory} was changed after its producing step wrote it (sha256 "
+            f"{actual[:16]}…, recorded {expected[:16]}…): refusing to load it. Re-run the producing step"
+        )
+    with open(os.path.join(directory, META_FILE), encoding="utf-8") as f:
+        saved = json.load(f).get("backend")
+    if saved != backend:
+        raise MarshalError(
+            f"{where}: its {META_FILE} names the backend {saved!r} but its producing step recorded {backend!r}: "
+            "refusing to load it. Re-run the producing step"
+        )
+
+
+def load(directory: str, step: str = "?", name: str = "?", recorded: Optional[dict] = None):
+    """Load the value saved in `directory` by `save`, warning on a Python or library major mismatch.
+
+    `recorded`: the artifact's metadata in this step's executor input (what a step passes); the files are
+    then verified against the backend and sha256 the producing step recorded before anything is read.
+    """
     meta_path = os.path.join(directory, META_FILE)
     if not os.path.exists(meta_path):
         raise MarshalError(
             f'step "{step}": input "{name}" has no {META_FILE} at {directory}: '
             "was it produced by a cellpipe step of the same pipeline?"
         )
+    if recorded is not None:
+        _verify(directory, recorded, step, name)
     with open(meta_path, encoding="utf-8") as f:
         meta = json.load(f)
     backend = _backend_named(meta["backend"])

@@ -45,7 +45,10 @@ class Step:
         artifact = self.executor.input_artifacts.get(name)
         if artifact is None:
             raise SystemExit(f'cellpipe: step "{self.name}": input "{name}" was not passed to the step')
-        return marshal.load(local_path(artifact["uri"], artifact.get("metadata")), step=self.name, name=name)
+        metadata = artifact.get("metadata") or {}
+        return marshal.load(
+            local_path(artifact["uri"], metadata), step=self.name, name=name, recorded=metadata
+        )
 
     def save(self, name: str, value) -> None:
         artifact = self.executor.output_artifacts.get(name)
@@ -53,10 +56,14 @@ class Step:
             raise SystemExit(
                 f'cellpipe: step "{self.name}": output "{name}" has no artifact in the executor input'
             )
-        meta = marshal.save(
-            value, local_path(artifact["uri"], artifact.get("metadata")), step=self.name, name=name
-        )
-        self._artifact_metadata[name] = {"cellpipe.backend": meta["backend"], "cellpipe.type": meta["type"]}
+        path = local_path(artifact["uri"], artifact.get("metadata"))
+        meta = marshal.save(value, path, step=self.name, name=name)
+        # The consumers verify the artifact against these before loading it (marshal._verify).
+        self._artifact_metadata[name] = {
+            marshal.BACKEND_KEY: meta["backend"],
+            "cellpipe.type": meta["type"],
+            marshal.SHA256_KEY: marshal.digest(path),
+        }
 
     def log_metric(self, name: str, value) -> None:
         """Record a numeric metric for the `system.Metrics` output (as kfp's `Metrics.log_metric`)."""
