@@ -95,6 +95,8 @@ def test_the_users_jupyterlab_setting_chooses_the_endpoint(monkeypatch, tmp_path
     monkeypatch.setenv("KF_PIPELINES_ENDPOINT", "http://from-env:8888")
     config = Config()
     config.CellpipeKFP.user_settings_dir = str(tmp_path)
+    config.CellpipeKFP.allow_user_endpoint = True
+    config.CellpipeKFP.allowed_endpoints = ["kfp.team.example"]
     kfp = CellpipeKFP(config=config)
     assert kfp.settings().endpoint == "http://from-env:8888"  # no settings file yet
 
@@ -109,13 +111,13 @@ def test_the_users_jupyterlab_setting_chooses_the_endpoint(monkeypatch, tmp_path
     assert kfp.settings().endpoint == "http://from-env:8888"
 
 
-def test_an_admin_can_ignore_the_users_endpoint(monkeypatch, tmp_path):
+def test_the_users_endpoint_is_ignored_unless_the_admin_allows_it(monkeypatch, tmp_path):
     clean_env(monkeypatch)
-    write_lab_setting(tmp_path, '{"kfpEndpoint": "http://elsewhere:1"}')
+    write_lab_setting(tmp_path, '{"kfpEndpoint": "https://elsewhere.example"}')
     config = Config()
     config.CellpipeKFP.user_settings_dir = str(tmp_path)
-    config.CellpipeKFP.allow_user_endpoint = False
     config.CellpipeKFP.endpoint = "http://pinned:8888"
+    assert CellpipeKFP(config=config).allow_user_endpoint is False  # the default
     assert CellpipeKFP(config=config).settings().endpoint == "http://pinned:8888"
 
 

@@ -209,20 +209,18 @@ async def test_token_never_in_a_response_or_a_log_line(jp_fetch, kfp, caplog):
     assert all(TOKEN not in line for line in lines)
 
 
-async def test_the_users_jupyterlab_setting_switches_the_endpoint(jp_fetch, jp_serverapp, kfp, tmp_path):
-    """The endpoint comes from the settings file on the server, never from the request."""
+async def test_the_users_jupyterlab_setting_is_ignored_by_default(jp_fetch, jp_serverapp, kfp, tmp_path):
+    """The credential goes only to the admin's endpoint unless the admin lets users choose
+    (tests/security/test_server_kfp_endpoint.py covers allowing it)."""
     jp_serverapp.web_app.settings.pop("cellpipe_kfp_client", None)
     jp_serverapp.config.CellpipeKFP.user_settings_dir = str(tmp_path)
-    await jp_fetch("cellpipe", "api", "kfp", "health")
-    assert len(kfp.requests) == 1
     with Recorder() as other:
         path = tmp_path / "cellpipe" / "plugin.jupyterlab-settings"
         path.parent.mkdir(parents=True)
         path.write_text(json.dumps({"kfpEndpoint": other.url}))
         body = json.loads((await jp_fetch("cellpipe", "api", "kfp", "health")).body)
-        assert body["endpoint"] == other.url
-        assert len(other.requests) == 1 and len(kfp.requests) == 1
-        assert other.last.headers["authorization"] == f"Bearer {TOKEN}"
+        assert body["endpoint"] == kfp.url
+        assert other.requests == [] and len(kfp.requests) == 1
 
 
 @pytest.mark.parametrize(

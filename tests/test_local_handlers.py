@@ -6,20 +6,27 @@ import json
 import pytest
 from tornado.httpclient import HTTPClientError
 
+from cellpipe.local.command_shape import STEP_COMMAND
 from kfp import compiler, dsl
+
+# A step program as the compiler would run it (the server runs nothing else locally): it reads the
+# executor input that the runner passes after `--executor-input`.
+PROGRAM = """
+import json, os, sys
+executor_input = json.loads(sys.argv[2])
+n = executor_input["inputs"]["parameterValues"]["n"]
+print("producing", n)
+uri = executor_input["outputs"]["artifacts"]["out"]["artifacts"][0]["uri"]
+path = uri[len("file://"):] if uri.startswith("file://") else uri
+os.makedirs(os.path.dirname(path), exist_ok=True)
+open(path, "w").write(str(n))
+"""
 
 
 @dsl.container_component
 def produce(n: int, out: dsl.Output[dsl.Artifact]):
     return dsl.ContainerSpec(
-        image="python:3.11",
-        command=["python3", "-c"],
-        args=[
-            "import sys, os; print('producing', sys.argv[1]); os.makedirs(os.path.dirname(sys.argv[2]), exist_ok=True); "
-            "open(sys.argv[2], 'w').write(sys.argv[1])",
-            n,
-            out.path,
-        ],
+        image="python:3.11", command=STEP_COMMAND, args=[PROGRAM, "--executor-input", "{{$}}"]
     )
 
 
@@ -45,6 +52,7 @@ async def poll(jp_fetch, run_id):
 
 
 async def test_run_locally_then_cached(jp_fetch, jp_root_dir, package_text):
+    (jp_root_dir / "work").mkdir(exist_ok=True)
     request = {"package": package_text, "notebookPath": "work/pipeline.ipynb", "parameters": {"n": 7}}
     response = await jp_fetch("cellpipe", "api", "local", "runs", method="POST", body=json.dumps(request))
     assert response.code == 201
@@ -66,7 +74,7 @@ async def test_bad_requests_are_clear(jp_fetch):
         await jp_fetch(
             "cellpipe", "api", "local", "runs", method="POST", body=json.dumps({"package": "a: [\n"})
         )
-    assert err.value.code == 400 and "not a YAML" in json.loads(err.value.response.body)["message"]
+    assert err.value.code == 400 and "not valid YAML" in json.loads(err.value.response.body)["message"]
     with pytest.raises(HTTPClientError) as err:
         await jp_fetch("cellpipe", "api", "local", "runs", "0123456789ab")
     assert err.value.code == 404

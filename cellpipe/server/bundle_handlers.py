@@ -4,16 +4,24 @@ The browser compiles; only the server can read the `.py` files next to the noteb
 `{"path": "<notebook path under the server root>", "modules": ["helpers", "numpy", ...]}` (every module
 some step imports); answer the compiler's `LocalModules`: `{"local": [...], "bundles": {name: [sha256,
 base64]}, "requires": {name: [...]}, "maxBytes": N}` (cellpipe/runtime/bundle.py's `local_modules`).
+
+It only reads files, so it needs `read` on `contents` (jupyter_server's Authorizer). A module file whose
+real path leaves the notebook's folder (a symlink out) is refused, naming it. The walk and the zipping run
+off the IOLoop; the number of module names is capped (c.CellpipeLimits.max_bundle_modules).
 """
 
 import json
 import os
 
 import tornado
+from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 
 from ..runtime.bundle import BundleError, local_modules
 from .handlers import api_route
+from .packages import RequestRefused, check_size, json_object, limits, off_loop, type_name
+
+AUTH_RESOURCE = "contents"
 
 
 class PathError(ValueError):
@@ -36,26 +44,56 @@ def notebook_dir(root_dir: str, path: str) -> str:
     return folder
 
 
+def _names(body: dict, field: str, required: bool) -> list:
+    value = body.get(field)
+    if value is None and not required:
+        return []
+    if not isinstance(value, list) or not all(isinstance(m, str) for m in value):
+        got = type_name(value) if not isinstance(value, list) else "a list with a non-string item"
+        raise RequestRefused(400, f'Field "{field}" must be a list of module names, not {got}')
+    return value
+
+
 class BundlesHandler(APIHandler):
+    auth_resource = AUTH_RESOURCE
+
     @tornado.web.authenticated
-    def post(self):
-        body = self.get_json_body() or {}
-        path, modules = body.get("path"), body.get("modules")
-        exclude = body.get("exclude") or []
-        if not isinstance(path, str):
-            raise tornado.web.HTTPError(400, "the request has no notebook path ('path')")
-        if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
-            raise tornado.web.HTTPError(400, "'modules' must be a list of module names")
-        if not isinstance(exclude, list) or not all(isinstance(m, str) for m in exclude):
-            raise tornado.web.HTTPError(400, "'exclude' must be a list of module names")
-        root = self.settings.get("server_root_dir") or os.getcwd()
+    @authorized(action="read")
+    async def post(self):
+        bounds = limits(self.settings, self.config)
         try:
-            found = local_modules(notebook_dir(root, path), modules, exclude)
+            check_size(self.request.body, bounds.max_request_bytes)
+            body = await off_loop(json_object, self.request.body)
+            path = body.get("path")
+            if not isinstance(path, str):
+                raise RequestRefused(
+                    400,
+                    f"the request has no notebook path ('path'): a string is needed, not {type_name(path)}",
+                )
+            modules = _names(body, "modules", required=True)
+            exclude = _names(body, "exclude", required=False)
+            if len(modules) > bounds.max_bundle_modules:
+                raise RequestRefused(
+                    400,
+                    f'Field "modules" names {len(modules)} modules, over the limit of '
+                    f"{bounds.max_bundle_modules} (c.CellpipeLimits.max_bundle_modules)",
+                )
+            root = self.settings.get("server_root_dir") or os.getcwd()
+            folder = notebook_dir(root, path)
+            found = await off_loop(local_modules, folder, modules, exclude)
+        except RequestRefused as err:
+            return self.refuse(err.status, err.message, err.reason)
         except PathError as err:
-            raise tornado.web.HTTPError(403, str(err)) from None
+            return self.refuse(403, str(err), "forbidden")
         except BundleError as err:
-            raise tornado.web.HTTPError(400, str(err)) from None
+            return self.refuse(400, str(err))
         self.finish(json.dumps({"local": sorted(found["bundles"]), **found}))
+
+    def refuse(self, status: int, message: str, reason: str = "bad_request") -> None:
+        """The JSON error APIHandler writes, without tornado's %-formatting of the message."""
+        self.log.warning("cellpipe bundles refused (%d): %s", status, message)
+        self.set_status(status)
+        self.finish(json.dumps({"message": message, "reason": reason}))
 
 
 def routes(base_url: str) -> list:

@@ -2,7 +2,10 @@
 
 Every setting can be given as `c.CellpipeKFP.<trait>` in a Jupyter server config file; when it is not,
 the environment variable named beside it is read, and then a default that works inside a Kubeflow
-notebook server. The browser never chooses any of these.
+notebook server. The browser never chooses any of these: no request names a URL, and the user's
+JupyterLab "KFP endpoint" setting is ignored unless the admin sets `allow_user_endpoint`, and even then
+only an `https` URL whose host the admin listed in `allowed_endpoints` is used (the credential follows the
+endpoint; anything else is refused before a byte is sent).
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from traitlets import Bool, Enum, Float, Unicode, default
+from traitlets import Bool, Enum, Float, List, Unicode, default
 from traitlets.config import Configurable
 
 IN_CLUSTER_ENDPOINT = "http://ml-pipeline.kubeflow.svc.cluster.local:8888"
@@ -71,10 +75,18 @@ class CellpipeKFP(Configurable):
     verify_tls = Bool(True, help="Verify the endpoint's TLS certificate.").tag(config=True)
     ca_bundle = Unicode(help="CA bundle file for TLS (env KF_PIPELINES_CA_BUNDLE).").tag(config=True)
     allow_user_endpoint = Bool(
-        True,
+        False,
         help=(
             "Honour the 'KFP endpoint' of the user's JupyterLab settings (cellpipe), which then wins over "
-            "endpoint. Turn off where the server holds credentials the user must not send elsewhere."
+            "endpoint; only https URLs whose host is in allowed_endpoints are accepted, since the "
+            "credential is sent there. Off: the setting is ignored."
+        ),
+    ).tag(config=True)
+    allowed_endpoints = List(
+        Unicode(),
+        help=(
+            "Hosts ('kfp.example.org', or 'kfp.example.org:8443' for one port only) that the user's "
+            "JupyterLab 'KFP endpoint' may name when allow_user_endpoint is on (https only)."
         ),
     ).tag(config=True)
     user_settings_dir = Unicode(
@@ -137,14 +149,21 @@ class CellpipeKFP(Configurable):
         return _env("KF_PIPELINES_CA_BUNDLE")
 
     def user_endpoint(self) -> str:
-        """The endpoint the user chose in JupyterLab's settings, or "" (re-read when the file changes)."""
+        """The endpoint the user chose in JupyterLab's settings, or "" (re-read when the file changes).
+
+        "" when the admin does not allow choosing; `EndpointRefused` when the choice is not an https URL
+        on `allowed_endpoints`.
+        """
         if not self.allow_user_endpoint:
             return ""
         if self._lab_settings is None:
             path = os.path.join(self.user_settings_dir, "cellpipe", "plugin.jupyterlab-settings")
             self._lab_settings = _LabSettings(path)
         value = self._lab_settings.get("kfpEndpoint")
-        return value.strip() if isinstance(value, str) else ""
+        value = value.strip() if isinstance(value, str) else ""
+        if value:
+            check_user_endpoint(value, self.allowed_endpoints)
+        return value
 
     def settings(self) -> KFPSettings:
         endpoint = self.user_endpoint() or self.endpoint
@@ -166,6 +185,43 @@ class CellpipeKFP(Configurable):
             connect_timeout=self.connect_timeout,
             request_timeout=self.request_timeout,
         )
+
+
+class EndpointRefused(ValueError):
+    """The user's JupyterLab 'KFP endpoint' is not one the admin allows; nothing was sent to it."""
+
+
+def check_user_endpoint(url: str, allowed_hosts) -> None:
+    """Refuses (EndpointRefused) a user-chosen endpoint that is not https on a host the admin listed."""
+    what = f"The KFP endpoint {_redacted(url)!r} of your JupyterLab settings (cellpipe)"
+    try:
+        parts = urlsplit(url)
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        raise EndpointRefused(f"{what} is not a URL") from None
+    if parts.scheme != "https" or not host:
+        raise EndpointRefused(f"{what} is refused: only https endpoints are accepted")
+    for entry in allowed_hosts:
+        entry = entry.strip().lower()
+        allowed_host, _, allowed_port = entry.partition(":")
+        if allowed_host == host and (not allowed_port or allowed_port == str(port or 443)):
+            return
+    listed = ", ".join(allowed_hosts) or "none"
+    raise EndpointRefused(
+        f"{what} is refused: its host is not one the server's admin allows "
+        f"(c.CellpipeKFP.allowed_endpoints: {listed}); clear the setting to use the server's endpoint"
+    )
+
+
+def _redacted(url: str) -> str:
+    """The URL without a user:password part, for messages."""
+    try:
+        parts = urlsplit(url)
+        if parts.username is not None or parts.password is not None:
+            return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+    except ValueError:
+        return "<not a URL>"
+    return url
 
 
 def _ui_for(endpoint: str) -> str:

@@ -1,12 +1,14 @@
 """HTTP handlers under /cellpipe/api/. Each handler parses, calls one method, maps errors.
 
-Feature modules (`kfp_handlers`, `local_handlers`, `bundle_handlers`) each expose `routes(base_url)`;
-this module only collects them.
+Feature modules (`kfp_handlers`, `local_handlers`, `bundle_handlers`, ...) each expose `routes(base_url)`;
+this module only collects them. Every handler is authenticated and authorized (jupyter_server's
+`@authorized` on its `auth_resource`); each module's docstring says which resource and action it needs.
 """
 
 import json
 
 import tornado
+from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
@@ -20,9 +22,15 @@ def api_route(base_url: str, *parts: str) -> str:
 
 
 class HealthHandler(APIHandler):
-    """Liveness of the extension itself (not of KFP): answers the installed version."""
+    """Liveness of the extension itself (not of KFP): answers the installed version.
+
+    Needs `read` on `api`, like jupyter_server's own /api/status.
+    """
+
+    auth_resource = "api"
 
     @tornado.web.authenticated
+    @authorized
     def get(self):
         self.finish(json.dumps({"status": "ok", "version": __version__}))
 

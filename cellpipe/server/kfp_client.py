@@ -15,11 +15,11 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-import yaml
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.simple_httpclient import HTTPTimeoutError
 
 from .config import AuthMissing, KFPSettings
+from .packages import RequestRefused, load_package_documents, off_loop, type_name
 
 log = logging.getLogger("cellpipe.kfp")
 
@@ -58,41 +58,52 @@ class KFPError(Exception):
 
 
 def split_pipeline_package(text: str) -> tuple:
-    """The package's PipelineSpec and its kfp-kubernetes platform spec ({} when there is none)."""
+    """The package's PipelineSpec and its kfp-kubernetes platform spec ({} when there is none).
+
+    Refuses YAML anchors and aliases (an alias bomb would expand when the run body is serialized).
+    """
     try:
-        docs = [d for d in yaml.safe_load_all(text) if d is not None]
-    except yaml.YAMLError as e:
-        raise KFPError(400, "bad_request", f"The pipeline package is not valid YAML: {e}") from None
-    if not docs or not isinstance(docs[0], dict) or "root" not in docs[0]:
-        raise KFPError(
-            400, "bad_request", "The pipeline package has no PipelineSpec (no `root` in its first document)"
-        )
-    platform: dict = {}
-    for doc in docs[1:]:
-        if not isinstance(doc, dict):
-            raise KFPError(
-                400, "bad_request", "A platform spec document of the pipeline package is not a mapping"
-            )
-        platform.update(doc)
-    return docs[0], platform
+        return load_package_documents(text)
+    except RequestRefused as e:
+        raise KFPError(e.status, e.reason, e.message) from None
+
+
+async def split_pipeline_package_off_loop(text: str) -> tuple:
+    """`split_pipeline_package` on the IOLoop's thread pool: a large package does not stall the server."""
+    return await off_loop(split_pipeline_package, text)
 
 
 def check_parameters(pipeline_spec: dict, parameters: dict) -> dict:
     """Checks run parameters against the pipeline's root inputs; answers them unchanged when they fit."""
-    defs = pipeline_spec.get("root", {}).get("inputDefinitions", {}).get("parameters", {}) or {}
+    root = _mapping(pipeline_spec, "root", "the pipeline package")
+    inputs = _mapping(root, "inputDefinitions", 'the package\'s "root"')
+    defs = _mapping(inputs, "parameters", 'the package\'s "root.inputDefinitions"')
     problems = []
     for name, value in parameters.items():
         if name not in defs:
             known = ", ".join(sorted(defs)) or "none"
             problems.append(f'parameter "{name}" is not a pipeline parameter (known: {known})')
             continue
-        kind = defs[name].get("parameterType", "STRING")
+        spec = _mapping(defs, name, 'the package\'s "root.inputDefinitions.parameters"')
+        kind = spec.get("parameterType", "STRING")
         check = _PARAMETER_CHECKS.get(kind)
         if check and not check[0](value):
             problems.append(f'parameter "{name}" must be {check[1]} ({kind}), got {json.dumps(value)}')
     if problems:
         raise KFPError(400, "bad_parameters", "; ".join(problems))
     return parameters
+
+
+def _mapping(parent: dict, key: str, where: str) -> dict:
+    """parent[key] as a mapping ({} when absent or null); a KFPError(400) naming the field otherwise."""
+    value = parent.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise KFPError(
+            400, "bad_request", f'Field "{key}" of {where} must be a mapping, not {type_name(value)}'
+        )
+    return value
 
 
 def _public_url(url: str) -> str:
@@ -193,7 +204,7 @@ class KFPClient:
     async def upload_pipeline(
         self, package: str, name: str, description: str = "", namespace: str | None = None
     ) -> dict:
-        split_pipeline_package(package)
+        await split_pipeline_package_off_loop(package)
         ns = self._namespace(namespace)
         query = {"name": name, "display_name": name, "description": description or None, "namespace": ns}
         return await self._upload("/pipelines/upload", package, query, f'pipeline "{name}"', ns)
@@ -201,7 +212,7 @@ class KFPClient:
     async def upload_pipeline_version(
         self, package: str, pipeline_id: str, version_name: str = "", description: str = ""
     ) -> dict:
-        split_pipeline_package(package)
+        await split_pipeline_package_off_loop(package)
         version_name = version_name or _version_name()
         query = {
             "pipelineid": pipeline_id,
@@ -281,7 +292,7 @@ class KFPClient:
         if experiment_id:
             run["experiment_id"] = experiment_id
         if package:
-            spec, platform = split_pipeline_package(package)
+            spec, platform = await split_pipeline_package_off_loop(package)
             check_parameters(spec, parameters)
             # The shape the KFP SDK sends: the bare spec, or both documents when there is a platform spec.
             run["pipeline_spec"] = {"pipeline_spec": spec, "platform_spec": platform} if platform else spec

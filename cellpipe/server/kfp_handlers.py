@@ -1,7 +1,13 @@
 """Handlers under /cellpipe/api/kfp/: parse the request, call one KFPClient method, map errors to HTTP.
 
 Every handler needs Jupyter authentication; POSTs also need the XSRF token (APIHandler checks it).
-No URL or credential ever comes from the browser: the endpoint is the server's configuration.
+Authorization (jupyter_server's Authorizer) is on our own resource `cellpipe_kfp`: `read` for the GETs
+(health, experiments, pipelines, runs), `write` for the POSTs (create an experiment, upload a pipeline or
+a version, start, terminate or retry a run). An admin who must keep a user from spending the server's KFP
+credential denies that user `cellpipe_kfp`.
+No URL or credential ever comes from the browser: the endpoint is the server's configuration (a user's
+JupyterLab setting only when the admin allows it, and then only an https host on the admin's list).
+Request bodies are capped (c.CellpipeLimits.max_request_bytes, 413) and parsed off the IOLoop.
 """
 
 from __future__ import annotations
@@ -10,19 +16,28 @@ import json
 from typing import Any
 
 import tornado
+from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
-from .config import CellpipeKFP
+from .config import CellpipeKFP, EndpointRefused
 from .kfp_client import KFPClient, KFPError
+from .packages import RequestRefused, check_size, json_object, limits, off_loop
+
+AUTH_RESOURCE = "cellpipe_kfp"
 
 _CLIENT_KEY = "cellpipe_kfp_client"
 
 
 class KFPHandler(APIHandler):
+    auth_resource = AUTH_RESOURCE
+
     @property
     def kfp(self) -> KFPClient:
-        """One client per endpoint; a new one when the user's JupyterLab setting changes it."""
+        """One client per endpoint; a new one when the user's JupyterLab setting changes it.
+
+        A user endpoint the admin does not allow is a KFPError: no request is made, no credential sent.
+        """
         connection = self.settings.get(_CLIENT_KEY)
         if connection is None:
             connection = self.settings[_CLIENT_KEY] = {
@@ -30,19 +45,21 @@ class KFPHandler(APIHandler):
                 "client": None,
             }
         config, client = connection["config"], connection["client"]
-        endpoint = (config.user_endpoint() or config.endpoint).rstrip("/")
+        try:
+            endpoint = (config.user_endpoint() or config.endpoint).rstrip("/")
+        except EndpointRefused as e:
+            raise KFPError(400, "endpoint_refused", str(e)) from None
         if client is None or client.settings.endpoint != endpoint:
             client = connection["client"] = KFPClient(config.settings())
         return client
 
-    def body(self) -> dict:
+    async def body(self) -> dict:
+        """The request's JSON object: size-capped, parsed off the IOLoop."""
         try:
-            data = json.loads(self.request.body or b"{}")
-        except ValueError:
-            raise KFPError(400, "bad_request", "The request body is not JSON") from None
-        if not isinstance(data, dict):
-            raise KFPError(400, "bad_request", "The request body must be a JSON object")
-        return data
+            check_size(self.request.body, limits(self.settings, self.config).max_request_bytes)
+            return await off_loop(json_object, self.request.body)
+        except RequestRefused as e:
+            raise KFPError(e.status, e.reason, e.message) from None
 
     def text(self, data: dict, field: str, required: bool = False) -> str:
         value = data.get(field, "")
@@ -59,9 +76,11 @@ class KFPHandler(APIHandler):
             return self.text(data, "namespace") or None
         return self.get_query_argument("namespace", None) or None
 
-    async def answer(self, call) -> None:
+    async def run(self, call) -> None:
+        """Awaits `call()` (an async function that parses and calls KFP); every KFPError, from parsing the
+        request or from KFP, is answered as JSON with its status."""
         try:
-            result: Any = await call
+            result: Any = await call()
         except KFPError as e:
             self.set_status(e.status)
             self.finish(json.dumps(e.to_json()))
@@ -69,33 +88,26 @@ class KFPHandler(APIHandler):
         # Defence in depth: even a KFP answer that echoes a credential never reaches the browser.
         self.finish(self.kfp.scrub(json.dumps(result)))
 
-    async def run(self, make_call) -> None:
-        """Runs `make_call()` (which parses and calls); parse errors are answered like KFP errors."""
-        try:
-            call = make_call()
-        except KFPError as e:
-            self.set_status(e.status)
-            self.finish(json.dumps(e.to_json()))
-            return
-        await self.answer(call)
-
 
 class HealthHandler(KFPHandler):
     @tornado.web.authenticated
+    @authorized
     async def get(self):
         await self.run(lambda: self.kfp.health())
 
 
 class ExperimentsHandler(KFPHandler):
     @tornado.web.authenticated
+    @authorized
     async def get(self):
         await self.run(lambda: self.kfp.list_experiments(self.namespace()))
 
     @tornado.web.authenticated
+    @authorized
     async def post(self):
-        def call():
-            data = self.body()
-            return self.kfp.create_experiment(
+        async def call():
+            data = await self.body()
+            return await self.kfp.create_experiment(
                 self.text(data, "name", required=True), self.namespace(data), self.text(data, "description")
             )
 
@@ -107,20 +119,22 @@ class PipelinesHandler(KFPHandler):
     new version of the pipeline of that name."""
 
     @tornado.web.authenticated
+    @authorized
     async def get(self):
-        def call():
+        async def call():
             name = self.get_query_argument("name", "")
             if not name:
                 raise KFPError(400, "bad_request", 'Query argument "name" is required')
-            return _wrap("pipeline", self.kfp.find_pipeline(name, self.namespace()))
+            return await _wrap("pipeline", self.kfp.find_pipeline(name, self.namespace()))
 
         await self.run(call)
 
     @tornado.web.authenticated
+    @authorized
     async def post(self):
-        def call():
-            data = self.body()
-            return self.kfp.publish(
+        async def call():
+            data = await self.body()
+            return await self.kfp.publish(
                 self.text(data, "package", required=True),
                 self.text(data, "name", required=True),
                 self.text(data, "description"),
@@ -133,10 +147,11 @@ class PipelinesHandler(KFPHandler):
 
 class PipelineVersionsHandler(KFPHandler):
     @tornado.web.authenticated
+    @authorized
     async def post(self, pipeline_id: str):
-        def call():
-            data = self.body()
-            return self.kfp.upload_pipeline_version(
+        async def call():
+            data = await self.body()
+            return await self.kfp.upload_pipeline_version(
                 self.text(data, "package", required=True),
                 pipeline_id,
                 self.text(data, "version_name"),
@@ -148,12 +163,13 @@ class PipelineVersionsHandler(KFPHandler):
 
 class RunsHandler(KFPHandler):
     @tornado.web.authenticated
+    @authorized
     async def get(self):
-        def call():
+        async def call():
             size = self.get_query_argument("page_size", "20")
             if not size.isdigit() or not 0 < int(size) <= 200:
                 raise KFPError(400, "bad_request", "page_size must be a whole number from 1 to 200")
-            return self.kfp.list_runs(
+            return await self.kfp.list_runs(
                 self.namespace(),
                 self.get_query_argument("experiment_id", ""),
                 self.get_query_argument("pipeline_id", ""),
@@ -163,13 +179,14 @@ class RunsHandler(KFPHandler):
         await self.run(call)
 
     @tornado.web.authenticated
+    @authorized
     async def post(self):
-        def call():
-            data = self.body()
+        async def call():
+            data = await self.body()
             parameters = data.get("parameters") or {}
             if not isinstance(parameters, dict):
                 raise KFPError(400, "bad_request", 'Field "parameters" must be an object of name → value')
-            return self.kfp.create_run(
+            return await self.kfp.create_run(
                 display_name=self.text(data, "name", required=True),
                 experiment_id=self.text(data, "experiment_id"),
                 pipeline_id=self.text(data, "pipeline_id"),
@@ -185,12 +202,14 @@ class RunsHandler(KFPHandler):
 
 class RunHandler(KFPHandler):
     @tornado.web.authenticated
+    @authorized
     async def get(self, run_id: str):
         await self.run(lambda: self.kfp.get_run(run_id))
 
 
 class RunActionHandler(KFPHandler):
     @tornado.web.authenticated
+    @authorized
     async def post(self, run_id: str, action: str):
         if action == "terminate":
             await self.run(lambda: self.kfp.terminate_run(run_id))

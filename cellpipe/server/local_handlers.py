@@ -1,15 +1,35 @@
-"""Handlers under /cellpipe/api/local/: run a compiled package on the Jupyter server's machine."""
+"""Handlers under /cellpipe/api/local/: run a compiled package on the Jupyter server's machine.
+
+Authorization (jupyter_server's Authorizer): starting a local run runs code, so it needs what running code
+in a kernel needs, `execute` on `kernels`; reading a run's state needs `read` on `kernels`.
+Through the server, only cellpipe step programs run (`cellpipe/local/command_shape.py`); the package is
+parsed, checked and started off the IOLoop.
+"""
 
 import json
 import sys
 
 import tornado
+from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 
+from ..local.command_shape import check_package_shape
 from ..local.package import PackageError
 from ..local.runner import RunError
 from ..local.service import LocalRunService
 from .handlers import api_route
+from .kfp_client import KFPError, check_parameters
+from .packages import (
+    RequestRefused,
+    check_size,
+    json_object,
+    limits,
+    load_package_documents,
+    off_loop,
+    type_name,
+)
+
+AUTH_RESOURCE = "kernels"
 
 
 def _service(handler: APIHandler) -> LocalRunService:
@@ -20,28 +40,62 @@ def _service(handler: APIHandler) -> LocalRunService:
     return settings["cellpipe_local"]
 
 
-class LocalRunsHandler(APIHandler):
-    @tornado.web.authenticated
-    def post(self):
-        body = self.get_json_body() or {}
-        package = body.get("package")
-        if not isinstance(package, str) or not package.strip():
-            raise tornado.web.HTTPError(400, "the request has no compiled pipeline package ('package')")
+def _field(body: dict, name: str, kinds, expected: str, default=None):
+    value = body.get(name, default)
+    if value is None:
+        return default
+    if not isinstance(value, kinds) or (kinds is not bool and isinstance(value, bool)):
+        raise RequestRefused(400, f'Field "{name}" must be {expected}, not {type_name(value)}')
+    return value
+
+
+def _start(service: LocalRunService, package: str, notebook_path: str, parameters, use_cache: bool):
+    """Check the package (no aliases, fields typed, only step programs, parameters typed), then start it."""
+    spec, platform = load_package_documents(package)
+    check_package_shape(spec, platform)
+    if parameters:
         try:
-            run = _service(self).start(
-                package,
-                notebook_path=str(body.get("notebookPath") or ""),
-                parameters=body.get("parameters") or None,
-                use_cache=body.get("useCache", True) is not False,
-            )
+            check_parameters(spec, parameters)
+        except KFPError as err:
+            raise RequestRefused(400, err.message) from None
+    return service.start(package, notebook_path=notebook_path, parameters=parameters, use_cache=use_cache)
+
+
+class LocalRunsHandler(APIHandler):
+    auth_resource = AUTH_RESOURCE
+
+    def refuse(self, status: int, message: str, reason: str = "bad_request") -> None:
+        """The JSON error APIHandler writes, without tornado's %-formatting of the message."""
+        self.log.warning("cellpipe local run refused (%d): %s", status, message)
+        self.set_status(status)
+        self.finish(json.dumps({"message": message, "reason": reason}))
+
+    @tornado.web.authenticated
+    @authorized(action="execute")
+    async def post(self):
+        try:
+            check_size(self.request.body, limits(self.settings, self.config).max_request_bytes)
+            body = await off_loop(json_object, self.request.body)
+            package = _field(body, "package", str, "the compiled pipeline package (YAML text)")
+            if not package or not package.strip():
+                raise RequestRefused(400, "the request has no compiled pipeline package ('package')")
+            notebook_path = _field(body, "notebookPath", str, "the notebook's path under the server root", "")
+            parameters = _field(body, "parameters", dict, "an object of parameter name → value")
+            use_cache = _field(body, "useCache", bool, "true or false", True)
+            run = await off_loop(_start, _service(self), package, notebook_path, parameters, use_cache)
+        except RequestRefused as err:
+            return self.refuse(err.status, err.message, err.reason)
         except (PackageError, RunError) as err:
-            raise tornado.web.HTTPError(400, str(err)) from None
+            return self.refuse(400, str(err))
         self.set_status(201)
         self.finish(json.dumps(run.snapshot()))
 
 
 class LocalRunHandler(APIHandler):
+    auth_resource = AUTH_RESOURCE
+
     @tornado.web.authenticated
+    @authorized(action="read")
     def get(self, run_id):
         run = _service(self).get(run_id)
         if run is None:
