@@ -3,8 +3,8 @@
  * Pure: no DOM, no kernel, no network; the same input gives byte-identical YAML.
  */
 import { NotebookInput } from '../model/notebook';
-import { DeployConfig, kaleMetadata, resolveDeployConfig } from '../model/deploy';
-import { kaleVolumes } from '../model/kale-volumes';
+import { DeployConfig, resolveDeployConfig } from '../model/deploy';
+import { addClaimTasks, metadataProblems } from './metadata';
 import { AnalysisResult, Analyzer } from '../analysis/types';
 import { StepContext, containerSpec } from './container';
 import { checkAnalysis, metricNames } from './graph';
@@ -14,6 +14,7 @@ import { kubernetesExecutorConfig } from './platform';
 import { buildProgram } from './program';
 import { decodedLength, localModulesOf, stepModules } from './modules';
 import { compact, component, componentName, executorLabel, task } from './pipeline';
+import { addDataFileImports, planDataFileImports } from './importers';
 import { CELLPIPE_VERSION } from './runtime-sources.generated';
 import {
   CompileError,
@@ -105,9 +106,7 @@ export function compile(
   const problems = new Problems();
 
   const info = pipelineInfo(notebook, notebookPath, problems);
-  for (const p of kaleVolumes(kaleMetadata(notebook).volumes).problems) {
-    problems.add({ cellIndex: -1, message: p.message });
-  }
+  const metadataWarnings = metadataProblems(notebook, problems);
   const parameters = typedParameters(analysis.parameters, problems);
   checkAnalysis(analysis, new Set(analysis.parameters.map(p => p.name)), problems);
   const tasks = taskNames(analysis.steps, problems);
@@ -161,7 +160,10 @@ export function compile(
     });
     lineMaps[step.name] = program.lineMap;
   }
+  addClaimTasks(notebook, { components, executors, dagTasks }, problems);
+  const dataFiles = planDataFileImports(notebook, analysis, tasks, options, problems);
   problems.throwIfAny();
+  addDataFileImports(dataFiles, { components, executors, dagTasks }, taskOf);
 
   const rootParameters = rootParameterDefinitions(parameters);
   const pipelineSpec: Record<string, unknown> = {
@@ -193,7 +195,7 @@ export function compile(
     lineMaps,
     steps,
     metrics,
-    warnings: packageWarnings(yaml)
+    warnings: [...metadataWarnings, ...dataFiles.warnings, ...packageWarnings(yaml)]
   };
 }
 

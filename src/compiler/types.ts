@@ -14,6 +14,10 @@ export interface CompileOptions {
   bundles?: [string, string][];
   /** The notebook's own modules: a step carries the bundles of those its code imports. */
   localModules?: LocalModules;
+  /** Data file → URI uploaded for this compile (`POST /cellpipe/api/datafiles/upload`); see importers.ts. */
+  dataFileUris?: Record<string, string>;
+  /** false: no importers for data files (a local run reads the notebook's folder). Default true. */
+  importDataFiles?: boolean;
 }
 
 /**
