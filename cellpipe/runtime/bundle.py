@@ -32,11 +32,31 @@ class BundleError(Exception):
     pass
 
 
+def _inside(root_real: str, path: str) -> bool:
+    real = os.path.realpath(path)
+    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
 def _module_files(root_dir: str, name: str) -> List[str]:
-    """Files of top-level module `name` under root_dir (a `.py` file or a package directory)."""
+    """Files of top-level module `name` under root_dir (a `.py` file or a package directory).
+
+    Every file's real path must stay in root_dir (the notebook's folder): a symlink that leads out of it
+    is a BundleError naming the file, never a file zipped into the package (and uploaded to KFP).
+    """
+    root_real = os.path.realpath(root_dir)
+
+    def checked(path: str) -> str:
+        if not _inside(root_real, path):
+            rel = os.path.relpath(path, root_dir).replace(os.sep, "/")
+            raise BundleError(
+                f"local module {name!r}: {rel} leads outside the notebook's folder (a symlink to "
+                f"{os.path.realpath(path)}); refusing to bundle it. Copy the file into the folder instead"
+            )
+        return path
+
     single = os.path.join(root_dir, name + ".py")
     if os.path.isfile(single):
-        return [single]
+        return [checked(single)]
     package = os.path.join(root_dir, name)
     if not os.path.isdir(package):
         return []
@@ -47,7 +67,7 @@ def _module_files(root_dir: str, name: str) -> List[str]:
             path = os.path.join(dirpath, f)
             # regular files only: a dangling symlink (an editor's lock file) or a FIFO cannot be zipped
             if not f.endswith((".pyc", ".pyo")) and os.path.isfile(path):
-                out.append(path)
+                out.append(checked(path))
     return out if any(f.endswith(".py") for f in out) else []
 
 

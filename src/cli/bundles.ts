@@ -34,11 +34,32 @@ function isFile(file: string): boolean {
   return statOf(file)?.isFile() ?? false;
 }
 
-/** Files of top-level module `name` under root (a `.py` file or a package directory), as os.walk lists them. */
+/** Whether `file`'s real path (symlinks resolved) is `rootReal` or inside it. */
+function inside(rootReal: string, file: string): boolean {
+  const real = fs.realpathSync(file);
+  return real === rootReal || real.startsWith(rootReal.replace(/[\\/]+$/, '') + path.sep);
+}
+
+/**
+ * Files of top-level module `name` under root (a `.py` file or a package directory), as os.walk lists them.
+ * Every file's real path must stay in root (the notebook's folder): a symlink that leads out of it is a
+ * BundleError naming the file, never a file zipped into the package.
+ */
 function moduleFiles(root: string, name: string): string[] {
+  const rootReal = fs.realpathSync(root);
+  const checked = (file: string): string => {
+    if (!inside(rootReal, file)) {
+      const rel = path.relative(root, file).split(path.sep).join('/');
+      throw new BundleError(
+        `local module '${name}': ${rel} leads outside the notebook's folder (a symlink to ` +
+          `${fs.realpathSync(file)}); refusing to bundle it. Copy the file into the folder instead`
+      );
+    }
+    return file;
+  };
   const single = path.join(root, `${name}.py`);
   if (isFile(single)) {
-    return [single];
+    return [checked(single)];
   }
   const out: string[] = [];
   const walk = (dir: string) => {
@@ -49,7 +70,7 @@ function moduleFiles(root: string, name: string): string[] {
       if (!target?.isDirectory()) {
         // regular files only: a dangling symlink (an editor's lock file) or a FIFO cannot be zipped
         if (target?.isFile() && !/\.py[co]$/.test(entry.name)) {
-          out.push(full);
+          out.push(checked(full));
         }
       } else if (!entry.isSymbolicLink() && !SKIP_DIRS.has(entry.name)) {
         dirs.push(full); // like os.walk, symlinked directories are not followed

@@ -102,6 +102,43 @@ describe('localModules', () => {
     expect(zipEntries(found.bundles.pkg[1])).toEqual(['pkg/__init__.py', 'pkg/real.py']);
   });
 
+  describe('files whose real path leaves the notebook folder', () => {
+    // The notebook's folder is `nb`; `secret` beside it is outside.
+    const nb = () => path.join(dir, 'nb');
+    beforeEach(() => {
+      write('secret/keys.py', 'KEY = "s3cr3t"\n');
+      write('nb/pipeline.ipynb', '{}');
+    });
+
+    it('refuses a module file that is a symlink out, naming it', () => {
+      write('nb/pkg/__init__.py', 'X = 1\n');
+      fs.symlinkSync(path.join(dir, 'secret/keys.py'), path.join(nb(), 'pkg/keys.py'));
+      expect(() => localModules(nb(), ['pkg'])).toThrow(BundleError);
+      expect(() => localModules(nb(), ['pkg'])).toThrow(
+        /local module 'pkg': pkg\/keys\.py leads outside the notebook's folder/
+      );
+    });
+
+    it('refuses a single-file module and a package folder that are symlinks out', () => {
+      fs.symlinkSync(path.join(dir, 'secret/keys.py'), path.join(nb(), 'keys.py'));
+      expect(() => localModules(nb(), ['keys'])).toThrow(
+        /keys\.py leads outside the notebook's folder/
+      );
+      fs.symlinkSync(path.join(dir, 'secret'), path.join(nb(), 'secretpkg'));
+      expect(() => localModules(nb(), ['secretpkg'])).toThrow(
+        /secretpkg\/keys\.py leads outside the notebook's folder/
+      );
+    });
+
+    it('bundles a symlink that stays inside the folder, under its own name', () => {
+      write('nb/pkg/__init__.py', 'X = 1\n');
+      write('nb/shared/util.py', 'U = 1\n');
+      fs.symlinkSync(path.join(nb(), 'shared/util.py'), path.join(nb(), 'pkg/util.py'));
+      const found = localModules(nb(), ['pkg']);
+      expect(zipEntries(found.bundles.pkg[1])).toEqual(['pkg/__init__.py', 'pkg/util.py']);
+    });
+  });
+
   it('names every module over the limit and suggests an image', () => {
     write('small.py', 'X = 1\n');
     write('big/__init__.py', `DATA = '${'x'.repeat(3000)}'\n`);
