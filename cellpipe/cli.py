@@ -4,6 +4,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -49,7 +50,7 @@ def _parse_params(pairs) -> dict:
 
 def cmd_run(args) -> int:
     from .local.package import PackageError
-    from .local.runner import FAILED, RunError, run_package_file
+    from .local.runner import FAILED, RunError, RunInterrupted, run_package_file
 
     source = os.path.abspath(args.pipeline)
     if not os.path.exists(source):
@@ -71,6 +72,14 @@ def cmd_run(args) -> int:
         if not args.quiet:
             print(f"  [{step}] {line}", flush=True)
 
+    def interrupted(signum, _frame):
+        # Raised in the main thread, inside the runner's wait: it ends the steps' process groups and
+        # records the run as interrupted before this returns; a second signal must not cut that short.
+        for sig in previous:
+            signal.signal(sig, signal.SIG_IGN)
+        raise RunInterrupted(f"stopped by {signal.Signals(signum).name}")
+
+    previous = {sig: signal.signal(sig, interrupted) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         result = run_package_file(
             package_path,
@@ -83,8 +92,14 @@ def cmd_run(args) -> int:
             on_event=on_event,
             on_log=on_log,
         )
+    except RunInterrupted as err:
+        print(f"cellpipe: run interrupted ({err}); its steps were stopped (store {store})", file=sys.stderr)
+        return 130
     except (PackageError, RunError) as err:
         raise CliError(str(err)) from None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     for name, value in sorted(result.metrics.items()):
         print(f"metric {name} = {value:g}")
     counts = {s: len(result.by_state(s)) for s in ("succeeded", "cached", "failed", "skipped")}
