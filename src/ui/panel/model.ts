@@ -2,7 +2,7 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISignal, Signal } from '@lumino/signaling';
 import { located } from '../../analysis/labels';
 import type { AnalysisResult, QuickFix } from '../../analysis/types';
-import { CompileResult, compile } from '../../compiler';
+import { CompileResult, compile, modulesFromImage, notebookModules } from '../../compiler';
 import { BundleClient } from '../../kfp/bundles';
 import { compileForRun } from '../run/submit';
 import { CellpipeSettings, DEFAULT_SETTINGS } from '../../settings';
@@ -10,6 +10,18 @@ import { AnalysisService } from '../analysis-service';
 import { addPrevTag } from '../diagnostics/ranges';
 import { GraphLayout, Laidout, relayout, settle } from '../graph/layout';
 import { parseTags } from '../../model/tags';
+import {
+  BaseImage,
+  ImportWarning,
+  NO_NOTEBOOK_IMAGE,
+  NotebookImage,
+  baseImageOf,
+  fetchNotebookImage,
+  importWarnings,
+  nonStdlib
+} from './images';
+
+const NO_WARNINGS: ImportWarning[] = [];
 
 /** How long the typing pauses before a provisional graph is laid out again by dagre. */
 const SETTLE_DELAY_MS = 400;
@@ -31,12 +43,47 @@ export interface NotebookSettings {
  * the user settings. Emits `changed` whenever the view should render again.
  */
 export class PanelModel {
-  constructor(tracker: INotebookTracker, service: AnalysisService = new AnalysisService()) {
+  constructor(
+    tracker: INotebookTracker,
+    service: AnalysisService = new AnalysisService(),
+    loadNotebookImage: () => Promise<NotebookImage> = fetchNotebookImage
+  ) {
     this._tracker = tracker;
     this._service = service;
     service.changed.connect(this._onResult, this);
     tracker.currentChanged.connect(this._onCurrentChanged, this);
     this._onCurrentChanged();
+    void loadNotebookImage().then(image => {
+      this._notebookImage = image;
+      this._changed.emit();
+    });
+  }
+
+  /** The steps' default image: this notebook server's own when it can see it, else the settings'. */
+  get baseImage(): BaseImage {
+    const { image, own } = baseImageOf(this._settings.baseImage, this._notebookImage);
+    if (this._baseImage.image !== image || this._baseImage.own !== own) {
+      this._baseImage = { image, own };
+    }
+    return this._baseImage;
+  }
+
+  /**
+   * Per step whose image is not this notebook server's: imported packages that are neither standard
+   * library nor the notebook's own modules. Empty until the server said which modules are the notebook's.
+   */
+  get importWarnings(): ImportWarning[] {
+    const input = this._service.input;
+    const analysis = this._service.result;
+    if (!input || !analysis || !this._local || this._local.key !== this._localWanted) {
+      return NO_WARNINGS;
+    }
+    const base = this.baseImage;
+    const key = [analysis, base, this._local];
+    if (!this._warnings || this._warnings.key.some((k, i) => k !== key[i])) {
+      this._warnings = { key, value: importWarnings(input, analysis, this._local.names, base) };
+    }
+    return this._warnings.value;
   }
 
   get changed(): ISignal<this, void> {
@@ -237,7 +284,7 @@ export class PanelModel {
     }
     return compile(input, analysis, {
       notebookPath: input.path,
-      defaultImage: this._settings.baseImage
+      defaultImage: this.baseImage.image
     }).yaml;
   }
 
@@ -254,7 +301,7 @@ export class PanelModel {
       throw new Error('The notebook has not been analysed yet');
     }
     this._bundles ??= new BundleClient();
-    const options = { notebookPath: input.path, defaultImage: this._settings.baseImage };
+    const options = { notebookPath: input.path, defaultImage: this.baseImage.image };
     return compileForRun(input, analysis, options, this._bundles);
   }
 
@@ -271,6 +318,7 @@ export class PanelModel {
     this._layout = result ? relayout(result, this._layout) : null;
     this._revision++;
     this._changed.emit();
+    this._askLocalModules();
     if (this._layout?.provisional) {
       this._settleLater();
     }
@@ -303,6 +351,35 @@ export class PanelModel {
     this._changed.emit();
   }
 
+  /** Which imports are the notebook's own modules: asked again only when the imported set changes. */
+  private _askLocalModules(): void {
+    const input = this._service.input;
+    const analysis = this._service.result;
+    if (!input || !analysis) {
+      return;
+    }
+    const names = nonStdlib(notebookModules(input, analysis));
+    const key = JSON.stringify([input.path ?? '', names]);
+    if (this._localWanted === key) {
+      return;
+    }
+    this._localWanted = key;
+    if (!names.length || !input.path) {
+      this._local = { key, names: new Set() };
+      return;
+    }
+    this._bundles ??= new BundleClient();
+    this._bundles.localModules(input.path, names, [...modulesFromImage(input)]).then(
+      local => {
+        if (this._localWanted === key) {
+          this._local = { key, names: new Set(Object.keys(local.bundles)) };
+          this._changed.emit();
+        }
+      },
+      () => undefined // the server cannot tell: no warning rather than a wrong one
+    );
+  }
+
   private _tracker: INotebookTracker;
   private _service: AnalysisService;
   private _bundles: BundleClient | null = null;
@@ -312,5 +389,10 @@ export class PanelModel {
   private _revision = 0;
   private _states: Readonly<Record<string, string>> = {};
   private _settings: CellpipeSettings = DEFAULT_SETTINGS;
+  private _notebookImage: NotebookImage = NO_NOTEBOOK_IMAGE;
+  private _baseImage: BaseImage = { image: '', own: false };
+  private _local: { key: string; names: ReadonlySet<string> } | null = null;
+  private _localWanted: string | null = null;
+  private _warnings: { key: unknown[]; value: ImportWarning[] } | null = null;
   private _changed = new Signal<this, void>(this);
 }

@@ -10,6 +10,7 @@ import type { Diagnostic, QuickFix } from '../../analysis/types';
 import { LocalRunClient, LocalRunModel, LocalRunView } from '../local';
 import { pipelineIcon } from '../icons';
 import { mark } from '../marks';
+import { ImageNotes } from './ImageNotes';
 import { KfpSection } from './KfpSection';
 import { YamlSection } from './YamlSection';
 import { NotebookSettings, PanelModel } from './model';
@@ -301,8 +302,16 @@ function PanelBody(props: {
       {settings && (
         <Settings
           settings={settings}
-          baseImage={model.settings.baseImage}
+          baseImage={model.baseImage.image}
           update={update}
+          trans={trans}
+        />
+      )}
+      {settings && (
+        <ImageNotes
+          base={model.baseImage}
+          notebookImage={settings.dockerImage}
+          warnings={model.importWarnings}
           trans={trans}
         />
       )}
@@ -328,7 +337,7 @@ function PanelBody(props: {
       <YamlSection
         compile={compileYaml}
         revision={model.revision}
-        baseImage={model.settings.baseImage}
+        baseImage={model.baseImage.image}
         trans={trans}
       />
       <KfpSection
