@@ -3,8 +3,8 @@
  * Pure: no DOM, no kernel, no network; the same input gives byte-identical YAML.
  */
 import { NotebookInput } from '../model/notebook';
-import { DeployConfig, kaleMetadata, resolveDeployConfig } from '../model/deploy';
-import { kaleVolumes } from '../model/kale-volumes';
+import { DeployConfig, resolveDeployConfig } from '../model/deploy';
+import { addClaimTasks, metadataProblems } from './metadata';
 import { AnalysisResult, Analyzer } from '../analysis/types';
 import { StepContext, containerSpec } from './container';
 import { checkAnalysis, metricNames } from './graph';
@@ -106,13 +106,12 @@ export function compile(
   const problems = new Problems();
 
   const info = pipelineInfo(notebook, notebookPath, problems);
-  for (const p of kaleVolumes(kaleMetadata(notebook).volumes).problems) {
-    problems.add({ cellIndex: -1, message: p.message });
-  }
   const parameters = typedParameters(analysis.parameters, problems);
   checkAnalysis(analysis, new Set(analysis.parameters.map(p => p.name)), problems);
   const tasks = taskNames(analysis.steps, problems);
   problems.throwIfAny();
+  // Metadata errors are listed with the steps' own settings problems, in one message.
+  const metadataWarnings = metadataProblems(notebook, problems);
 
   const taskOf = (step: string) => tasks.get(step)!;
   const components: Record<string, unknown> = {};
@@ -162,6 +161,7 @@ export function compile(
     });
     lineMaps[step.name] = program.lineMap;
   }
+  addClaimTasks(notebook, { components, executors, dagTasks }, problems);
   const dataFiles = planDataFileImports(notebook, analysis, tasks, options, problems);
   problems.throwIfAny();
   addDataFileImports(dataFiles, { components, executors, dagTasks }, taskOf);
@@ -196,7 +196,7 @@ export function compile(
     lineMaps,
     steps,
     metrics,
-    warnings: [...dataFiles.warnings, ...packageWarnings(yaml)]
+    warnings: [...metadataWarnings, ...dataFiles.warnings, ...packageWarnings(yaml)]
   };
 }
 

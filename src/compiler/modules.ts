@@ -138,9 +138,10 @@ export function notebookModules(notebook: NotebookInput, analysis: AnalysisResul
 export function localModulesOf(imported: readonly string[], local: LocalModules): string[] {
   const out = new Set<string>();
   const visit = (name: string) => {
-    if (!out.has(name) && local.bundles[name]) {
+    // Own keys only: a module named `constructor` or `__proto__` is a name like any other.
+    if (!out.has(name) && Object.hasOwn(local.bundles, name)) {
       out.add(name);
-      (local.requires[name] ?? []).forEach(visit);
+      (Object.hasOwn(local.requires, name) ? local.requires[name] : []).forEach(visit);
     }
   };
   imported.forEach(visit);

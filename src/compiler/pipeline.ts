@@ -2,6 +2,7 @@
  * One step → its component, its executor and its task in the root DAG (shapes as `kfp.compiler` writes them).
  */
 import { DeployConfig } from '../model/deploy';
+import type { CreatedClaim } from '../model/kale-volumes';
 import { AnalysisResult, StepInfo } from '../analysis/types';
 import { upstreamSteps } from './graph';
 import { TypedParameter } from './parameters';
@@ -81,7 +82,9 @@ export function task(
       byName(step.parameters, parameter => ({ componentInputParameter: parameter }))
     )
   });
-  const upstream = upstreamSteps(step, analysis).map(taskOf).sort();
+  // A step that mounts a claim the run creates waits for its creation.
+  const creators = (deploy.volumes ?? []).flatMap(v => (v.createdBy ? [v.createdBy] : []));
+  const upstream = [...new Set([...upstreamSteps(step, analysis).map(taskOf), ...creators])].sort();
   const retries = deploy.retries ?? 0;
   return compact({
     // KFP writes `{}` for a task whose cache is off (proto3 omits false).
@@ -93,4 +96,87 @@ export function task(
     // The display name is the step's own name (the user's words), shown by the KFP UI and the runners.
     taskInfo: { name: step.name }
   });
+}
+
+/** kfp-kubernetes' CreatePVC inputs, as `kubernetes.CreatePVC` compiles them (descriptions left out). */
+const CREATE_PVC_INPUTS = {
+  access_modes: { parameterType: 'LIST' },
+  annotations: { isOptional: true, parameterType: 'STRUCT' },
+  data_source: { isOptional: true, parameterType: 'STRUCT' },
+  pvc_name: { isOptional: true, parameterType: 'STRING' },
+  pvc_name_suffix: { isOptional: true, parameterType: 'STRING' },
+  size: { parameterType: 'STRING' },
+  storage_class_name: { defaultValue: '', isOptional: true, parameterType: 'STRING' },
+  volume_name: { isOptional: true, parameterType: 'STRING' }
+};
+
+/** The KFP backend runs these two as Kubernetes operations, recognised by these images. */
+export const CREATE_PVC_IMAGE = 'argostub/createpvc';
+export const DELETE_PVC_IMAGE = 'argostub/deletepvc';
+
+const constantInput = (value: unknown) => ({ runtimeValue: { constant: value } });
+
+/**
+ * The CreatePVC and DeletePVC tasks of the claims a run creates (Kale `new_pvc`, `pv`): created
+ * before the steps that mount them, deleted after every step. Never cached: a cached creation would
+ * name a claim an earlier run deleted.
+ */
+export function claimTasks(
+  claims: readonly CreatedClaim[],
+  stepTasks: readonly string[]
+): {
+  components: Record<string, unknown>;
+  executors: Record<string, unknown>;
+  tasks: Record<string, unknown>;
+} {
+  const components: Record<string, unknown> = {};
+  const executors: Record<string, unknown> = {};
+  const tasks: Record<string, unknown> = {};
+  for (const claim of claims) {
+    components[componentName(claim.createTask)] = {
+      executorLabel: executorLabel(claim.createTask),
+      inputDefinitions: { parameters: CREATE_PVC_INPUTS },
+      outputDefinitions: { parameters: { name: { parameterType: 'STRING' } } }
+    };
+    components[componentName(claim.deleteTask)] = {
+      executorLabel: executorLabel(claim.deleteTask),
+      inputDefinitions: { parameters: { pvc_name: { parameterType: 'STRING' } } }
+    };
+    executors[executorLabel(claim.createTask)] = { container: { image: CREATE_PVC_IMAGE } };
+    executors[executorLabel(claim.deleteTask)] = { container: { image: DELETE_PVC_IMAGE } };
+    tasks[claim.createTask] = {
+      cachingOptions: {},
+      componentRef: { name: componentName(claim.createTask) },
+      inputs: {
+        parameters: compact({
+          access_modes: constantInput(claim.accessModes),
+          annotations: Object.keys(claim.annotations).length
+            ? constantInput({ ...claim.annotations })
+            : undefined,
+          pvc_name_suffix: constantInput(`-${claim.name}`),
+          size: constantInput(claim.size),
+          storage_class_name:
+            claim.storageClassName !== undefined
+              ? constantInput(claim.storageClassName)
+              : undefined,
+          volume_name: claim.volumeName !== undefined ? constantInput(claim.volumeName) : undefined
+        })
+      },
+      taskInfo: { name: claim.createTask }
+    };
+    tasks[claim.deleteTask] = {
+      cachingOptions: {},
+      componentRef: { name: componentName(claim.deleteTask) },
+      dependentTasks: [claim.createTask, ...stepTasks].sort(),
+      inputs: {
+        parameters: {
+          pvc_name: {
+            taskOutputParameter: { outputParameterKey: 'name', producerTask: claim.createTask }
+          }
+        }
+      },
+      taskInfo: { name: claim.deleteTask }
+    };
+  }
+  return { components, executors, tasks };
 }

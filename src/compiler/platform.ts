@@ -100,10 +100,21 @@ function secretsAsVolume(deploy: DeployConfig, ctx: StepContext): Record<string,
 }
 
 function pvcMounts(deploy: DeployConfig, ctx: StepContext): Record<string, unknown>[] {
-  return (deploy.volumes ?? []).flatMap(v => {
+  return (deploy.volumes ?? []).flatMap((v): Record<string, unknown>[] => {
     if (!nonEmpty(v.pvcName) || !nonEmpty(v.mountPath) || !v.mountPath.startsWith('/')) {
       report(ctx, `volume ${JSON.stringify(v)} needs a pvcName and an absolute mountPath`);
       return [];
+    }
+    if (v.createdBy) {
+      // A claim the run creates is named by its CreatePVC task's `name` output (as kfp-kubernetes writes it).
+      const output = { outputParameterKey: 'name', producerTask: v.createdBy };
+      return [
+        {
+          mountPath: v.mountPath,
+          pvcNameParameter: { taskOutputParameter: output },
+          taskOutputParameter: output
+        }
+      ];
     }
     return [{ constant: v.pvcName, mountPath: v.mountPath, pvcNameParameter: constant(v.pvcName) }];
   });

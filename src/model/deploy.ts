@@ -8,8 +8,9 @@
  * `metadata.cellpipe.defaults` (applied to every step first).
  */
 import { NotebookInput } from './notebook';
-import { parseTags } from './tags';
-import { kaleVolumes } from './kale-volumes';
+import { parseTags, setOwn } from './tags';
+import { deployFromKaleMaps, readKaleNotebook } from './kale-volumes';
+import { IssueSink, readCellpipeCell, readCellpipeNotebook } from './metadata';
 
 export interface EnvVar {
   name: string;
@@ -44,6 +45,8 @@ export interface SecretVolume {
 export interface VolumeMount {
   pvcName: string;
   mountPath: string;
+  /** A claim the run creates (Kale `new_pvc`/`pv`): the task that creates it, whose `name` output names it. */
+  createdBy?: string;
 }
 
 export interface Gpu {
@@ -102,80 +105,75 @@ export interface KaleNotebookMetadata {
   [key: string]: unknown;
 }
 
-const GPU_SUFFIX = '/gpu';
-
-/** Merge `over` onto `base`: maps merge by key, lists append, scalars replace. */
+/**
+ * Merge `over` onto `base`: maps merge by key, lists append, scalars replace. Own keys only, set as
+ * own data properties: a `__proto__` key (JSON gives it as an own key) never becomes a prototype.
+ */
 export function mergeDeploy(base: DeployConfig, over: DeployConfig): DeployConfig {
-  const out: DeployConfig = { ...base };
-  for (const [key, value] of Object.entries(over) as [keyof DeployConfig, any][]) {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
     if (value === undefined) {
       continue;
     }
-    const prev = (base as any)[key];
+    const prev = Object.hasOwn(base, key) ? (base as Record<string, unknown>)[key] : undefined;
     if (Array.isArray(value)) {
-      (out as any)[key] = [...(Array.isArray(prev) ? prev : []), ...value];
+      setOwn(out, key, [...(Array.isArray(prev) ? prev : []), ...value]);
     } else if (value && typeof value === 'object' && key !== 'gpu') {
-      (out as any)[key] = { ...(prev ?? {}), ...value };
+      setOwn(out, key, { ...(prev && typeof prev === 'object' ? prev : {}), ...value });
     } else {
-      (out as any)[key] = value;
+      setOwn(out, key, value);
     }
   }
-  return out;
+  return out as DeployConfig;
 }
 
 /** The deploy settings Kale tags express, read from one cell's tags. */
 export function deployFromTags(tags: readonly string[]): DeployConfig {
   const a = parseTags(tags);
-  const out: DeployConfig = {};
-  const limits: Record<string, string> = {};
-  for (const [key, value] of Object.entries(a.limits)) {
-    if (key.endsWith(GPU_SUFFIX)) {
-      out.gpu = { count: Number(value), type: key };
-    } else {
-      limits[key] = value;
-    }
-  }
-  if (Object.keys(limits).length) {
-    out.limits = limits;
-  }
-  if (Object.keys(a.labels).length) {
-    out.labels = { ...a.labels };
-  }
-  if (Object.keys(a.annotations).length) {
-    out.annotations = { ...a.annotations };
-  }
+  const out = deployFromKaleMaps(a);
   if (a.image) {
     out.image = a.image;
+  }
+  if (a.cache !== undefined) {
+    out.caching = a.cache;
+  }
+  if (a.secrets?.length) {
+    out.secrets = a.secrets.map(s => ({ ...s }));
   }
   return out;
 }
 
+/** A sink for readings whose issues were reported elsewhere (`notebookIssues`). */
+const quiet = (): IssueSink => ({ cellIndex: -1, issues: [] });
+
+/** `metadata.kubeflow_notebook` as written (an object, else empty); `readKaleNotebook` checks it. */
 export function kaleMetadata(nb: NotebookInput): KaleNotebookMetadata {
-  return (nb.metadata.kubeflow_notebook ?? {}) as KaleNotebookMetadata;
+  const raw = nb.metadata.kubeflow_notebook;
+  return (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as KaleNotebookMetadata;
 }
 
+/** `metadata.cellpipe` of the notebook, validated (fields of the wrong shape left out). */
 export function cellpipeMetadata(nb: NotebookInput): CellpipeNotebookMetadata {
-  return (nb.metadata.cellpipe ?? {}) as CellpipeNotebookMetadata;
+  return readCellpipeNotebook(nb.metadata.cellpipe, quiet());
 }
 
 /**
- * The effective settings of the step that starts at `cellIndex`: notebook defaults, then the
- * cell's Kale tags, then the cell's `cellpipe.deploy` (GPU product and the like refine the tag).
+ * The effective settings of the step that starts at `cellIndex`: Kale's notebook settings (image,
+ * volumes, steps_defaults, timeout, caching), `cellpipe.defaults`, then the cell's Kale tags, then
+ * the cell's `cellpipe.deploy` (GPU product and the like refine the tag). Only validated values:
+ * a field of the wrong shape is left out here and reported by `notebookIssues`.
  */
 export function resolveDeployConfig(nb: NotebookInput, cellIndex: number): DeployConfig {
-  const kale = kaleMetadata(nb);
-  let config: DeployConfig = kale.docker_image ? { image: kale.docker_image } : {};
-  const kaleMounts = kaleVolumes(kale.volumes).mounts;
-  if (kaleMounts.length) {
-    config = mergeDeploy(config, { volumes: kaleMounts });
-  }
-  config = mergeDeploy(config, cellpipeMetadata(nb).defaults ?? {});
+  const kale = readKaleNotebook(nb.metadata.kubeflow_notebook, quiet());
+  let config: DeployConfig = kale.image ? { image: kale.image } : {};
+  config = mergeDeploy(config, kale.stepDefaults);
+  config = mergeDeploy(config, readCellpipeNotebook(nb.metadata.cellpipe, quiet()).defaults);
   const cell = nb.cells[cellIndex];
   if (!cell) {
     return config;
   }
   config = mergeDeploy(config, deployFromTags(cell.tags));
-  const own = (cell.metadata.cellpipe as CellpipeCellMetadata | undefined)?.deploy ?? {};
+  const own = readCellpipeCell(cell.metadata.cellpipe, quiet());
   if (own.gpu && config.gpu) {
     config = { ...config, gpu: { ...config.gpu, ...own.gpu } };
     return mergeDeploy(config, { ...own, gpu: undefined });

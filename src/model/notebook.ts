@@ -30,9 +30,19 @@ export function fromNbformat(nb: unknown, path?: string): NotebookInput {
   if (!nb || typeof nb !== 'object' || !Array.isArray((nb as any).cells)) {
     throw new Error(`Not a Jupyter notebook${where}: expected a JSON object with a "cells" list`);
   }
-  const raw = nb as { cells: any[]; metadata?: Record<string, unknown> };
+  const raw = nb as { cells: unknown[]; metadata?: unknown };
   const cells = raw.cells.map((cell, index): NotebookCell => {
+    if (!isObject(cell)) {
+      throw new Error(
+        `Not a Jupyter notebook${where}: cell ${index + 1} is ${cell === null ? 'null' : Array.isArray(cell) ? 'a list' : typeof cell}, expected a cell object`
+      );
+    }
     const source = Array.isArray(cell.source) ? cell.source.join('') : String(cell.source ?? '');
+    if (cell.metadata !== undefined && !isObject(cell.metadata)) {
+      throw new Error(
+        `Not a Jupyter notebook${where}: cell ${index + 1}: its metadata is not an object`
+      );
+    }
     const metadata = (cell.metadata ?? {}) as Record<string, unknown>;
     const tags = Array.isArray(metadata.tags) ? (metadata.tags as unknown[]).map(String) : [];
     const cellType: CellType =
@@ -45,5 +55,12 @@ export function fromNbformat(nb: unknown, path?: string): NotebookInput {
       metadata
     };
   });
+  if (raw.metadata !== undefined && !isObject(raw.metadata)) {
+    throw new Error(`Not a Jupyter notebook${where}: its metadata is not an object`);
+  }
   return { cells, metadata: (raw.metadata ?? {}) as Record<string, unknown>, path };
+}
+
+function isObject(value: unknown): value is Record<string, any> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,10 +1,13 @@
 /**
  * Kale's cell tags ⇄ typed cell annotations.
  *
- * Kale tags: `imports`, `functions`, `pipeline-parameters`, `pipeline-metrics`, `skip`,
- * `step:NAME` (legacy `block:NAME`), `prev:NAME`, `limit:KEY:VALUE`, `label:KEY:VALUE`,
- * `annotation:KEY:VALUE`, `image:REF`. Tags we do not know are kept, in place, untouched.
+ * Kale tags of every generation: `imports`, `functions`, `pipeline-parameters`, `pipeline-metrics`,
+ * `skip`, `step:NAME` (0.x `block:NAME`; an empty `step:`/`block:` continues the step above),
+ * `prev:NAME`, `limit:KEY:VALUE`, `label:KEY:VALUE`, `annotation:KEY:VALUE`, `image:REF`,
+ * `cache:enabled|disabled`, `report:enabled|disabled`, `secret:NAME:KEY:ENV_VAR`, `notebook:NAME`.
+ * Tags we do not know are kept, in place, untouched (`tagIssues` says which, once each).
  */
+import type { SecretEnv } from './deploy';
 
 export type CellKind =
   'imports' | 'functions' | 'pipeline-parameters' | 'pipeline-metrics' | 'step' | 'skip';
@@ -24,6 +27,18 @@ export interface CellAnnotation {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   image?: string;
+  /** `cache:enabled|disabled`: the step's KFP cache. */
+  cache?: boolean;
+  /** `report:enabled|disabled` (Kale 2.x step reports): stored; cellpipe has no reports yet. */
+  report?: boolean;
+  /** `secret:NAME:KEY:ENV_VAR` tags in order: a secret's key as an environment variable. */
+  secrets?: SecretEnv[];
+  /** `notebook:NAME` (Kale 2.x sub-pipeline): stored; not supported yet. */
+  notebook?: string;
+  /** An empty `step:`/`block:` tag: the cell continues the step above (as an untagged cell). */
+  continues?: boolean;
+  /** Kale tags understood but only carried (`report:`, `notebook:`, empty `step:`/`block:`), verbatim. */
+  kept?: string[];
   /** Tags that are not Kale's, preserved verbatim. */
   unknownTags: string[];
 }
@@ -37,7 +52,32 @@ const SIMPLE_KINDS: ReadonlySet<string> = new Set([
 ]);
 
 export function emptyAnnotation(): CellAnnotation {
-  return { kind: null, prev: [], limits: {}, labels: {}, annotations: {}, unknownTags: [] };
+  return {
+    kind: null,
+    prev: [],
+    limits: {},
+    labels: {},
+    annotations: {},
+    secrets: [],
+    kept: [],
+    unknownTags: []
+  };
+}
+
+const SWITCH: Readonly<Record<string, boolean>> = { enabled: true, disabled: false };
+
+/** `secret:NAME:KEY:ENV_VAR`'s three parts, or null. */
+function secretOf(rest: string): SecretEnv | null {
+  const parts = rest.split(':');
+  if (parts.length !== 3 || parts.some(p => !p)) {
+    return null;
+  }
+  return { secretName: parts[0], key: parts[1], envVar: parts[2] };
+}
+
+/** `map[key] = value` as an own data property, whatever the key (`__proto__` included). */
+export function setOwn<T>(map: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** Split `key:rest` at the first colon after the prefix; keys may contain `/` and `.`. */
@@ -60,10 +100,24 @@ export function parseTags(tags: readonly string[]): CellAnnotation {
     const colon = tag.indexOf(':');
     const prefix = colon > 0 ? tag.slice(0, colon) : '';
     const rest = colon > 0 ? tag.slice(colon + 1) : '';
+    const secret = prefix === 'secret' ? secretOf(rest) : null;
     if ((prefix === 'step' || prefix === 'block') && rest) {
       a.kind = 'step';
       a.stepName = rest;
       a.legacyBlock = prefix === 'block';
+    } else if (tag === 'step:' || tag === 'block:') {
+      a.continues = true;
+      (a.kept ??= []).push(tag);
+    } else if (prefix === 'cache' && Object.hasOwn(SWITCH, rest)) {
+      a.cache = SWITCH[rest];
+    } else if (prefix === 'report' && Object.hasOwn(SWITCH, rest)) {
+      a.report = SWITCH[rest];
+      (a.kept ??= []).push(tag);
+    } else if (prefix === 'notebook' && rest) {
+      a.notebook = rest;
+      (a.kept ??= []).push(tag);
+    } else if (secret) {
+      (a.secrets ??= []).push(secret);
     } else if (prefix === 'prev' && rest) {
       a.prev.push(rest);
     } else if (prefix === 'image' && rest) {
@@ -75,7 +129,7 @@ export function parseTags(tags: readonly string[]): CellAnnotation {
         continue;
       }
       const target = prefix === 'limit' ? a.limits : prefix === 'label' ? a.labels : a.annotations;
-      target[kv[0]] = kv[1];
+      setOwn(target, kv[0], kv[1]);
     } else {
       a.unknownTags.push(tag);
     }
@@ -101,7 +155,20 @@ type TagRole =
   | { role: 'prev'; name: string }
   | { role: 'map'; prefix: 'limit' | 'label' | 'annotation'; key: string }
   | { role: 'image' }
+  | { role: 'cache' }
+  | { role: 'secret' }
+  | { role: 'kept' }
   | { role: 'unknown' };
+
+/** The tag that says one secret variable. */
+export function secretTag(s: SecretEnv): string {
+  return `secret:${s.secretName}:${s.key}:${s.envVar}`;
+}
+
+/** The tag that says the step's cache. */
+export function cacheTag(on: boolean): string {
+  return `cache:${on ? 'enabled' : 'disabled'}`;
+}
 
 /** What one tag says, as `parseTags` reads it. */
 function tagRole(tag: string): TagRole {
@@ -111,6 +178,15 @@ function tagRole(tag: string): TagRole {
   }
   if (a.kind !== null) {
     return { role: 'kind' };
+  }
+  if (a.kept?.length) {
+    return { role: 'kept' };
+  }
+  if (a.cache !== undefined) {
+    return { role: 'cache' };
+  }
+  if (a.secrets?.length) {
+    return { role: 'secret' };
   }
   if (a.prev.length) {
     return { role: 'prev', name: a.prev[0] };
@@ -155,28 +231,54 @@ export function toTags(annotation: CellAnnotation, originalTags: readonly string
   const mapDone = new Set<string>();
   let imageDone = false;
   const unknownLeft = countOf(annotation.unknownTags);
+  const keptLeft = countOf(annotation.kept ?? []);
+  const secretLeft = countOf((annotation.secrets ?? []).map(secretTag));
+  let cacheDone = false;
   // The last tag of each key carries the value `parseTags` reads; a changed value goes there.
   const lastOfKey = new Map<string, number>();
   originalTags.forEach((tag, i) => {
     const r = tagRole(tag);
     if (r.role === 'map') {
       lastOfKey.set(`${r.prefix}:${r.key}`, i);
-    } else if (r.role === 'image') {
-      lastOfKey.set('image', i);
+    } else if (r.role === 'image' || r.role === 'cache') {
+      lastOfKey.set(r.role, i);
     }
   });
+  /** Push `tag` when `left` still counts one of it. */
+  const takeFrom = (left: Map<string, number>, tag: string): boolean => {
+    const n = left.get(tag) ?? 0;
+    if (n > 0) {
+      left.set(tag, n - 1);
+      out.push(tag);
+    }
+    return n > 0;
+  };
 
   originalTags.forEach((tag, i) => {
     const r = tagRole(tag);
     switch (r.role) {
-      case 'unknown': {
-        const left = unknownLeft.get(tag) ?? 0;
-        if (left > 0) {
-          unknownLeft.set(tag, left - 1);
+      case 'unknown':
+        takeFrom(unknownLeft, tag);
+        break;
+      case 'kept':
+        takeFrom(keptLeft, tag);
+        break;
+      case 'secret':
+        // `secretTag` spells a triple exactly as its one tag: a kept secret keeps its tag.
+        takeFrom(secretLeft, tag);
+        break;
+      case 'cache':
+        if (annotation.cache === undefined) {
+          break;
+        }
+        if (annotation.cache === before.cache) {
           out.push(tag);
+          cacheDone = true;
+        } else if (lastOfKey.get('cache') === i) {
+          out.push(cacheTag(annotation.cache));
+          cacheDone = true;
         }
         break;
-      }
       case 'kind':
         if (kindSame) {
           out.push(tag);
@@ -247,9 +349,14 @@ export function toTags(annotation: CellAnnotation, originalTags: readonly string
   if (!imageDone && annotation.image !== undefined) {
     out.push(`image:${annotation.image}`);
   }
-  for (const [tag, left] of unknownLeft) {
-    for (let k = 0; k < left; k++) {
-      out.push(tag);
+  if (!cacheDone && annotation.cache !== undefined) {
+    out.push(cacheTag(annotation.cache));
+  }
+  for (const left of [secretLeft, keptLeft, unknownLeft]) {
+    for (const [tag, n] of left) {
+      for (let k = 0; k < n; k++) {
+        out.push(tag);
+      }
     }
   }
   return out;

@@ -272,11 +272,13 @@ describe('compile: deployment settings', () => {
       }
     };
     const messages = problemsOf(() => compile(nb, deployAnalysis()));
+    // Values of the wrong shape are refused as the metadata is read (naming the field and what
+    // was expected); values of the right shape are checked as the step is built.
     expect(messages).toEqual([
-      'step "make_data": retries -1 is not a whole number ≥ 0',
+      'cellpipe.deploy.retries: expected a whole number of at least 0, got the number -1',
+      'cellpipe.deploy.imagePullPolicy: expected one of "Always", "IfNotPresent", "Never", got the string "Sometimes"',
       'step "make_data": requests.cpu = "lots" is not a Kubernetes quantity (e.g. 500m, 2, 4Gi)',
-      'step "make_data": resource requests.gpu is not supported (cpu, memory, or a GPU as gpu)',
-      'step "make_data": image pull policy "Sometimes" is not Always, IfNotPresent or Never'
+      'step "make_data": resource requests.gpu is not supported (cpu, memory, or a GPU as gpu)'
     ]);
   });
 });

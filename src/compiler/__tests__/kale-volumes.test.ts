@@ -1,5 +1,6 @@
-import { compile, CompileError } from '../index';
-import { kaleVolumes } from '../../model/kale-volumes';
+import { compile } from '../index';
+import { readKaleNotebook } from '../../model/kale-volumes';
+import type { MetadataIssue } from '../../model/metadata';
 import { exampleAnalysis, loadNotebook } from './fixtures';
 
 /** The example notebook with Kale's `kubeflow_notebook.volumes` set as Kale writes it. */
@@ -55,35 +56,85 @@ describe('Kale notebook volumes', () => {
     ]);
   });
 
-  it('refuses volumes Kale would create or clone, naming the volume and what to do', () => {
-    let error: unknown;
-    try {
-      compile(
-        exampleWithVolumes([kaleVolume({ type: 'clone', name: 'workspace-nb' })]),
-        exampleAnalysis()
-      );
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CompileError);
-    const messages = (error as CompileError).problems.map(p => p.message);
-    expect(messages).toHaveLength(1);
-    expect(messages[0]).toContain('Kale volume "workspace-nb" has type "clone"');
-    expect(messages[0]).toContain('"pvc"');
+  it('mounts a cloned workspace by name, warning that the run sees the live volume', () => {
+    const nb = exampleWithVolumes([kaleVolume({ type: 'clone', name: 'workspace-nb' })]);
+    (nb.metadata.kubeflow_notebook as any).volume_access_mode = 'rwo';
+    const result = compile(nb, exampleAnalysis());
+    const executors = (result.platformSpec as any).platforms.kubernetes.deploymentSpec.executors;
+    expect(executors['exec-train-forest'].pvcMount[0].constant).toBe('workspace-nb');
+    const warning = result.warnings.find(w => w.message.includes('"clone"'))!;
+    expect(warning.message).toContain('kubeflow_notebook.volumes[0] ("workspace-nb")');
+    expect(warning.message).toContain('live volume, not a copy');
+    expect(warning.message).toContain('another node');
   });
 
-  it('reports malformed entries by position and keeps the good ones', () => {
-    const { mounts, problems } = kaleVolumes([
-      kaleVolume({ name: '' }),
-      kaleVolume({ mount_point: 'relative/dir', name: 'x' }),
-      kaleVolume({ type: undefined, name: 'legacy', mount_point: '/legacy' })
+  it('creates a new_pvc claim before the steps and deletes it after all of them', () => {
+    const nb = exampleWithVolumes([
+      kaleVolume({
+        type: 'new_pvc',
+        name: 'scratch',
+        size: 2,
+        annotations: [{ key: 'backup', value: 'no' }]
+      })
     ]);
-    expect(mounts).toEqual([{ pvcName: 'legacy', mountPath: '/legacy' }]);
-    expect(problems.map(p => p.message)).toEqual([
-      'Kale volume #1 needs a claim name and a mount_point',
-      'Kale volume "x": mount_point "relative/dir" is not an absolute path'
+    Object.assign(nb.metadata.kubeflow_notebook as any, {
+      volume_access_mode: 'rwm',
+      storage_class_name: 'fast'
+    });
+    const result = compile(nb, exampleAnalysis());
+    const spec = result.pipelineSpec as any;
+    const tasks = spec.root.dag.tasks;
+    expect(tasks['create-pvc-scratch'].inputs.parameters).toEqual({
+      access_modes: { runtimeValue: { constant: ['ReadWriteMany'] } },
+      annotations: { runtimeValue: { constant: { backup: 'no' } } },
+      pvc_name_suffix: { runtimeValue: { constant: '-scratch' } },
+      size: { runtimeValue: { constant: '2Gi' } },
+      storage_class_name: { runtimeValue: { constant: 'fast' } }
+    });
+    expect(spec.deploymentSpec.executors['exec-create-pvc-scratch']).toEqual({
+      container: { image: 'argostub/createpvc' }
+    });
+    const steps = Object.keys(tasks).filter(t => !t.includes('pvc'));
+    expect(tasks['delete-pvc-scratch'].dependentTasks).toEqual(
+      ['create-pvc-scratch', ...steps].sort()
+    );
+    for (const step of steps) {
+      expect(tasks[step].dependentTasks).toContain('create-pvc-scratch');
+    }
+    const mount = (result.platformSpec as any).platforms.kubernetes.deploymentSpec.executors[
+      'exec-load-data'
+    ].pvcMount[0];
+    const output = { outputParameterKey: 'name', producerTask: 'create-pvc-scratch' };
+    expect(mount).toEqual({
+      mountPath: '/home/jovyan/data',
+      pvcNameParameter: { taskOutputParameter: output },
+      taskOutputParameter: output
+    });
+  });
+
+  it('reports malformed entries by field and keeps the good ones', () => {
+    const sink = { cellIndex: -1, issues: [] as MetadataIssue[] };
+    const kale = readKaleNotebook(
+      {
+        volumes: [
+          kaleVolume({ name: '' }),
+          kaleVolume({ mount_point: 'relative/dir', name: 'x' }),
+          kaleVolume({ type: undefined, name: 'legacy', mount_point: '/legacy' }),
+          kaleVolume({ type: 'rok', name: 'y' }),
+          null
+        ]
+      },
+      sink
+    );
+    expect(kale.stepDefaults.volumes).toEqual([{ pvcName: 'legacy', mountPath: '/legacy' }]);
+    expect(sink.issues.map(i => i.message)).toEqual([
+      'kubeflow_notebook.volumes[0].name: expected the claim\'s name (a string), got the string ""',
+      'kubeflow_notebook.volumes[1].mount_point: expected an absolute path (starting with /), got the string "relative/dir"',
+      'kubeflow_notebook.volumes[3].type: expected one of "pv", "pvc", "new_pvc", "clone", "snapshot", got the string "rok"',
+      'kubeflow_notebook.volumes[4]: expected a volume object, got null'
     ]);
-    expect(kaleVolumes('nope').problems[0].message).toMatch(/not a list/);
-    expect(kaleVolumes(undefined)).toEqual({ mounts: [], problems: [] });
+    const bad = { cellIndex: -1, issues: [] as MetadataIssue[] };
+    readKaleNotebook({ volumes: 'nope' }, bad);
+    expect(bad.issues[0].message).toMatch(/volumes: expected a list of volumes, got the string/);
   });
 });
