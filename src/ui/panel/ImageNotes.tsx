@@ -16,7 +16,10 @@ export const ImageNotes = React.memo(function ImageNotes(props: {
       {!notebookImage && (
         <p className="jp-cellpipe-base-image" data-own={base.own}>
           {base.own
-            ? trans.__("Base image: %1 (this notebook server's)", base.image)
+            ? trans.__(
+                "Base image: %1 (this notebook server's): what the notebook imports here, its steps import there.",
+                base.image
+              )
             : trans.__("Base image: %1 (the settings' default)", base.image)}
         </p>
       )}
