@@ -230,3 +230,11 @@ def test_the_local_runner_passes_the_recorded_metadata_on_as_kfp_does(tmp_path):
     assert art["metadata"]["cellpipe.backend"] == "cloudpickle"
     assert art["metadata"]["cellpipe.sha256"] == marshal.digest(path)
     assert "total is 6" in Path(state.log_path).read_text()
+
+    # From the cache: the producer's entry keeps the record, the consumer re-runs and still verifies its input.
+    again = run_package_file(str(package), store=str(tmp_path / "store"), from_step="total")
+    assert again.succeeded, {n: s.error for n, s in again.states.items() if s.error}
+    assert again.by_state(SUCCEEDED) == ["total"]
+    state = next(s for s in again.states.values() if s.step == "total")
+    ex = json.loads((Path(state.log_path).parent / "executor_input.json").read_text())
+    assert ex["inputs"]["artifacts"]["values"]["artifacts"][0]["metadata"] == art["metadata"]
