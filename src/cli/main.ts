@@ -32,8 +32,8 @@ options:
   -h, --help                  show this help
   --version                   show the version
 
-exit codes: 0 compiled (warnings printed), 1 the notebook has errors (each printed with its cell),
-2 usage (bad command line, or a notebook file that cannot be read)`;
+exit codes: 0 compiled (warnings printed), 1 the notebook cannot be compiled (each error printed
+with its cell; also a file that cannot be read or written), 2 usage (a bad command line)`;
 
 export const EXIT_USAGE = 2;
 export const EXIT_FAILED = 1;
@@ -112,7 +112,7 @@ function readNotebook(file: string) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(e);
-    throw new CliError(`cannot read ${file}: ${why}`, EXIT_USAGE);
+    throw new CliError(`cannot read ${file}: ${why}`);
   }
   let json: unknown;
   try {

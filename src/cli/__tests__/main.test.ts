@@ -59,10 +59,10 @@ describe('cellpipe compile', () => {
     expect(fs.existsSync(path.join(dir, 'demo.yaml'))).toBe(true);
   });
 
-  it('says which file is missing (a usage error: exit 2)', async () => {
+  it('says which file is missing', async () => {
     const missing = path.join(dir, 'nope.ipynb');
     expect(await cli(['compile', missing])).toEqual({
-      code: EXIT_USAGE,
+      code: EXIT_FAILED,
       stdout: '',
       stderr: `cellpipe: cannot read ${missing}: no such file\n`
     });
