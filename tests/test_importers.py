@@ -46,7 +46,7 @@ def step(name, cell, reads, **fields):
     }
     base.update({"outputs": [], "parameters": []}, **fields)
     base["files"] = {
-        "reads": [{"path": p, "line": 0, "cell": cell} for p in reads],
+        "reads": [{"path": p, "cellIndex": cell, "line": 0} for p in reads],
         "writes": [],
         "unresolved": [],
     }

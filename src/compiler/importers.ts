@@ -10,6 +10,7 @@ import { MAX_TASK_NAME, toKebab } from '../model/kfp-names';
 import {
   DataFileChoice,
   dataFileChoice,
+  isNotebookRelative,
   normalizeDataPath,
   readDataFiles,
   uriProblem
@@ -46,7 +47,9 @@ export interface DataFileImports {
   warnings: CompileProblem[];
 }
 
-/** A file fact as the analyzer records it (`{path, line, cell}`); a bare path is read as one too. */
+const GLOB = /[*?[]/;
+
+/** A file fact as the analyzer records it (`{path, cellIndex, line}`); a bare path is read as one too. */
 type FileFact = string | { path?: string | null };
 
 /** `StepInfo.files` comes from the analyzer's file facts (src/analysis/files.ts); older analyses lack it. */
@@ -55,8 +58,9 @@ function stepFiles(step: StepInfo, kind: 'reads' | 'writes'): string[] {
   const facts = files?.[kind] ?? [];
   const paths = facts
     .map(fact => (typeof fact === 'string' ? fact : fact?.path))
-    .filter((path): path is string => typeof path === 'string' && path !== '')
-    .map(normalizeDataPath);
+    .filter((path): path is string => typeof path === 'string' && isNotebookRelative(path))
+    .map(normalizeDataPath)
+    .filter(path => !GLOB.test(path)); // a pattern names no one file to import
   return [...new Set(paths)].sort();
 }
 

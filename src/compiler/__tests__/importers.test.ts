@@ -8,7 +8,7 @@ import { exampleAnalysis, loadNotebook } from './fixtures';
 const TRAIN_URI = 'minio://mlpipeline/cellpipe/data/0a1b/train.csv';
 const LABELS_URI = 'gs://team-bucket/labels/v2.json';
 
-type FileFacts = { path: string; line: number; cell: number }[];
+type FileFacts = { path: string; line: number; cellIndex: number }[];
 type Files = { reads?: FileFacts; writes?: FileFacts };
 
 /** The example notebook whose steps read and write files, as the analyzer reports them (`step.files`). */
@@ -17,16 +17,16 @@ function withFiles(
   files: Record<string, Files> = {
     load_data: {
       reads: [
-        { path: 'data/train.csv', line: 0, cell: 4 },
-        { path: './labels.json', line: 1, cell: 4 }
+        { path: 'data/train.csv', line: 0, cellIndex: 4 },
+        { path: './labels.json', line: 1, cellIndex: 4 }
       ],
-      writes: [{ path: 'clean.csv', line: 2, cell: 4 }]
+      writes: [{ path: 'clean.csv', line: 2, cellIndex: 4 }]
     },
     preprocess: {
       reads: [
-        { path: 'data/train.csv', line: 0, cell: 5 },
-        { path: 'clean.csv', line: 1, cell: 5 },
-        { path: 'weights.pt', line: 2, cell: 5 }
+        { path: 'data/train.csv', line: 0, cellIndex: 5 },
+        { path: 'clean.csv', line: 1, cellIndex: 5 },
+        { path: 'weights.pt', line: 2, cellIndex: 5 }
       ]
     }
   }
@@ -153,6 +153,21 @@ describe('importers: data files brought in by URI', () => {
     );
   });
 
+  it('imports neither a glob pattern nor a path outside the notebook folder', () => {
+    const files = {
+      load_data: {
+        reads: [
+          { path: 'data/*.csv', line: 0, cellIndex: 4 },
+          { path: '/etc/hosts', line: 1, cellIndex: 4 },
+          { path: '../shared/x.csv', line: 2, cellIndex: 4 }
+        ]
+      }
+    };
+    const result = compiled({ '*': { source: 'upload' } }, {}, files);
+    expect(Object.keys(spec(result).root.dag.tasks).some(t => t.startsWith('import-'))).toBe(false);
+    expect(result.warnings).toEqual([]);
+  });
+
   it('warns, naming step and file, when a file to upload has no URI yet', () => {
     const warnings = compiled().warnings;
     expect(warnings).toEqual([
@@ -176,11 +191,11 @@ describe('importers: data files brought in by URI', () => {
 
   it('names an importer apart from a step of the same name, and inputs apart from variables', () => {
     const files = {
-      load_data: { reads: [{ path: 'raw', line: 0, cell: 4 }] },
+      load_data: { reads: [{ path: 'raw', line: 0, cellIndex: 4 }] },
       preprocess: {
         reads: [
-          { path: 'a-b.csv', line: 0, cell: 5 },
-          { path: 'a_b.csv', line: 0, cell: 5 }
+          { path: 'a-b.csv', line: 0, cellIndex: 5 },
+          { path: 'a_b.csv', line: 0, cellIndex: 5 }
         ]
       }
     };
