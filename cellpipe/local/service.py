@@ -4,6 +4,7 @@ A plain class (no Tornado), so it is tested directly; `cellpipe/server/local_han
 HTTP face. The browser sends the package it compiled (users need no node on the server).
 """
 
+import atexit
 import os
 import threading
 import time
@@ -54,6 +55,10 @@ class LocalRun:
             }
 
 
+def _inside(path: str, root: str) -> bool:
+    return os.path.commonpath([path, root]) == root
+
+
 class LocalRunService:
     """Starts and tracks local runs; one store per notebook directory (`.cellpipe/`)."""
 
@@ -62,17 +67,38 @@ class LocalRunService:
         self.python = python
         self.workers = workers
         self.runs: Dict[str, LocalRun] = {}
+        self._runners: Dict[str, LocalRunner] = {}  # the unfinished runs'
+        atexit.register(self.stop_all)  # the server exits: no step process outlives it
+
+    def stop_all(self) -> None:
+        """End every unfinished run's step processes; each run records itself as interrupted."""
+        for runner in list(self._runners.values()):
+            runner.stop()
 
     def store_for(self, notebook_path: str) -> str:
-        """`.cellpipe/` beside the notebook; refuses paths that leave the server's root (symlinks too)."""
+        """`.cellpipe/` beside the notebook, created if missing; refused unless the notebook's folder
+        already exists and the store's real path (through any symlink) stays inside the server's root."""
         path = notebook_path or ""
         if path.startswith("RTC:"):  # jupyter-collaboration's drive prefix on the panel's notebook path
             path = path[len("RTC:") :]
-        folder = os.path.abspath(os.path.join(self.root_dir, os.path.dirname(path)))
         root = os.path.realpath(self.root_dir)
-        if os.path.commonpath([os.path.realpath(folder), root]) != root:
+        folder = os.path.abspath(os.path.join(self.root_dir, os.path.dirname(path)))
+        if not _inside(os.path.realpath(folder), root):
             raise RunError(f"notebook path {notebook_path!r} is outside the server's root directory")
-        return os.path.join(folder, ".cellpipe")
+        if not os.path.isdir(folder):  # a posted path never creates folders
+            raise RunError(f"notebook path {notebook_path!r}: its folder does not exist")
+        store = os.path.join(folder, ".cellpipe")
+        try:
+            os.mkdir(store, 0o755)
+        except FileExistsError:
+            pass
+        for part in (store, os.path.join(store, "cache"), os.path.join(store, "runs")):
+            if os.path.lexists(part) and not _inside(os.path.realpath(part), root):
+                raise RunError(
+                    f"the local store {os.path.relpath(part, self.root_dir)!r} is a link to "
+                    f"{os.path.realpath(part)!r}, outside the server's root directory: refusing to use it"
+                )
+        return store
 
     def start(
         self,
@@ -97,6 +123,7 @@ class LocalRunService:
             **kwargs,
         )
         self.runs[run.id] = run
+        self._runners[run.id] = runner
 
         def work():
             try:
@@ -108,6 +135,7 @@ class LocalRunService:
             except Exception as err:  # reported to the panel, never raised into Tornado
                 run.error = f"{type(err).__name__}: {err}"
             finally:
+                self._runners.pop(run.id, None)
                 run.finished = time.time()
 
         threading.Thread(target=work, name=f"cellpipe-local-{run.id}", daemon=True).start()
