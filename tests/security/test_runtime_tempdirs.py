@@ -241,3 +241,17 @@ def test_the_python_shim_is_shared_when_ours(tmp):
     assert shim == str(tmp / Path(shim).name)
     assert all(os.access(Path(shim) / f, os.X_OK) for f in ("python3", "python"))
     assert runner._python_shim(sys.executable) == shim
+
+
+def test_concurrent_first_uses_agree_on_one_shared_dir(tmp):
+    """The local runner's worker threads (and concurrent steps) create the same dir at once: one wins the
+    rename, the others verify it and drop their staging copies. Repeated: a lost race shows up as a second
+    dir, a private fallback or a staging dir left behind."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    for round_ in range(30):
+        name = f"{NAME}-{round_}"
+        with ThreadPoolExecutor(4) as pool:
+            used = set(pool.map(bootstrap._cellpipe_private_dir, [name] * 4, [FILES] * 4))
+        assert used == {str(tmp / name)}
+    assert sorted(p.name for p in tmp.iterdir()) == sorted(f"{NAME}-{i}" for i in range(30))
