@@ -114,6 +114,13 @@ async def test_count_and_size_caps(jp_fetch, notebook_folder):
     assert code == 413 and "1001 bytes" in message
 
 
+async def test_a_file_over_5_gib_is_refused_before_reading(jp_fetch, notebook_folder):
+    with open(notebook_folder / "huge.bin", "wb") as f:
+        f.truncate(5 * 1024**3 + 1)  # sparse: nothing written
+    code, message = await refused(jp_fetch, {"notebookPath": "work/pipeline.ipynb", "paths": ["huge.bin"]})
+    assert code == 413 and "'huge.bin'" in message and "5 GiB" in message
+
+
 async def test_needs_authentication(jp_fetch, notebook_folder):
     body = json.dumps({"notebookPath": "work/pipeline.ipynb", "paths": ["labels.txt"]})
     with pytest.raises(HTTPClientError) as info:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from cellpipe.server.object_store import (
+    MAX_SINGLE_PUT_BYTES,
     CellpipeObjectStore,
     Credentials,
     ObjectStore,
@@ -185,6 +186,15 @@ async def test_streams_a_file_larger_than_one_chunk(moto_s3, tmp_path):
     uploaded = await ObjectStore(moto_s3.settings()).upload(str(data), "big.bin")
     assert uploaded.uploaded and uploaded.size == data.stat().st_size
     assert moto_s3.get(object_key(uploaded.sha256, "big.bin")) == data.read_bytes()
+
+
+async def test_over_5_gib_is_refused_before_any_request(tmp_path):
+    data = tmp_path / "x.bin"
+    data.write_bytes(b"x")
+    store = ObjectStore(ObjectStoreSettings(endpoint="http://127.0.0.1:9", credentials=Credentials("a", "b")))
+    with pytest.raises(ObjectStoreError) as info:
+        await store.put_file("k", str(data), MAX_SINGLE_PUT_BYTES + 1, "0" * 64)
+    assert info.value.status == 413 and "5 GiB" in info.value.message
 
 
 async def test_wrong_secret_is_a_clear_error_without_the_secret(moto_s3, tmp_path):

@@ -19,7 +19,7 @@ from jupyter_server.base.handlers import APIHandler
 
 from .bundle_handlers import PathError, notebook_dir
 from .handlers import api_route
-from .object_store import CellpipeObjectStore, ObjectStore, ObjectStoreError
+from .object_store import MAX_SINGLE_PUT_BYTES, CellpipeObjectStore, ObjectStore, ObjectStoreError
 
 # The same authorization resource as the KFP handlers: uploading feeds a KFP run.
 AUTH_RESOURCE = "cellpipe_kfp"
@@ -82,7 +82,16 @@ class DataFilesUploadHandler(APIHandler):
         except PathError as err:
             raise ObjectStoreError(403, "outside", str(err)) from None
         files = [(path, data_file(folder, path)) for path in paths]
-        total = sum(os.path.getsize(real) for _, real in files)
+        sizes = {path: os.path.getsize(real) for path, real in files}
+        for path, size in sizes.items():
+            if size > MAX_SINGLE_PUT_BYTES:
+                raise ObjectStoreError(
+                    413,
+                    "too_large",
+                    f"data file {path!r} is {size} bytes, over the 5 GiB one upload may carry; put it on the "
+                    "workspace volume, or in the object store yourself and give its URI",
+                )
+        total = sum(sizes.values())
         if total > limits.max_total_bytes:
             raise ObjectStoreError(
                 413,
