@@ -8,6 +8,9 @@ the type's module name first, so numpy is never imported to marshal a string).
 Order: the user's backends (`register_backend`), then json scalars, numpy, pandas, XGBoost (its
 models are scikit-learn estimators too), scikit-learn, Keras, PyTorch, functions and classes, and cloudpickle protocol 5 with out-of-band
 buffers as the fallback. Never dill: it is a pure-Python pickler, an order of magnitude slower.
+
+A step loads an input only once it matches what the producing step recorded in KFP's metadata (`load(...,
+recorded=)`: backend and `digest`): `cellpipe.json` alone would let whoever writes the bucket choose pickle.
 """
 
 import contextlib
