@@ -92,6 +92,9 @@ async def test_symlink_leaving_the_folder_is_refused_by_name(
 
 
 async def test_bad_bodies_name_the_field(jp_fetch, notebook_folder):
+    with pytest.raises(HTTPClientError) as info:
+        await jp_fetch("cellpipe", "api", "datafiles", "upload", method="POST", body="[1]")
+    assert info.value.code == 400 and "JSON object" in json.loads(info.value.response.body)["message"]
     code, message = await refused(jp_fetch, {"paths": ["labels.txt"]})
     assert code == 400 and '"notebookPath"' in message
     code, message = await refused(jp_fetch, {"notebookPath": "work/pipeline.ipynb", "paths": "labels.txt"})

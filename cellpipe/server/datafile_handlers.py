@@ -5,7 +5,8 @@ relative to the notebook's folder; answer `{"files": [{"path", "uri", "sha256", 
 request's order (`uploaded` is false when the store had that content already). A KFP importer then brings each
 `uri` into the steps that read the file (`src/compiler/importers.ts`). The store and its credentials are the
 admin's configuration (`object_store.py`); the browser only names files, which must stay inside the notebook's
-folder (symlinks resolved).
+folder (symlinks resolved). Uploading feeds a KFP run: it needs `write` on the KFP handlers' resource
+(`cellpipe_kfp`). Checking, hashing and uploading run off the IOLoop.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from jupyter_server.base.handlers import APIHandler
 
 from .bundle_handlers import PathError, notebook_dir
 from .handlers import api_route
+from .kfp_handlers import AUTH_RESOURCE  # uploading feeds a KFP run: the KFP handlers' resource
 from .object_store import MAX_SINGLE_PUT_BYTES, CellpipeObjectStore, ObjectStore, ObjectStoreError
+from .packages import RequestRefused, check_size, json_object, limits, off_loop
 
-# The same authorization resource as the KFP handlers: uploading feeds a KFP run.
-AUTH_RESOURCE = "cellpipe_kfp"
 _STORE_KEY = "cellpipe_object_store"
 
 
@@ -49,6 +50,33 @@ def data_file(folder: str, path: str) -> str:
     return real
 
 
+def resolve_files(root: str, notebook_path: str, paths: list, max_total_bytes: int) -> tuple:
+    """(the notebook's folder, [(path as asked, real path)]): each a file inside the folder, sizes capped."""
+    try:
+        folder = notebook_dir(root, notebook_path)
+    except PathError as err:
+        raise ObjectStoreError(403, "outside", str(err)) from None
+    files = [(path, data_file(folder, path)) for path in paths]
+    sizes = {path: os.path.getsize(real) for path, real in files}
+    for path, size in sizes.items():
+        if size > MAX_SINGLE_PUT_BYTES:
+            raise ObjectStoreError(
+                413,
+                "too_large",
+                f"data file {path!r} is {size} bytes, over the 5 GiB one upload may carry; put it on the "
+                "workspace volume, or in the object store yourself and give its URI",
+            )
+    total = sum(sizes.values())
+    if total > max_total_bytes:
+        raise ObjectStoreError(
+            413,
+            "too_large",
+            f"the files come to {total} bytes, over the {max_total_bytes} one upload may carry "
+            "(c.CellpipeObjectStore.max_total_bytes)",
+        )
+    return folder, files
+
+
 class DataFilesUploadHandler(APIHandler):
     auth_resource = AUTH_RESOURCE
 
@@ -59,57 +87,31 @@ class DataFilesUploadHandler(APIHandler):
             self.settings[_STORE_KEY] = ObjectStore(CellpipeObjectStore(config=self.config).settings())
         return self.settings[_STORE_KEY]
 
-    def request_files(self) -> tuple:
-        """(the notebook's folder, [(path as asked, real path)]), checked: paths, count and total size."""
-        try:
-            body = json.loads(self.request.body or b"{}")
-        except ValueError:
-            raise ObjectStoreError(400, "bad_request", "The request body is not JSON") from None
-        if not isinstance(body, dict):
-            raise ObjectStoreError(400, "bad_request", "The request body must be a JSON object")
+    async def request_files(self) -> tuple:
+        """(the notebook's folder, [(path as asked, real path)]), checked: body, paths, count and sizes."""
+        check_size(self.request.body, limits(self.settings, self.config).max_request_bytes)
+        body = await off_loop(json_object, self.request.body)
         notebook_path, paths = body.get("notebookPath"), body.get("paths")
         if not isinstance(notebook_path, str) or not notebook_path:
             raise _bad("notebookPath", "is required: the notebook's path under the server root")
         if not isinstance(paths, list) or not paths or not all(isinstance(p, str) and p for p in paths):
             raise _bad("paths", "must be a non-empty list of file paths relative to the notebook's folder")
-        limits = self.store.settings
+        caps = self.store.settings
         paths = list(dict.fromkeys(paths))
-        if len(paths) > limits.max_files:
-            raise _bad("paths", f"names {len(paths)} files; at most {limits.max_files} per upload")
+        if len(paths) > caps.max_files:
+            raise _bad("paths", f"names {len(paths)} files; at most {caps.max_files} per upload")
         root = self.settings.get("server_root_dir") or os.getcwd()
-        try:
-            folder = notebook_dir(root, notebook_path)
-        except PathError as err:
-            raise ObjectStoreError(403, "outside", str(err)) from None
-        files = [(path, data_file(folder, path)) for path in paths]
-        sizes = {path: os.path.getsize(real) for path, real in files}
-        for path, size in sizes.items():
-            if size > MAX_SINGLE_PUT_BYTES:
-                raise ObjectStoreError(
-                    413,
-                    "too_large",
-                    f"data file {path!r} is {size} bytes, over the 5 GiB one upload may carry; put it on the "
-                    "workspace volume, or in the object store yourself and give its URI",
-                )
-        total = sum(sizes.values())
-        if total > limits.max_total_bytes:
-            raise ObjectStoreError(
-                413,
-                "too_large",
-                f"the files come to {total} bytes, over the {limits.max_total_bytes} one upload may carry "
-                "(c.CellpipeObjectStore.max_total_bytes)",
-            )
-        return folder, files
+        return await off_loop(resolve_files, root, notebook_path, paths, caps.max_total_bytes)
 
     @tornado.web.authenticated
     @authorized
     async def post(self):
         try:
-            _, files = self.request_files()
+            _, files = await self.request_files()
             done = [(await self.store.upload(real, path)).to_json() for path, real in files]
-        except ObjectStoreError as err:
+        except (ObjectStoreError, RequestRefused) as err:
             self.set_status(err.status)
-            self.finish(json.dumps(err.to_json()))
+            self.finish(json.dumps({"reason": err.reason, "message": err.message}))
             return
         self.finish(self.store.scrub(json.dumps({"files": done})))
 
