@@ -4,8 +4,15 @@
  * Pure: the cell is reached through the small `MetadataCell` interface, which JupyterLab's
  * `ICellModel` satisfies.
  */
-import { CellpipeCellMetadata, DeployConfig, deployFromTags, mergeDeploy } from './deploy';
-import { CellAnnotation, CellKind, parseTags, toTags } from './tags';
+import {
+  CellpipeCellMetadata,
+  DeployConfig,
+  SecretEnv,
+  deployFromTags,
+  mergeDeploy
+} from './deploy';
+import { CellAnnotation, CellKind, parseTags, secretTag, setOwn, toTags } from './tags';
+import { DEPLOY_KEYS, readDeploy } from './metadata';
 
 /** What the editor changes in one cell. */
 export interface CellEdit {
@@ -56,10 +63,39 @@ function isEmpty(value: unknown): boolean {
   return typeof value === 'object' && Object.keys(value as object).length === 0;
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * A cell's `cellpipe.deploy`: `usable`, the settings of the right shape plus keys cellpipe does not
+ * know (kept for a round trip); `invalid`, the known keys of the wrong shape, as written (the editor
+ * shows their errors; a save that does not set them writes them back untouched).
+ */
+function ownDeploy(cellpipe: unknown): {
+  usable: DeployConfig;
+  invalid: Record<string, unknown>;
+} {
+  const raw = isObject(cellpipe) && isObject(cellpipe.deploy) ? cellpipe.deploy : {};
+  const valid = readDeploy(raw, 'cellpipe.deploy', { cellIndex: -1, issues: [] }, true);
+  const usable: Record<string, unknown> = {};
+  const invalid: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (!(DEPLOY_KEYS as string[]).includes(key)) {
+      setOwn(usable, key, value);
+    } else if (Object.hasOwn(valid, key)) {
+      setOwn(usable, key, (valid as Record<string, unknown>)[key]);
+    } else {
+      setOwn(invalid, key, value);
+    }
+  }
+  return { usable: usable as DeployConfig, invalid };
+}
+
 /** Read a cell's tags and `cellpipe` metadata into an edit. */
 export function readCellEdit(tags: readonly string[], cellpipe: unknown): CellEdit {
   const a = parseTags(tags);
-  const own = ((cellpipe ?? {}) as CellpipeCellMetadata).deploy ?? {};
+  const own = ownDeploy(cellpipe).usable;
   const fromTags = deployFromTags(tags);
   let deploy = mergeDeploy(fromTags, { ...own, gpu: undefined });
   if (fromTags.gpu) {
@@ -98,6 +134,19 @@ export function cellEditMetadata(
     return tagPart;
   };
   const imageInMeta = typeof oldDeploy.image === 'string';
+  // Secrets and the cache written as Kale tags stay tags while they say the same; the rest is metadata.
+  const tagSecretsLeft = new Map<string, number>();
+  for (const secret of before.secrets ?? []) {
+    tagSecretsLeft.set(secretTag(secret), (tagSecretsLeft.get(secretTag(secret)) ?? 0) + 1);
+  }
+  const tagSecrets: SecretEnv[] = [];
+  const metaSecrets: SecretEnv[] = [];
+  for (const secret of d.secrets ?? []) {
+    const left = tagSecretsLeft.get(secretTag(secret)) ?? 0;
+    tagSecretsLeft.set(secretTag(secret), left - 1);
+    (left > 0 ? tagSecrets : metaSecrets).push(secret);
+  }
+  const cacheInTag = before.cache !== undefined;
   const limits: Record<string, string> = split('limits');
   if (d.gpu) {
     limits[d.gpu.type] = String(d.gpu.count);
@@ -111,13 +160,18 @@ export function cellEditMetadata(
     limits,
     labels: split('labels'),
     annotations: split('annotations'),
-    image: (!imageInMeta && d.image) || undefined
+    image: (!imageInMeta && d.image) || undefined,
+    cache: cacheInTag ? d.caching : undefined,
+    secrets: tagSecrets,
+    kept: [...(before.kept ?? [])]
   };
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries({
     ...d,
     ...inMeta,
-    image: imageInMeta ? d.image : undefined
+    image: imageInMeta ? d.image : undefined,
+    secrets: metaSecrets,
+    caching: cacheInTag ? undefined : d.caching
   })) {
     const inTags = TAG_KEYS.includes(key as keyof DeployConfig) && !(key in inMeta);
     if ((!inTags || (key === 'image' && imageInMeta)) && !isEmpty(value)) {
@@ -127,6 +181,11 @@ export function cellEditMetadata(
   // The tag holds the GPU count and type; the product (for the node selector) lives here.
   if (d.gpu?.product) {
     rest.gpu = { product: d.gpu.product };
+  }
+  for (const [key, value] of Object.entries(ownDeploy(originalCellpipe).invalid)) {
+    if (rest[key] === undefined) {
+      setOwn(rest, key, value);
+    }
   }
   const cellpipe: Record<string, unknown> = {
     ...((originalCellpipe ?? {}) as Record<string, unknown>)
