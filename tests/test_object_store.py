@@ -40,6 +40,7 @@ class MotoS3:
     access_key: str
     secret_key: str
     log: Path
+    put_only: tuple  # (access key, secret key) of a user who may PUT objects and nothing else
 
     def settings(self, **changes) -> ObjectStoreSettings:
         values = {
@@ -114,18 +115,17 @@ def moto_s3(tmp_path_factory):
             "aws_secret_access_key": "setup",
         }
         iam = boto3.client("iam", **anonymous)
-        iam.create_user(UserName="cellpipe")
-        iam.put_user_policy(
-            UserName="cellpipe",
-            PolicyName="s3",
-            PolicyDocument=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
-                }
-            ),
-        )
-        key = iam.create_access_key(UserName="cellpipe")["AccessKey"]
+        keys = {}
+        for user, actions in (("cellpipe", "s3:*"), ("putter", "s3:PutObject")):
+            iam.create_user(UserName=user)
+            statement = {"Effect": "Allow", "Action": actions, "Resource": "*"}
+            iam.put_user_policy(
+                UserName=user,
+                PolicyName="s3",
+                PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [statement]}),
+            )
+            key = iam.create_access_key(UserName=user)["AccessKey"]
+            keys[user] = (key["AccessKeyId"], key["SecretAccessKey"])
         boto3.client("s3", **anonymous).create_bucket(Bucket=BUCKET)
         # From here on moto authenticates every request: signature and access key.
         reset = urllib.request.Request(
@@ -135,7 +135,7 @@ def moto_s3(tmp_path_factory):
             headers={"Content-Type": "text/plain"},
         )
         urllib.request.urlopen(reset, timeout=10).read()
-        yield MotoS3(endpoint, key["AccessKeyId"], key["SecretAccessKey"], log)
+        yield MotoS3(endpoint, *keys["cellpipe"], log, keys["putter"])
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -166,6 +166,17 @@ async def test_upload_then_content_addressed_skip(moto_s3, tmp_path):
     assert again.uri == first.uri
     assert moto_s3.requests("HEAD", key) == 2
     assert moto_s3.requests("PUT", key) == 1, "an unchanged file is not uploaded again"
+
+
+async def test_a_key_that_may_only_put_still_uploads(moto_s3, tmp_path):
+    # S3 answers HEAD of a missing key with 403 to whoever may not read it: the upload goes ahead.
+    data = tmp_path / "p.csv"
+    data.write_bytes(b"put only")
+    store = ObjectStore(moto_s3.settings(credentials=Credentials(*moto_s3.put_only)))
+    uploaded = await store.upload(str(data), "p.csv")
+    key = object_key(uploaded.sha256, "p.csv")
+    assert uploaded.uploaded and moto_s3.get(key) == b"put only"
+    assert moto_s3.requests("HEAD", key) == 1 and moto_s3.requests("PUT", key) == 1
 
 
 async def test_changed_file_gets_a_new_key(moto_s3, tmp_path):
@@ -219,7 +230,7 @@ async def test_unknown_access_key_is_refused(moto_s3, tmp_path):
     with pytest.raises(ObjectStoreError) as info:
         await store.upload(str(data), "x.txt")
     assert info.value.status == 403
-    assert "access key" in info.value.message
+    assert "InvalidAccessKeyId" in info.value.message and "access key" in info.value.message
     assert moto_s3.secret_key not in info.value.message
 
 

@@ -330,12 +330,25 @@ class ObjectStore:
 
     async def exists(self, key: str, size: int) -> bool:
         """Whether the object is there with that size (a content-addressed key holds that content)."""
-        response = await self._send("HEAD", key, EMPTY_SHA256, what=f"the check for {key}")
+        what = f"the check for {key}"
+        response = await self._send("HEAD", key, EMPTY_SHA256, what=what)
         if response.code == 404:
             return False
         if 200 <= response.code < 300:
             return int(response.headers.get("Content-Length", "-1")) == size
-        raise self._error(response, f"the check for {key}")
+        if response.code != 403:
+            raise self._error(response, what)
+        # A HEAD answers no body, and S3 answers 403 for a missing key to whoever may not list the bucket:
+        # the first byte, asked for, says why (AccessDenied: let the upload try; a bad key or signature: stop).
+        probe = await self._send("GET", key, EMPTY_SHA256, what=what, headers={"Range": "bytes=0-0"})
+        if probe.code == 404 or (
+            probe.code == 403 and _s3_message(probe.body or b"").startswith("AccessDenied")
+        ):
+            return False
+        if 200 <= probe.code < 300:
+            total = probe.headers.get("Content-Range", "").rpartition("/")[2]
+            return total == str(size)
+        raise self._error(probe, what)
 
     async def put_file(self, key: str, local_path: str, size: int, sha256: str) -> None:
         """Streams the file to the key; the store checks it against `sha256` (the signed payload hash)."""
