@@ -185,3 +185,84 @@ describe('cell edits: tags and cellpipe metadata', () => {
     expect(out.cellpipe).toBeUndefined();
   });
 });
+
+/** The notebook file as JupyterLab writes it (1-space indent, trailing newline), cells' metadata swapped. */
+function saveAs(raw: any, metadataOf: (i: number, meta: any) => any): string {
+  const out = {
+    ...raw,
+    cells: raw.cells.map((c: any, i: number) => ({ ...c, metadata: metadataOf(i, c.metadata) }))
+  };
+  return JSON.stringify(out, null, 1) + '\n';
+}
+
+describe('Kale notebooks of every generation: load → edit → save', () => {
+  const KALE = path.join(FIXTURES, 'kale');
+  const files = fs.readdirSync(KALE).filter(f => f.endsWith('.ipynb'));
+
+  it.each(files)('%s: an unchanged edit of every cell saves the file byte for byte', name => {
+    const text = fs.readFileSync(path.join(KALE, name), 'utf8');
+    const raw = JSON.parse(text);
+    const saved = saveAs(raw, (i, meta) => {
+      const tags = meta.tags ?? [];
+      const out = cellEditMetadata(readCellEdit(tags, meta.cellpipe), tags, meta.cellpipe);
+      const next = { ...meta };
+      if (meta.tags !== undefined || out.tags.length) {
+        next.tags = out.tags;
+      }
+      if (out.cellpipe === undefined) {
+        delete next.cellpipe;
+      } else {
+        next.cellpipe = out.cellpipe;
+      }
+      return next;
+    });
+    expect(saved).toBe(text);
+  });
+
+  it('a dependency added to a Kale 2.x step keeps its image:, secret:, report: and cache: tags in place', () => {
+    const raw = JSON.parse(fs.readFileSync(path.join(KALE, 'kale2_steps.ipynb'), 'utf8'));
+    const tags: string[] = raw.cells[3].metadata.tags;
+    const edit = readCellEdit(tags, undefined);
+    expect(edit.deploy.secrets).toEqual([
+      { secretName: 'api-credentials', key: 'token', envVar: 'API_TOKEN' }
+    ]);
+    expect(edit.deploy.caching).toBe(true);
+    edit.prev.push('evaluate');
+    const out = cellEditMetadata(edit, tags, undefined);
+    expect(out.tags).toEqual([...tags.slice(0, 2), 'prev:evaluate', ...tags.slice(2)]);
+    expect(out.cellpipe).toBeUndefined();
+  });
+
+  it('turning the cache off rewrites the cache: tag in place; a secret removed drops its tag only', () => {
+    const tags = ['step:train', 'cache:enabled', 'secret:s:k:A', 'secret:s:k2:B', 'my-tag'];
+    const edit = readCellEdit(tags, undefined);
+    edit.deploy.caching = false;
+    edit.deploy.secrets = edit.deploy.secrets!.filter(s => s.envVar !== 'A');
+    const out = cellEditMetadata(edit, tags, undefined);
+    expect(out.tags).toEqual(['step:train', 'cache:disabled', 'secret:s:k2:B', 'my-tag']);
+    expect(out.cellpipe).toBeUndefined();
+  });
+
+  it('a new secret or cache setting without a Kale tag goes to cellpipe.deploy, tags untouched', () => {
+    const tags = ['block:', 'notebook:sub', 'report:disabled'];
+    const edit = readCellEdit(tags, undefined);
+    edit.deploy.caching = false;
+    edit.deploy.secrets = [{ secretName: 's', key: 'k', envVar: 'A' }];
+    const out = cellEditMetadata(edit, tags, undefined);
+    expect(out.tags).toEqual(tags);
+    expect(out.cellpipe).toEqual({
+      deploy: { caching: false, secrets: [{ secretName: 's', key: 'k', envVar: 'A' }] }
+    });
+  });
+
+  it('a field of the wrong shape the edit does not set is written back untouched', () => {
+    const cellpipe = { deploy: { env: { A: '1' }, image: 'python:3.12', future: [1] } };
+    const edit = readCellEdit(['step:a'], cellpipe);
+    expect(edit.deploy.env).toBeUndefined();
+    edit.deploy.image = 'python:3.13';
+    const out = cellEditMetadata(edit, ['step:a'], cellpipe);
+    expect(out.cellpipe).toEqual({
+      deploy: { env: { A: '1' }, image: 'python:3.13', future: [1] }
+    });
+  });
+});

@@ -20,7 +20,23 @@ const VALUES = ['1', '500m', '2Gi', 'ml', 'v1.2', 'a:b'];
 
 /** One Kale tag, unknown tag or malformed tag, at random. */
 function randomTag(g: ReturnType<typeof generator>): string {
-  switch (Math.floor(g.next() * 12)) {
+  switch (Math.floor(g.next() * 14)) {
+    case 12:
+      return g.pick([
+        'cache:enabled',
+        'cache:disabled',
+        'report:enabled',
+        'notebook:sub',
+        'cache:maybe'
+      ]);
+    case 13:
+      return g.pick([
+        'secret:creds:token:API_TOKEN',
+        'secret:s:k:V',
+        'secret:a:b',
+        'block:',
+        'step:'
+      ]);
     case 0:
       return g.pick(['imports', 'functions', 'pipeline-parameters', 'pipeline-metrics', 'skip']);
     case 1:
@@ -59,6 +75,9 @@ function meaning(a: CellAnnotation) {
     labels: a.labels,
     annotations: a.annotations,
     image: a.image,
+    cache: a.cache,
+    secrets: [...(a.secrets ?? [])].map(s => JSON.stringify(s)).sort(),
+    kept: [...(a.kept ?? [])].sort(),
     unknownTags: [...a.unknownTags].sort()
   };
 }
@@ -95,5 +114,35 @@ describe('toTags, property style', () => {
       'prev:a',
       'x:y:z'
     ]);
+  });
+});
+
+describe('Kale tags of every generation', () => {
+  it('reads 2.x cache:, report:, secret:, notebook: and an empty step:/block: (continue the step above)', () => {
+    const a = parseTags([
+      'step:train',
+      'cache:disabled',
+      'report:enabled',
+      'secret:creds:token:API_TOKEN',
+      'notebook:sub',
+      'cache:sometimes',
+      'secret:only:two'
+    ]);
+    expect(a.cache).toBe(false);
+    expect(a.report).toBe(true);
+    expect(a.secrets).toEqual([{ secretName: 'creds', key: 'token', envVar: 'API_TOKEN' }]);
+    expect(a.notebook).toBe('sub');
+    expect(a.kept).toEqual(['report:enabled', 'notebook:sub']);
+    expect(a.unknownTags).toEqual(['cache:sometimes', 'secret:only:two']);
+    for (const tag of ['block:', 'step:']) {
+      const c = parseTags([tag]);
+      expect([c.kind, c.continues, c.unknownTags]).toEqual([null, true, []]);
+    }
+  });
+
+  it('a __proto__ key in a label tag is an own key, not a prototype', () => {
+    const a = parseTags(['label:__proto__:x']);
+    expect(Object.getPrototypeOf(a.labels)).toBe(Object.prototype);
+    expect(Object.keys(a.labels)).toEqual(['__proto__']);
   });
 });
