@@ -1,6 +1,7 @@
 import { ReactWidget } from '@jupyterlab/apputils';
 import { addIcon, deleteIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
+import type { MetadataIssue } from '../../model/metadata';
 import { FieldError } from '../../model/validate';
 import { CellEdit } from '../../model/write';
 import { Trans, plainTrans } from '../run/trans';
@@ -21,9 +22,11 @@ export class CellEditorBody extends ReactWidget {
     edit: CellEdit,
     otherSteps: string[],
     trans: Trans = plainTrans,
-    downstream: readonly string[] = []
+    downstream: readonly string[] = [],
+    stored: readonly MetadataIssue[] = []
   ) {
     super();
+    this._stored = stored;
     this._downstream = downstream;
     this.addClass('jp-cellpipe-cell-editor-body');
     this._form = editToForm(edit);
@@ -58,6 +61,7 @@ export class CellEditorBody extends ReactWidget {
         suggested={this._suggested}
         trans={this._trans}
         icons={ICONS}
+        stored={this._stored}
         onChange={(form, errors) => {
           this._form = form;
           this._errors = errors;
@@ -114,6 +118,7 @@ export class CellEditorBody extends ReactWidget {
   private readonly _initial: CellForm;
   private readonly _otherSteps: string[];
   private readonly _downstream: readonly string[];
+  private readonly _stored: readonly MetadataIssue[];
   private readonly _trans: Trans;
   private _suggested: readonly SuggestedDependency[] = [];
   private _errors: FieldError[] = [];

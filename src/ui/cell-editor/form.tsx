@@ -3,6 +3,7 @@
  * dialog (./body) passes the translator and the theme's icons, and the jsdom tests render it alone.
  */
 import * as React from 'react';
+import type { MetadataIssue } from '../../model/metadata';
 import { FieldError } from '../../model/validate';
 import { Trans, plainTrans } from '../run/trans';
 import {
@@ -38,6 +39,11 @@ export interface EditorFormProps {
   onChange: (form: CellForm, errors: FieldError[]) => void;
   trans?: Trans;
   icons?: FormIcons;
+  /**
+   * What the compiler says about this cell's stored metadata (tags, `cellpipe.deploy`): a field of
+   * the wrong shape is not shown above and is written back as it is unless set here.
+   */
+  stored?: readonly MetadataIssue[];
 }
 
 type Section = { kind: 'map'; name: MapSection } | { kind: 'list'; name: ListSection };
@@ -129,6 +135,7 @@ export function EditorForm(props: EditorFormProps): JSX.Element {
   const trans = props.trans ?? plainTrans;
   const icons = props.icons ?? TEXT_ICONS;
   const suggested = props.suggested ?? [];
+  const stored = props.stored ?? [];
   const [form, setForm] = React.useState(initial);
   const downstream = props.downstream ?? [];
   const errors = React.useMemo(
@@ -441,6 +448,23 @@ export function EditorForm(props: EditorFormProps): JSX.Element {
             </select>
           </label>
         </>
+      )}
+      {stored.length > 0 && (
+        <div className="jp-cellpipe-stored-issues" role="status">
+          <p>
+            {trans.__(
+              "This cell's metadata as it is now (setting a field here replaces what it holds):"
+            )}
+          </p>
+          <ul>
+            {stored.map((issue, i) => (
+              <li key={i} className={`jp-cellpipe-stored-${issue.severity}`}>
+                {issue.severity === 'error' ? trans.__('Error: ') : trans.__('Warning: ')}
+                {issue.message}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {errors.some(e => !inline(e)) && (
         <ul className="jp-cellpipe-errors" role="alert">

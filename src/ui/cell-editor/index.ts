@@ -9,7 +9,7 @@ import { applyCellEdit, readCell } from '../../model/write';
 import { Trans, plainTrans } from '../run/trans';
 import type { IPipelineAnalysis } from '../tokens';
 import { CellEditorBody } from './body';
-import { downstreamSteps, otherStepNames, suggestedDependencies } from './model';
+import { downstreamSteps, otherStepNames, storedIssues, suggestedDependencies } from './model';
 
 export { CellEditorBody } from './body';
 
@@ -47,7 +47,17 @@ export async function editCellAnnotation(
           parseTags
         )
       : [];
-  const body = new CellEditorBody(edit, others, trans, downstream);
+  const body = new CellEditorBody(
+    edit,
+    others,
+    trans,
+    downstream,
+    storedIssues(
+      cells.map(c => tagsOf(c.model.getMetadata('tags'))),
+      index,
+      cell.model.getMetadata('cellpipe')
+    )
+  );
   // Suggestions from the latest analysis of this notebook, and from newer ones while open.
   const analysis = options.analysis;
   const suggest = () => {

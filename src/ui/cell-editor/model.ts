@@ -7,6 +7,8 @@
 import type { AnalysisResult } from '../../analysis/types';
 import { DeployConfig, EnvVar } from '../../model/deploy';
 import { CellKind } from '../../model/tags';
+import { cellIssues } from '../../model/issues';
+import { MetadataIssue, stepOfCells } from '../../model/metadata';
 import { FieldError, validateCellEdit } from '../../model/validate';
 import { CellEdit } from '../../model/write';
 
@@ -346,4 +348,19 @@ export function addSuggested(
     .map(s => s.step)
     .filter(name => otherSteps.includes(name) && !form.prev.includes(name));
   return add.length ? { ...form, prev: [...form.prev, ...add] } : form;
+}
+
+/**
+ * The compiler's issues with cell `index`'s stored tags and `cellpipe` metadata, as the dialog shows
+ * them (the step-name rule is the form's own check, shown at the name field, so not twice).
+ */
+export function storedIssues(
+  cellTags: ReadonlyArray<readonly string[]>,
+  index: number,
+  cellpipe: unknown
+): MetadataIssue[] {
+  const step = stepOfCells(cellTags)[index];
+  return cellIssues(cellTags[index] ?? [], cellpipe, index, step).filter(
+    issue => !/^tag (step|block):./.test(issue.field)
+  );
 }

@@ -5,10 +5,12 @@ import * as React from 'react';
 import { act } from 'react';
 import { createRoot, Root } from 'react-dom/client';
 import { FieldError } from '../../../model/validate';
-import { CellEdit, cellEditMetadata } from '../../../model/write';
+import { notebookIssues } from '../../../model/issues';
+import { fromNbformat } from '../../../model/notebook';
+import { CellEdit, cellEditMetadata, readCellEdit } from '../../../model/write';
 import { plainTrans } from '../../run/trans';
 import { EditorForm } from '../form';
-import { CellForm, SuggestedDependency, editToForm, formToEdit } from '../model';
+import { CellForm, SuggestedDependency, editToForm, formToEdit, storedIssues } from '../model';
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -329,5 +331,54 @@ describe('pencil editor form: no cycles', () => {
     expect(latest.errors).toEqual([]);
     expect(dep('train_logreg').disabled).toBe(true);
     expect(formToEdit(latest.form).prev).toEqual(['load_data']);
+  });
+});
+
+describe('the stored metadata issues of the cell (issue 13 item 17)', () => {
+  it('shows what the compiler says about this cell, word for word, and a save keeps the bad field unless set', () => {
+    const tags = ['step:train', 'cache:sometimes'];
+    const cellpipe = { deploy: { env: { A: '1' }, caching: 'false' } };
+    const stored = storedIssues([['imports'], tags], 1, cellpipe);
+    const compiled = notebookIssues(
+      fromNbformat({
+        cells: [
+          { cell_type: 'code', source: '', metadata: { tags: ['imports'] } },
+          { cell_type: 'code', source: 'x = 1', metadata: { tags, cellpipe } }
+        ]
+      })
+    );
+    expect(stored).toEqual(compiled);
+    expect(stored.map(i => i.message)).toEqual([
+      'tag cache:sometimes: expected cache:enabled or cache:disabled; the tag is kept and ignored',
+      'cellpipe.deploy.env: expected a list of objects {"name": "...", "value": "..."}, got an object',
+      'cellpipe.deploy.caching: expected true or false (not in quotes), got the string "false"'
+    ]);
+    const edit = readCellEdit(tags, cellpipe);
+    act(() =>
+      root.render(
+        <EditorForm
+          initial={editToForm(edit)}
+          otherSteps={OTHERS}
+          stored={stored}
+          onChange={(form, errors) => (latest = { form, errors })}
+        />
+      )
+    );
+    const shown = host.querySelector('.jp-cellpipe-stored-issues')!;
+    expect(shown.getAttribute('role')).toBe('status');
+    for (const issue of stored) {
+      expect(shown.textContent).toContain(issue.message);
+    }
+    // Not errors of the form: Save stays possible, and the bad fields are written back as they are.
+    expect(latest.errors).toEqual([]);
+    const out = cellEditMetadata(formToEdit(latest.form), tags, cellpipe);
+    expect(out.tags).toEqual(tags);
+    expect(out.cellpipe).toEqual(cellpipe);
+  });
+
+  it('a step name against the rule is shown once, at the name field', () => {
+    expect(storedIssues([['step:Train-Model']], 0, undefined)).toEqual([]);
+    render(readCellEdit(['step:Train-Model'], undefined));
+    expect(latest.errors.map(e => e.field)).toEqual(['stepName']);
   });
 });
