@@ -3,6 +3,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { located } from '../../analysis/labels';
 import type { AnalysisResult, QuickFix } from '../../analysis/types';
 import { CompileResult, compile, modulesFromImage, notebookModules } from '../../compiler';
+import { PanelCompileProblem, compileProblemsOf } from './CompileProblems';
 import { BundleClient } from '../../kfp/bundles';
 import { compileForRun } from '../run/submit';
 import { CellpipeSettings, DEFAULT_SETTINGS } from '../../settings';
@@ -286,6 +287,19 @@ export class PanelModel {
       notebookPath: input.path,
       defaultImage: this.baseImage.image
     }).yaml;
+  }
+
+  /** The compiler's problems for the notebook as analysed (see `compileProblemsOf`). */
+  compileProblems(): PanelCompileProblem[] {
+    const input = this._service.input;
+    const analysis = this._service.result;
+    if (!input || !analysis) {
+      return [];
+    }
+    return compileProblemsOf(input, analysis, {
+      notebookPath: input.path,
+      defaultImage: this.baseImage.image
+    });
   }
 
   /** Compile for a run: the server bundles the notebook's own modules the steps import, shipped with them. */

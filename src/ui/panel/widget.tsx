@@ -10,6 +10,7 @@ import type { Diagnostic, QuickFix } from '../../analysis/types';
 import { LocalRunClient, LocalRunModel, LocalRunView } from '../local';
 import { pipelineIcon } from '../icons';
 import { mark } from '../marks';
+import { CompileProblems } from './CompileProblems';
 import { ImageNotes } from './ImageNotes';
 import { KfpSection } from './KfpSection';
 import { YamlSection } from './YamlSection';
@@ -270,6 +271,8 @@ function PanelBody(props: {
   const fix = React.useCallback((f: QuickFix) => model.applyFix(f), [model]);
   const compile = React.useCallback(() => model.compileForRun(), [model]);
   const compileYaml = React.useCallback(() => model.compileYaml(), [model]);
+  const compileProblems = React.useCallback(() => model.compileProblems(), [model]);
+  const revealCell = React.useCallback((index: number) => model.revealCell(index), [model]);
   const analysis = model.analysis;
   const diagnostics = analysis?.diagnostics ?? NO_DIAGNOSTICS;
   const errors = React.useMemo(
@@ -333,6 +336,13 @@ function PanelBody(props: {
           {trans.__('Problems')} ({diagnostics.length})
         </summary>
         <DiagnosticsList diagnostics={diagnostics} onSelect={selectDiagnostic} onFix={fix} />
+        <CompileProblems
+          problems={compileProblems}
+          revision={model.revision}
+          baseImage={model.baseImage.image}
+          onSelect={revealCell}
+          trans={trans}
+        />
       </details>
       <YamlSection
         compile={compileYaml}
