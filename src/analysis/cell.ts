@@ -5,6 +5,7 @@
 import type { Tree } from 'web-tree-sitter';
 import { maskMagics, MaskedLine } from './magics';
 import { Grammar, parseCode, toSyntax } from './parse';
+import { CellFiles, cellFiles } from './files';
 import { CellFacts, cellFacts } from './scopes';
 import type { CellRange } from './types';
 
@@ -14,6 +15,8 @@ export interface CellAnalysis {
   code: string;
   masked: MaskedLine[];
   facts: CellFacts;
+  /** The file reads and writes it may make, as written (resolved per step by `file-flow.ts`). */
+  files: CellFiles;
   /** Offset of each line's first character in `code`. */
   lineStarts: number[];
 }
@@ -50,8 +53,10 @@ export function rangeOf(cell: CellAnalysis, start: number, end: number): CellRan
 export function analyzeSource(grammar: Grammar, source: string, previous?: LiveCell): LiveCell {
   const { code, masked } = maskMagics(source);
   const tree = parseCode(grammar, code, previous && { tree: previous.tree, code: previous.code });
-  const facts = cellFacts(toSyntax(tree, code), code, tree.rootNode.hasError);
-  return { source, code, masked, facts, lineStarts: lineStarts(code), tree };
+  const syntax = toSyntax(tree, code);
+  const facts = cellFacts(syntax, code, tree.rootNode.hasError);
+  const files = cellFiles(syntax, code);
+  return { source, code, masked, facts, files, lineStarts: lineStarts(code), tree };
 }
 
 interface LiveCell extends CellAnalysis {
@@ -89,6 +94,7 @@ export class CellCache {
       code: fresh.code,
       masked: fresh.masked,
       facts: fresh.facts,
+      files: fresh.files,
       lineStarts: fresh.lineStarts
     });
     return fresh;

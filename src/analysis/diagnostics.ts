@@ -14,6 +14,8 @@ export type DiagnosticCode =
   | 'not-upstream'
   | 'import-not-shared'
   | 'parallel-producers'
+  | 'file-not-upstream'
+  | 'parallel-file-writers'
   | 'star-import'
   | 'alias'
   | 'unserializable'
@@ -46,7 +48,7 @@ export class Diagnostics {
     severity: Severity,
     message: string,
     place: Place,
-    extra: { step?: string; variable?: string; fix?: QuickFix } = {}
+    extra: { step?: string; variable?: string; file?: string; fix?: QuickFix } = {}
   ): void {
     const diagnostic: Diagnostic = { code, severity, message, cellIndex: place.cellIndex };
     const range = rangeIn(place);
@@ -58,6 +60,9 @@ export class Diagnostics {
     }
     if (extra.variable !== undefined) {
       diagnostic.variable = extra.variable;
+    }
+    if (extra.file !== undefined) {
+      diagnostic.file = extra.file;
     }
     if (extra.fix) {
       diagnostic.fix = extra.fix;

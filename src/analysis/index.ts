@@ -6,6 +6,7 @@
 import type { NotebookInput } from '../model/notebook';
 import { CellAnalysis, CellCache } from './cell';
 import { buildAnalysis, FlowMemo } from './dataflow';
+import { addFileFlow } from './file-flow';
 import { loadGrammar } from './parse';
 import type { AnalysisResult, Analyzer, AnalyzerInit } from './types';
 
@@ -29,6 +30,7 @@ export async function createAnalyzer(init?: AnalyzerInit): Promise<Analyzer> {
         return cell;
       };
       const result = buildAnalysis(notebook, cellAt, memo);
+      addFileFlow(result, cellAt);
       cache.keepOnly(new Set(notebook.cells.map(c => c.id)));
       return result;
     },

@@ -30,6 +30,8 @@ export interface Diagnostic {
   range?: CellRange;
   step?: string;
   variable?: string;
+  /** The file a file diagnostic is about (as resolved: relative to the notebook's folder). */
+  file?: string;
   fix?: QuickFix;
 }
 
@@ -69,6 +71,32 @@ export interface StepInfo {
    * (also among its inputs when a step produces them).
    */
   metrics?: string[];
+  /** The files the step reads and writes, as far as the analyzer can tell (`file-flow.ts`). */
+  files?: StepFiles;
+}
+
+/** A file access with a known path (relative to the notebook's folder unless absolute). */
+export interface FileUse {
+  path: string;
+  cellIndex: number;
+  /** Zero-based line in the cell. */
+  line: number;
+}
+
+/** A file access whose path is not known before running: the expression as written. */
+export interface UnresolvedFile {
+  expression: string;
+  access: 'read' | 'write';
+  cellIndex: number;
+  line: number;
+}
+
+export interface StepFiles {
+  /** Files read before the step writes them itself (a glob pattern for `glob`), first place each. */
+  reads: FileUse[];
+  /** Files written, first place each. */
+  writes: FileUse[];
+  unresolved: UnresolvedFile[];
 }
 
 export interface Edge {
@@ -76,6 +104,10 @@ export interface Edge {
   to: string;
   /** Variables passed along this edge, sorted; empty for an ordering-only dependency. */
   passes: string[];
+  /** `file`: a file `from` writes and `to` reads (`files`); absent for variable and ordering edges. */
+  kind?: 'file';
+  /** File edges: the paths, sorted. */
+  files?: string[];
 }
 
 export interface AnalysisResult {

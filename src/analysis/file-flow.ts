@@ -1,0 +1,631 @@
+/**
+ * Stage 3b: the files each step reads and writes, and what follows from them. Per step, the cells'
+ * file events (`files.ts`) are resolved in order against what the step sees — the imports and
+ * constants of the shared cells, the pipeline parameters' values, its own earlier assignments, and
+ * the constants its upstream steps pass it — into `StepInfo.files`. Then: a file written by an
+ * upstream step and read by this one is an edge of kind `file`; a file written by a step that is
+ * not upstream (but comes before the reading cell) gets the same "add prev:" suggestion as a
+ * variable; a file written by two steps that run in parallel is a race.
+ */
+import { CellAnalysis } from './cell';
+import type { CellSource } from './dataflow';
+import { Diagnostics } from './diagnostics';
+import type { Argument, FileCall, PathExpr } from './files';
+import { cellLabel } from './labels';
+import type { AnalysisResult, Edge, FileUse, StepFiles, StepInfo, UnresolvedFile } from './types';
+
+/** A resolved constant: a string (`path`: a pathlib path), or an int (f-strings). */
+type Value = { s: string; path: boolean } | { n: number };
+
+interface Env {
+  consts: Map<string, Value | null>;
+  /** Local name → what it imports, qualified (`pd` → `pandas`, `load` → `numpy.load`). */
+  imports: Map<string, string>;
+  /** A name the step never set: the value an upstream step passes it, if known. */
+  fallback: (name: string) => Value | null;
+}
+
+/** A file access as found, with where it is (for diagnostics). */
+interface Access extends FileUse {
+  start: number;
+  end: number;
+}
+
+interface StepAccesses {
+  info: StepInfo;
+  reads: Access[];
+  writes: Access[];
+  unresolved: UnresolvedFile[];
+  /** The step's module-level constants when it ends (what downstream steps receive). */
+  consts: Map<string, Value | null>;
+}
+
+/** Where a path argument is: positional index and keyword names. */
+interface Rule {
+  access: 'read' | 'write' | 'open';
+  arg: number;
+  keywords: string[];
+  /** `open`: where the mode is. */
+  modeArg?: number;
+}
+
+const OPEN: Rule = { access: 'open', arg: 0, keywords: ['file', 'filename'], modeArg: 1 };
+const FIRST_READ = (keywords: string[]): Rule => ({ access: 'read', arg: 0, keywords });
+const FIRST_WRITE = (keywords: string[]): Rule => ({ access: 'write', arg: 0, keywords });
+
+/** Module functions by qualified name. */
+const FUNCTIONS: Record<string, Rule> = {
+  'builtins.open': OPEN,
+  'io.open': OPEN,
+  'codecs.open': OPEN,
+  'gzip.open': OPEN,
+  'bz2.open': OPEN,
+  'lzma.open': OPEN,
+  'numpy.load': FIRST_READ(['file']),
+  'numpy.loadtxt': FIRST_READ(['fname']),
+  'numpy.genfromtxt': FIRST_READ(['fname']),
+  'numpy.fromfile': FIRST_READ(['file']),
+  'numpy.save': FIRST_WRITE(['file']),
+  'numpy.savez': FIRST_WRITE(['file']),
+  'numpy.savez_compressed': FIRST_WRITE(['file']),
+  'numpy.savetxt': FIRST_WRITE(['fname']),
+  'joblib.load': FIRST_READ(['filename']),
+  'joblib.dump': { access: 'write', arg: 1, keywords: ['filename'] },
+  'torch.load': FIRST_READ(['f']),
+  'torch.save': { access: 'write', arg: 1, keywords: ['f'] },
+  'glob.glob': FIRST_READ(['pathname']),
+  'glob.iglob': FIRST_READ(['pathname'])
+};
+
+/** pandas readers that read no local file. */
+const PANDAS_NOT_FILES = new Set([
+  'read_sql',
+  'read_sql_query',
+  'read_sql_table',
+  'read_gbq',
+  'read_clipboard'
+]);
+const PANDAS_PATH = ['filepath_or_buffer', 'path', 'path_or_buffer', 'io'];
+
+/** `value.to_<format>(path)`: pandas' writers (DataFrame and Series). */
+const WRITER_METHODS = new Set([
+  'to_csv',
+  'to_parquet',
+  'to_json',
+  'to_excel',
+  'to_pickle',
+  'to_feather',
+  'to_hdf',
+  'to_stata',
+  'to_orc',
+  'to_xml',
+  'to_html',
+  'to_latex',
+  'to_markdown'
+]);
+const WRITER_PATH = ['path_or_buf', 'path', 'excel_writer', 'buf', 'fname'];
+
+/** Another name of a module users import. */
+const MODULE_ALIASES: Record<string, string> = { 'sklearn.externals.joblib': 'joblib' };
+
+const PATH_TYPES = new Set([
+  'pathlib.Path',
+  'pathlib.PurePath',
+  'pathlib.PosixPath',
+  'pathlib.PurePosixPath'
+]);
+
+/** Fill `StepInfo.files`, add file edges and file diagnostics to `result` (in place). */
+export function addFileFlow(result: AnalysisResult, cellAt: CellSource): void {
+  const base: Env = { consts: new Map(), imports: new Map(), fallback: () => null };
+  for (const index of [...result.importsCells, ...result.functionsCells].sort((a, b) => a - b)) {
+    const cell = cellAt(index);
+    if (cell) {
+      Private.run(cell, index, base, null);
+    }
+  }
+  for (const p of result.parameters) {
+    const v = p.value;
+    base.consts.set(
+      p.name,
+      typeof v === 'string'
+        ? { s: v, path: false }
+        : Number.isInteger(v)
+          ? { n: v as number }
+          : null
+    );
+  }
+  const byName = new Map<string, StepAccesses>();
+  const all: StepAccesses[] = [];
+  for (const info of result.steps) {
+    const env: Env = {
+      consts: new Map(base.consts),
+      imports: new Map(base.imports),
+      fallback: name => {
+        const source = info.inputSources[name];
+        return source ? (byName.get(source)?.consts.get(name) ?? null) : null;
+      }
+    };
+    const step: StepAccesses = { info, reads: [], writes: [], unresolved: [], consts: env.consts };
+    for (const index of info.cellIndices) {
+      const cell = cellAt(index);
+      if (cell) {
+        Private.run(cell, index, env, step);
+      }
+    }
+    info.files = {
+      reads: step.reads.map(Private.use),
+      writes: step.writes.map(Private.use),
+      unresolved: step.unresolved
+    } satisfies StepFiles;
+    byName.set(info.name, step);
+    all.push(step);
+  }
+  const diagnostics = new Diagnostics();
+  const ancestors = Private.ancestorSets(result.steps);
+  result.edges.push(...Private.fileEdges(all, ancestors, cellAt, diagnostics));
+  Private.races(all, ancestors, cellAt, diagnostics);
+  if (diagnostics.list.length) {
+    const merged = new Diagnostics();
+    merged.list.push(...result.diagnostics, ...diagnostics.list);
+    result.diagnostics = merged.sorted();
+  }
+}
+
+/** `a/./b//c` → `a/b/c`; `./x` → `x` (the path as pathlib would print it). */
+export function normalizePath(path: string): string {
+  const absolute = path.startsWith('/');
+  const parts = path.split('/').filter(p => p !== '' && p !== '.');
+  const joined = parts.join('/');
+  return absolute ? `/${joined}` : joined || '.';
+}
+
+/** A glob pattern (`*`, `?`, `[...]`, `**`) as a regular expression over whole paths. */
+export function globMatcher(pattern: string): RegExp {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '*' && pattern[i + 1] === '*') {
+      source += '.*';
+      i++;
+      if (pattern[i + 1] === '/') {
+        i++;
+        source += '/?';
+      }
+    } else if (ch === '*') {
+      source += '[^/]*';
+    } else if (ch === '?') {
+      source += '[^/]';
+    } else if (ch === '[') {
+      const close = pattern.indexOf(']', i + 2);
+      if (close === -1) {
+        source += '\\[';
+      } else {
+        const body = pattern.slice(i + 1, close);
+        source += '[' + (body[0] === '!' ? '^' + body.slice(1) : body).replace(/\\/g, '\\\\') + ']';
+        i = close;
+      }
+    } else {
+      source += ch.replace(/[.+^${}()|\\\]]/g, '\\$&');
+    }
+  }
+  return new RegExp(`^${source}$`);
+}
+
+const isPattern = (path: string) => /[*?[]/.test(path);
+
+namespace Private {
+  export function use(access: Access): FileUse {
+    return { path: access.path, cellIndex: access.cellIndex, line: access.line };
+  }
+
+  /** Apply a cell's events to `env`; record its file accesses into `step` (null: shared code). */
+  export function run(
+    cell: CellAnalysis,
+    cellIndex: number,
+    env: Env,
+    step: StepAccesses | null
+  ): void {
+    const touched = new Set<string>();
+    for (const event of cell.files.events) {
+      switch (event.kind) {
+        case 'import':
+          env.imports.set(event.name, MODULE_ALIASES[event.qualified] ?? event.qualified);
+          env.consts.delete(event.name);
+          touched.add(event.name);
+          break;
+        case 'assign':
+          env.consts.set(event.name, evaluate(event.expr, env));
+          env.imports.delete(event.name);
+          touched.add(event.name);
+          break;
+        case 'call':
+          if (step) {
+            call(event, cellIndex, env, step);
+          }
+          break;
+      }
+    }
+    // Bound some other way (a loop, `with ... as`, a def): no longer the constant it was.
+    for (const name of cell.facts.defs.keys()) {
+      if (!touched.has(name)) {
+        env.consts.set(name, null);
+        env.imports.delete(name);
+      }
+    }
+  }
+
+  type Callee = { qualified: string } | { method: string; receiver: PathExpr };
+
+  export function callee(func: PathExpr, env: Env): Callee | null {
+    const chain: string[] = [];
+    let at: PathExpr = func;
+    while (at.k === 'attr') {
+      chain.unshift(at.name);
+      at = at.object;
+    }
+    if (at.k === 'name') {
+      const head = at.name;
+      const imported = env.imports.get(head);
+      if (imported !== undefined) {
+        return { qualified: [imported, ...chain].join('.') };
+      }
+      if (!chain.length) {
+        return env.consts.has(head) ? null : { qualified: `builtins.${head}` };
+      }
+    }
+    if (func.k === 'attr') {
+      return { method: func.name, receiver: func.object };
+    }
+    return null;
+  }
+
+  export function evaluate(expr: PathExpr, env: Env): Value | null {
+    switch (expr.k) {
+      case 'str':
+        return { s: expr.v, path: false };
+      case 'int':
+        return { n: expr.v };
+      case 'name':
+        return env.consts.has(expr.name) ? env.consts.get(expr.name)! : env.fallback(expr.name);
+      case 'concat': {
+        let s = '';
+        for (const part of expr.parts) {
+          const v = evaluate(part, env);
+          if (!v || !('s' in v) || v.path) {
+            return null; // str + Path is a TypeError; str + int too
+          }
+          s += v.s;
+        }
+        return { s, path: false };
+      }
+      case 'fstring': {
+        let s = '';
+        for (const part of expr.parts) {
+          const v = evaluate(part, env);
+          if (!v) {
+            return null;
+          }
+          s += 's' in v ? v.s : String(v.n);
+        }
+        return { s, path: false };
+      }
+      case 'div': {
+        const left = evaluate(expr.left, env);
+        const right = evaluate(expr.right, env);
+        if (!left || !right || !('s' in left) || !('s' in right) || !(left.path || right.path)) {
+          return null;
+        }
+        return { s: join([left.s, right.s]), path: true };
+      }
+      case 'call': {
+        const target = callee(expr.func, env);
+        const args = expr.args.map(a => evaluate(a, env));
+        const strings = args.every(a => a && 's' in a)
+          ? args.map(a => (a as { s: string }).s)
+          : null;
+        if (!target || !strings) {
+          return null;
+        }
+        if ('qualified' in target) {
+          const q = target.qualified;
+          if (q === 'os.path.join' || q === 'posixpath.join') {
+            return strings.length ? { s: join(strings), path: false } : null;
+          }
+          if (PATH_TYPES.has(q)) {
+            return { s: strings.length ? join(strings) : '.', path: true };
+          }
+          if ((q === 'builtins.str' || q === 'os.fspath') && strings.length === 1) {
+            return { s: strings[0], path: false };
+          }
+          return null;
+        }
+        if (target.method === 'joinpath') {
+          const receiver = evaluate(target.receiver, env);
+          return receiver && 's' in receiver && receiver.path
+            ? { s: join([receiver.s, ...strings]), path: true }
+            : null;
+        }
+        return null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  export function join(parts: string[]): string {
+    let out = '';
+    for (const part of parts) {
+      out = part.startsWith('/') || !out ? part : out.endsWith('/') ? out + part : `${out}/${part}`;
+    }
+    return out;
+  }
+
+  export function argument(
+    call: FileCall,
+    index: number,
+    keywords: string[]
+  ): Argument | undefined {
+    return call.args[index] ?? keywords.map(k => call.kwargs[k]).find(Boolean);
+  }
+
+  export function call(event: FileCall, cellIndex: number, env: Env, step: StepAccesses): void {
+    const target = callee(event.func, env);
+    if (!target) {
+      return;
+    }
+    if ('qualified' in target) {
+      const q = target.qualified;
+      const pandasReader =
+        q.startsWith('pandas.read_') && !PANDAS_NOT_FILES.has(q.slice('pandas.'.length));
+      const rule = FUNCTIONS[q] ?? (pandasReader ? FIRST_READ(PANDAS_PATH) : undefined);
+      if (rule) {
+        const access =
+          rule.access === 'open'
+            ? openMode(argument(event, rule.modeArg!, ['mode']), env)
+            : [rule.access];
+        access.forEach(a =>
+          record(a, argument(event, rule.arg, rule.keywords), event, cellIndex, env, step)
+        );
+      }
+      return;
+    }
+    const { method, receiver } = target;
+    if (WRITER_METHODS.has(method)) {
+      // `df.to_csv()` with no path returns the text: no file.
+      record('write', argument(event, 0, WRITER_PATH), event, cellIndex, env, step);
+      return;
+    }
+    const access =
+      method === 'read_text' || method === 'read_bytes'
+        ? ['read' as const]
+        : method === 'write_text' || method === 'write_bytes'
+          ? ['write' as const]
+          : method === 'open'
+            ? openMode(argument(event, 0, ['mode']), env)
+            : method === 'glob' || method === 'rglob'
+              ? ['read' as const]
+              : null;
+    if (!access) {
+      return;
+    }
+    const value = evaluate(receiver, env);
+    if (value && !('s' in value && value.path)) {
+      return; // not a pathlib path: some other object's method
+    }
+    const receiverText = { expr: receiver, text: '' };
+    if (method === 'glob' || method === 'rglob') {
+      const pattern = argument(event, 0, ['pattern']);
+      const expr: PathExpr = {
+        k: 'div',
+        left: receiver,
+        right:
+          method === 'rglob' && pattern
+            ? { k: 'fstring', parts: [{ k: 'str', v: '**/' }, pattern.expr] }
+            : (pattern?.expr ?? { k: 'other' })
+      };
+      record('read', { expr, text: pattern?.text ?? '' }, event, cellIndex, env, step);
+      return;
+    }
+    access.forEach(a => record(a, receiverText, event, cellIndex, env, step));
+  }
+
+  /** What `open`'s mode does: read unless it writes (`w`, `a`, `x`); `r+` does both. */
+  export function openMode(mode: Argument | undefined, env: Env): Array<'read' | 'write'> {
+    const value = mode && evaluate(mode.expr, env);
+    const text = value && 's' in value ? value.s : 'r';
+    if (/[wax]/.test(text)) {
+      return text.includes('+') ? ['read', 'write'] : ['write'];
+    }
+    return text.includes('+') ? ['read', 'write'] : ['read'];
+  }
+
+  export function record(
+    access: 'read' | 'write',
+    arg: Argument | undefined,
+    event: FileCall,
+    cellIndex: number,
+    env: Env,
+    step: StepAccesses
+  ): void {
+    if (!arg) {
+      return;
+    }
+    const value = evaluate(arg.expr, env);
+    const where = { cellIndex, line: event.line, start: event.start, end: event.end };
+    if (!value || !('s' in value)) {
+      step.unresolved.push({ expression: arg.text || '?', access, cellIndex, line: event.line });
+      return;
+    }
+    if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value.s)) {
+      return; // a URL (http://, s3://, ...): not a file beside the notebook
+    }
+    const path = normalizePath(value.s);
+    if (access === 'write') {
+      if (!step.writes.some(w => w.path === path)) {
+        step.writes.push({ path, ...where });
+      }
+      return;
+    }
+    // A file the step wrote itself is no input of it.
+    const own = step.writes.some(w =>
+      isPattern(path) ? globMatcher(path).test(w.path) : w.path === path
+    );
+    if (!own && !step.reads.some(r => r.path === path)) {
+      step.reads.push({ path, ...where });
+    }
+  }
+
+  /** Every step's transitive upstream steps. */
+  export function ancestorSets(steps: StepInfo[]): Map<string, Set<string>> {
+    const deps = new Map(steps.map(s => [s.name, s.depends]));
+    const result = new Map<string, Set<string>>();
+    for (const step of steps) {
+      const seen = new Set<string>();
+      const stack = [...step.depends];
+      while (stack.length) {
+        const name = stack.pop()!;
+        if (!seen.has(name)) {
+          seen.add(name);
+          stack.push(...(deps.get(name) ?? []));
+        }
+      }
+      seen.delete(step.name);
+      result.set(step.name, seen);
+    }
+    return result;
+  }
+
+  export function place(access: Access, cellAt: CellSource) {
+    return {
+      cellIndex: access.cellIndex,
+      cell: cellAt(access.cellIndex),
+      start: access.start,
+      end: access.end
+    };
+  }
+
+  export function fileEdges(
+    steps: StepAccesses[],
+    ancestors: Map<string, Set<string>>,
+    cellAt: CellSource,
+    diagnostics: Diagnostics
+  ): Edge[] {
+    const edges: Edge[] = [];
+    for (const reader of steps) {
+      const { info } = reader;
+      const upstream = ancestors.get(info.name) ?? new Set<string>();
+      const carried = new Map<string, Set<string>>();
+      for (const read of reader.reads) {
+        const matches = isPattern(read.path)
+          ? (w: Access) => globMatcher(read.path).test(w.path)
+          : (w: Access) => w.path === read.path;
+        const writers = steps.filter(s => s !== reader && s.writes.some(matches));
+        const above = writers.filter(w => upstream.has(w.info.name));
+        if (above.length) {
+          // The closest: a writer no other upstream writer runs after.
+          const closest = above.filter(
+            w => !above.some(o => o !== w && ancestors.get(o.info.name)?.has(w.info.name))
+          );
+          for (const w of closest) {
+            const paths = carried.get(w.info.name) ?? new Set<string>();
+            paths.add(read.path);
+            carried.set(w.info.name, paths);
+          }
+          continue;
+        }
+        notUpstream(reader, read, writers, matches, ancestors, cellAt, diagnostics);
+      }
+      for (const [from, paths] of carried) {
+        edges.push({ from, to: info.name, passes: [], kind: 'file', files: [...paths].sort() });
+      }
+    }
+    return edges;
+  }
+
+  /** A file read here that a step not upstream writes before the reading cell: suggest prev:. */
+  export function notUpstream(
+    reader: StepAccesses,
+    read: Access,
+    writers: StepAccesses[],
+    matches: (w: Access) => boolean,
+    ancestors: Map<string, Set<string>>,
+    cellAt: CellSource,
+    diagnostics: Diagnostics
+  ): void {
+    const { info } = reader;
+    let before: { writer: StepAccesses; cellIndex: number } | null = null;
+    for (const writer of writers) {
+      const write = writer.writes.find(matches)!;
+      if (write.cellIndex < read.cellIndex && (!before || write.cellIndex > before.cellIndex)) {
+        before = { writer, cellIndex: write.cellIndex };
+      }
+    }
+    if (!before) {
+      return; // written later or never: a file that is there before the run
+    }
+    const producer = before.writer.info.name;
+    const reads = `step "${info.name}" reads file "${read.path}"`;
+    const from = `step "${producer}" (${cellLabel(before.cellIndex)})`;
+    if (ancestors.get(producer)?.has(info.name)) {
+      diagnostics.add(
+        'file-not-upstream',
+        'warning',
+        `${reads}, which ${from} writes before it, but "${producer}" runs after "${info.name}" ` +
+          `(its prev: tags lead back to "${info.name}"): the pipeline reads the file as it was before the run`,
+        place(read, cellAt),
+        { step: info.name, file: read.path }
+      );
+      return;
+    }
+    const fix =
+      info.kind === 'step'
+        ? {
+            title: `Make "${info.name}" depend on "${producer}"`,
+            kind: 'add-dependency' as const,
+            step: info.name,
+            dependsOn: producer
+          }
+        : undefined;
+    diagnostics.add(
+      'file-not-upstream',
+      'warning',
+      `${reads}, which ${from} writes before it, but "${producer}" is not upstream of "${info.name}": ` +
+        `in the pipeline the file may not be written yet` +
+        (fix ? `; add prev:${producer}` : ''),
+      place(read, cellAt),
+      { step: info.name, file: read.path, fix }
+    );
+  }
+
+  /** A file two steps write, neither upstream of the other: which content wins depends on timing. */
+  export function races(
+    steps: StepAccesses[],
+    ancestors: Map<string, Set<string>>,
+    cellAt: CellSource,
+    diagnostics: Diagnostics
+  ): void {
+    const related = (a: string, b: string) =>
+      !!ancestors.get(a)?.has(b) || !!ancestors.get(b)?.has(a);
+    steps.forEach((later, j) => {
+      for (const write of later.writes) {
+        const earlier = steps
+          .slice(0, j)
+          .find(
+            s => s.writes.some(w => w.path === write.path) && !related(s.info.name, later.info.name)
+          );
+        if (!earlier) {
+          continue;
+        }
+        diagnostics.add(
+          'parallel-file-writers',
+          'warning',
+          `steps "${earlier.info.name}" and "${later.info.name}" both write file "${write.path}" and neither ` +
+            'runs after the other: which content the file ends with depends on timing; make one depend on the other',
+          place(write, cellAt),
+          { step: later.info.name, file: write.path }
+        );
+      }
+    });
+  }
+}
