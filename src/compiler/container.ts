@@ -57,7 +57,10 @@ export function resources(
   const out: Record<string, unknown> = {};
   for (const kind of ['requests', 'limits'] as const) {
     for (const [key, raw] of Object.entries(deploy[kind] ?? {})) {
-      const field = RESOURCE_FIELD[kind][key];
+      // Own keys only: a limit named `constructor` is not a resource field.
+      const field = Object.hasOwn(RESOURCE_FIELD[kind], key)
+        ? RESOURCE_FIELD[kind][key]
+        : undefined;
       const value = String(raw).trim();
       if (!field) {
         report(ctx, `resource ${kind}.${key} is not supported (cpu, memory, or a GPU as gpu)`);

@@ -133,6 +133,16 @@ describe('metadata of the wrong shape is an error naming cell, field and what wa
     ).toThrow('Not a Jupyter notebook n.ipynb: cell 2 is null, expected a cell object');
   });
 
+  it('a limit named constructor or toString is refused as an unsupported resource, not emitted', () => {
+    const found = problems(
+      notebook([{ tags: ['step:make', 'limit:constructor:1', 'limit:toString:2'] }, {}])
+    );
+    expect(found).toEqual([
+      expect.stringContaining('cell 1: step "make": resource limits.constructor is not supported'),
+      expect.stringContaining('cell 1: step "make": resource limits.toString is not supported')
+    ]);
+  });
+
   it('a local module named constructor or __proto__ is a name like any other', () => {
     const local = { bundles: {}, requires: {}, maxBytes: 1000 };
     expect(localModulesOf(['constructor', '__proto__', 'toString'], local)).toEqual([]);
@@ -164,6 +174,13 @@ describe('metadata of the wrong shape is an error naming cell, field and what wa
   });
 });
 
+const RESOURCE_FIELDS = [
+  'resourceCpuRequest',
+  'resourceMemoryRequest',
+  'resourceCpuLimit',
+  'resourceMemoryLimit'
+];
+
 /** Every value the package carries where Kubernetes wants a string is a string. */
 function checkCompiled(result: CompileResult): void {
   YAML.parseAllDocuments(result.yaml).forEach(doc => expect(doc.errors).toEqual([]));
@@ -181,6 +198,7 @@ function checkCompiled(result: CompileResult): void {
         expect(typeof (value as any).resourceType).toBe('string');
       } else {
         expect(typeof value).toBe('string');
+        expect(RESOURCE_FIELDS).toContain(key);
       }
     }
   }
