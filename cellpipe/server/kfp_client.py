@@ -248,6 +248,7 @@ class KFPClient:
         version_name: str = "",
     ) -> dict:
         """Uploads the package as a new pipeline, or as a new version when the name exists already."""
+        await split_pipeline_package_off_loop(package)  # a bad package is refused before KFP is asked
         existing = await self.find_pipeline(name, namespace)
         if existing is None:
             pipeline = await self.upload_pipeline(package, name, description, namespace)
