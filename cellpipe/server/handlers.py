@@ -36,7 +36,14 @@ class HealthHandler(APIHandler):
 
 
 def setup_handlers(web_app) -> None:
-    from . import bundle_handlers, datafile_handlers, image_handlers, kfp_handlers, local_handlers
+    from . import (
+        bundle_handlers,
+        datafile_handlers,
+        file_handlers,
+        image_handlers,
+        kfp_handlers,
+        local_handlers,
+    )
 
     base_url = web_app.settings["base_url"]
     handlers = [(api_route(base_url, "health"), HealthHandler)]
@@ -44,5 +51,6 @@ def setup_handlers(web_app) -> None:
     handlers += local_handlers.routes(base_url)
     handlers += bundle_handlers.routes(base_url)
     handlers += datafile_handlers.routes(base_url)
+    handlers += file_handlers.routes(base_url)
     handlers += image_handlers.routes(base_url)
     web_app.add_handlers(".*$", handlers)
