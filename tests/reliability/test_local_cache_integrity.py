@@ -78,7 +78,9 @@ def test_same_length_damage_is_a_miss_said_in_the_log_and_the_rerun_is_correct(p
     second, logs = run(pkg, store)
     assert second.succeeded
     assert second.states["produce"].state == SUCCEEDED  # re-ran, not served
-    assert any(step == "produce" and "damaged" in line and "data.npy changed content" in line for step, line in logs)
+    assert any(
+        step == "produce" and "damaged" in line and "data.npy changed content" in line for step, line in logs
+    )
     assert data.read_bytes() == bytes([3]) * 12288  # the entry was replaced by a good one
     assert Path(second.artifact("total", "out")).read_text() == str(3 * 12288)
     third, _ = run(pkg, store)

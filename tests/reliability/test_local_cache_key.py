@@ -74,7 +74,9 @@ def test_switching_interpreter_misses_the_cache(tmp_path):
     assert first.states["step"].state == SUCCEEDED
     assert LocalRunner(pkg, store).run().states["step"].state == CACHED
     other = LocalRunner(pkg, store, python=str(venv_python)).run()
-    assert other.states["step"].state == SUCCEEDED, "a venv's interpreter reused the base interpreter's result"
+    assert other.states["step"].state == SUCCEEDED, (
+        "a venv's interpreter reused the base interpreter's result"
+    )
     assert Path(other.artifact("step", "out")).read_text() == str(tmp_path / "venv")
     assert LocalRunner(pkg, store, python=str(venv_python)).run().states["step"].state == CACHED
     assert LocalRunner(pkg, store).run().states["step"].state == CACHED  # each keeps its own entry

@@ -63,9 +63,9 @@ def test_a_forced_step_starts_once_while_cached_siblings_finish(tmp_path):
     for attempt in range(12):  # the race hit most runs; 12 runs catch a 1-in-3 one with p > 0.99
         marker.write_text("")
         events = []
-        result = LocalRunner(pkg, str(store), workers=4, on_event=lambda s: events.append((s.name, s.state))).run(
-            from_step="counted"
-        )
+        result = LocalRunner(
+            pkg, str(store), workers=4, on_event=lambda s, seen=events: seen.append((s.name, s.state))
+        ).run(from_step="counted")
         assert result.succeeded, {n: s.error for n, s in result.states.items() if s.error}
         assert marker.read_text().count("start") == 1, f"attempt {attempt}: counted started twice"
         assert events.count(("counted", RUNNING)) == 1, events
@@ -85,5 +85,7 @@ def test_a_consumer_starts_after_its_producer_outcome_is_recorded(tmp_path):
     marker = tmp_path / "starts.txt"
     pkg = package(tmp_path, marker)
     for attempt in range(6):
-        result = LocalRunner(pkg, str(tmp_path / f"store{attempt}"), workers=4, on_event=slow_on_success).run()
+        result = LocalRunner(
+            pkg, str(tmp_path / f"store{attempt}"), workers=4, on_event=slow_on_success
+        ).run()
         assert result.succeeded, {n: s.error for n, s in result.states.items() if s.error}
