@@ -168,6 +168,11 @@ class LocalRunner:
             selected = [*pkg.ancestors(target), target]
             forced = {target}
         states = {n: TaskState(n, pkg.tasks[n].display_name) for n in selected}
+        programs = [text for n in selected for text in _command_line(pkg.tasks[n])]
+        try:
+            self._interpreter = describe_interpreter(self.python, imported_modules(programs), self.cwd)
+        except InterpreterError as err:
+            raise RunError(str(err)) from None
         result = RunResult(run_id, states)
         record = {
             "pipeline": pkg.name,
@@ -186,7 +191,7 @@ class LocalRunner:
                     state.state, state.finished = INTERRUPTED, time.time()
                     self.on_event(state)
             self._finish_record(run_dir, record, states, INTERRUPTED)
-            if isinstance(err, Exception) and not isinstance(err, RunInterrupted):
+            if isinstance(err, Exception) and not isinstance(err, RunError):
                 raise RunError(f"the run stopped: {type(err).__name__}: {err}") from err
             raise
         for output in result.outputs.values():
@@ -228,18 +233,6 @@ class LocalRunner:
         produced: Dict[str, dict] = {}  # task -> {"artifacts": {name: {uri, type, metadata, hash}}, ...}
         failed: set = set()
         submitted: set = set()
-        programs = [
-            text
-            for n in selected
-            for text in [
-                *(pkg.tasks[n].container.get("command") or []),
-                *(pkg.tasks[n].container.get("args") or []),
-            ]
-        ]
-        try:
-            self._interpreter = describe_interpreter(self.python, imported_modules(programs), self.cwd)
-        except InterpreterError as err:
-            raise RunError(str(err)) from None
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             running: dict = {}
             try:
@@ -327,9 +320,7 @@ class LocalRunner:
     def _cache_key(self, name: str, params: dict, artifacts: dict) -> str:
         task = self.package.tasks[name]
         interpreter = self._interpreter or {}
-        modules = imported_modules(
-            [*(task.container.get("command") or []), *(task.container.get("args") or [])]
-        )
+        modules = imported_modules(_command_line(task))
         material = {
             "format": CACHE_FORMAT,
             "image": task.container.get("image"),
@@ -545,6 +536,10 @@ class LocalRunner:
         state.state = SUCCEEDED
         self.on_event(state)
         return winner or entry
+
+
+def _command_line(task) -> List[str]:
+    return [*(task.container.get("command") or []), *(task.container.get("args") or [])]
 
 
 def _signal_group(pid: int, sig: int) -> None:
