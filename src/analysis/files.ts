@@ -224,7 +224,9 @@ namespace Private {
               });
             } else {
               this.calls(left, locals);
-              this.rebind(left);
+              if (left) {
+                this.rebind(left);
+              }
             }
             return;
           }

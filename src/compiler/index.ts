@@ -7,6 +7,7 @@ import { DeployConfig, resolveDeployConfig } from '../model/deploy';
 import { addClaimTasks, metadataProblems } from './metadata';
 import { AnalysisResult, Analyzer } from '../analysis/types';
 import { StepContext, containerSpec } from './container';
+import { unreachableFileWarnings } from './files';
 import { checkAnalysis, metricNames } from './graph';
 import { baseName, pipelineInfo, taskNames } from './names';
 import { TypedParameter, rootParameterDefinitions, typedParameters } from './parameters';
@@ -196,7 +197,12 @@ export function compile(
     lineMaps,
     steps,
     metrics,
-    warnings: [...metadataWarnings, ...dataFiles.warnings, ...packageWarnings(yaml)]
+    warnings: [
+      ...metadataWarnings,
+      ...dataFiles.warnings,
+      ...unreachableFileWarnings(notebook, analysis),
+      ...packageWarnings(yaml)
+    ]
   };
 }
 
