@@ -85,7 +85,7 @@ class CellpipeKFP(Configurable):
     allowed_endpoints = List(
         Unicode(),
         help=(
-            "Hosts ('kfp.example.org', or 'kfp.example.org:8443' for one port only) that the user's "
+            "Hosts ('kfp.example.org'; 'kfp.example.org:8443' or an https URL for one port only) that the user's "
             "JupyterLab 'KFP endpoint' may name when allow_user_endpoint is on (https only)."
         ),
     ).tag(config=True)
@@ -202,8 +202,7 @@ def check_user_endpoint(url: str, allowed_hosts) -> None:
     if parts.scheme != "https" or not host:
         raise EndpointRefused(f"{what} is refused: only https endpoints are accepted")
     for entry in allowed_hosts:
-        entry = entry.strip().lower()
-        allowed_host, _, allowed_port = entry.partition(":")
+        allowed_host, allowed_port = _host_and_port(entry)
         if allowed_host == host and (not allowed_port or allowed_port == str(port or 443)):
             return
     listed = ", ".join(allowed_hosts) or "none"
@@ -211,6 +210,19 @@ def check_user_endpoint(url: str, allowed_hosts) -> None:
         f"{what} is refused: its host is not one the server's admin allows "
         f"(c.CellpipeKFP.allowed_endpoints: {listed}); clear the setting to use the server's endpoint"
     )
+
+
+def _host_and_port(entry: str) -> tuple:
+    """An allowlist entry ('host', 'host:port', or a whole 'https://host[:port]/...' URL) as (host, port or "")."""
+    entry = entry.strip().lower()
+    if "//" in entry:
+        try:
+            parts = urlsplit(entry)
+            return parts.hostname or "", str(parts.port or "")
+        except ValueError:
+            return "", ""
+    host, _, port = entry.partition(":")
+    return host, port
 
 
 def _redacted(url: str) -> str:

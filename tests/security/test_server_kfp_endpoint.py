@@ -168,6 +168,8 @@ async def test_when_allowed_an_https_host_on_the_list_is_used(jp_fetch, jp_serve
         ("https://kfp.example.org:8443", ["kfp.example.org:8443"], True),
         ("https://kfp.example.org", ["kfp.example.org:443"], True),
         ("https://kfp.example.org:8443", ["kfp.example.org:443"], False),
+        ("https://kfp.example.org/pipeline", ["https://KFP.example.org/"], True),
+        ("https://kfp.example.org:8443", ["https://kfp.example.org:9443"], False),
         ("http://kfp.example.org", ["kfp.example.org"], False),
         ("https://kfp.example.org.evil.test", ["kfp.example.org"], False),
         ("https://evil.test#@kfp.example.org", ["kfp.example.org"], False),
