@@ -85,8 +85,9 @@ class CellpipeKFP(Configurable):
     allowed_endpoints = List(
         Unicode(),
         help=(
-            "Hosts ('kfp.example.org'; 'kfp.example.org:8443' or an https URL for one port only) that the user's "
-            "JupyterLab 'KFP endpoint' may name when allow_user_endpoint is on (https only)."
+            "Hosts that the user's JupyterLab 'KFP endpoint' may name when allow_user_endpoint is on "
+            "(https only): 'kfp.example.org' (any port), 'kfp.example.org:8443' (that port only), or an "
+            "https URL (read as its host and port)."
         ),
     ).tag(config=True)
     user_settings_dir = Unicode(
