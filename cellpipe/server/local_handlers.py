@@ -58,7 +58,14 @@ def _start(service: LocalRunService, package: str, notebook_path: str, parameter
             check_parameters(spec, parameters)
         except KFPError as err:
             raise RequestRefused(400, err.message) from None
-    return service.start(package, notebook_path=notebook_path, parameters=parameters, use_cache=use_cache)
+    try:
+        return service.start(package, notebook_path=notebook_path, parameters=parameters, use_cache=use_cache)
+    except (AttributeError, TypeError, KeyError) as err:
+        # A field of a kind check_package_shape does not know yet: still the package's fault, not a 500.
+        raise RequestRefused(
+            400,
+            f"The pipeline package is malformed where the local runner reads it ({type(err).__name__}: {err})",
+        ) from None
 
 
 class LocalRunsHandler(APIHandler):

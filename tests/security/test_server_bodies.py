@@ -85,6 +85,10 @@ PACKAGES = {
         "pipelineInfo must be a mapping",
     ),
     "a platform document a list": (step_package() + "---\n- 1\n", "platform spec document"),
+    "platforms a list, then a mapping": (
+        step_package() + "---\nplatforms: [1]\n---\nplatforms: {kubernetes: {}}\n",
+        "malformed where the local runner reads it",
+    ),
 }
 
 
