@@ -13,6 +13,7 @@ import { mark } from '../marks';
 import { CompileProblems } from './CompileProblems';
 import { ImageNotes } from './ImageNotes';
 import { KfpSection } from './KfpSection';
+import { FilesSection } from './FilesSection';
 import { YamlSection } from './YamlSection';
 import { NotebookSettings, PanelModel } from './model';
 
@@ -344,6 +345,7 @@ function PanelBody(props: {
           trans={trans}
         />
       </details>
+      <FilesSection analysis={analysis} notebookPath={panel.context.path} trans={trans} />
       <YamlSection
         compile={compileYaml}
         revision={model.revision}

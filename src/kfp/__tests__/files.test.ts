@@ -1,0 +1,39 @@
+import { FileClient } from '../files';
+import { FakeServerExtension } from './server';
+
+describe('FileClient', () => {
+  let server: FakeServerExtension;
+  beforeEach(async () => {
+    server = await new FakeServerExtension().start();
+  });
+  afterEach(() => server.stop());
+
+  it('posts the notebook path and the paths, authenticated, and reads the stats in order', async () => {
+    const files = [
+      { path: 'data/train.csv', exists: true, size: 8, mtime: 1700000000.5 },
+      { path: 'clean.csv', exists: false }
+    ];
+    server.routes['POST /cellpipe/api/files/stat'] = { body: { files } };
+    const found = await new FileClient(server.settings()).stat('work/nb.ipynb', [
+      'data/train.csv',
+      'clean.csv'
+    ]);
+    expect(found).toEqual(files);
+    const [seen] = server.requests;
+    expect(seen.body).toEqual({
+      notebookPath: 'work/nb.ipynb',
+      paths: ['data/train.csv', 'clean.csv']
+    });
+    expect(seen.headers.authorization).toBe('token jupyter-token');
+  });
+
+  it("says the server's reason", async () => {
+    server.routes['POST /cellpipe/api/files/stat'] = {
+      status: 400,
+      body: { message: 'field "paths" names 501 paths; at most 500 per request' }
+    };
+    await expect(new FileClient(server.settings()).stat('nb.ipynb', ['a'])).rejects.toThrow(
+      `Cannot look at the notebook's files: field "paths" names 501 paths; at most 500 per request`
+    );
+  });
+});
