@@ -142,6 +142,7 @@ class LocalRunner:
         self.on_log = on_log or (lambda step, line: None)
         self.cwd = cwd
         self._interpreter: Optional[dict] = None
+        self._modules: Dict[str, List[str]] = {}  # task -> the modules its program imports
         self._processes: Dict[int, subprocess.Popen] = {}  # pid -> a running step (its group's leader)
         self._processes_lock = threading.Lock()
         self._stopping = False
@@ -168,9 +169,10 @@ class LocalRunner:
             selected = [*pkg.ancestors(target), target]
             forced = {target}
         states = {n: TaskState(n, pkg.tasks[n].display_name) for n in selected}
-        programs = [text for n in selected for text in _command_line(pkg.tasks[n])]
+        self._modules = {n: imported_modules(_command_line(pkg.tasks[n])) for n in selected}
         try:
-            self._interpreter = describe_interpreter(self.python, imported_modules(programs), self.cwd)
+            modules = sorted({m for names in self._modules.values() for m in names})
+            self._interpreter = describe_interpreter(self.python, modules, self.cwd)
         except InterpreterError as err:
             raise RunError(str(err)) from None
         result = RunResult(run_id, states)
@@ -320,7 +322,7 @@ class LocalRunner:
     def _cache_key(self, name: str, params: dict, artifacts: dict) -> str:
         task = self.package.tasks[name]
         interpreter = self._interpreter or {}
-        modules = imported_modules(_command_line(task))
+        modules = self._modules.get(name) or imported_modules(_command_line(task))
         material = {
             "format": CACHE_FORMAT,
             "image": task.container.get("image"),
