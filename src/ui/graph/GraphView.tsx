@@ -1,6 +1,6 @@
 /**
  * The live execution graph as React SVG: nodes by type with the step name, edges labelled with
- * the variables passed, wheel zoom and drag pan, click → the step's first cell, hover → inputs
+ * the variables passed (files passed: dashed, labelled with the file names), wheel zoom and drag pan, click → the step's first cell, hover → inputs
  * and outputs. `data-step` / `data-edge` attributes name what is drawn (tests read them).
  */
 import * as React from 'react';
@@ -18,6 +18,9 @@ export interface GraphViewProps {
   /** Called after each render of a new revision (for performance marks). */
   onRendered?: () => void;
 }
+
+/** How far a file edge is drawn beside a variable edge between the same steps. */
+const FILE_EDGE_OFFSET = 4;
 
 function pathOf(points: { x: number; y: number }[]): string {
   return points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
@@ -39,17 +42,37 @@ function tooltip(node: GraphNode): string {
 /** One edge; drawn again only when the edge changed (the layout keeps unchanged ones as is). */
 const EdgeShape = React.memo(function EdgeShape(props: { edge: GraphEdge }): JSX.Element {
   const { edge } = props;
+  // Beside a variable edge, the file edge runs a few pixels over, its label under the other one.
+  const shift = edge.variable ? FILE_EDGE_OFFSET : 0;
   return (
     <g
       className="jp-cellpipe-edge"
       data-edge={`${edge.from}->${edge.to}`}
       data-passes={edge.passes.join(',')}
+      data-files={edge.files.join(',')}
     >
-      <path d={pathOf(edge.points)} markerEnd="url(#jp-cellpipe-arrow)" />
+      {edge.variable && <path d={pathOf(edge.points)} markerEnd="url(#jp-cellpipe-arrow)" />}
       {edge.label && (
         <text x={edge.labelX} y={edge.labelY} className="jp-cellpipe-edge-label">
           {edge.label}
         </text>
+      )}
+      {edge.files.length > 0 && (
+        <g className="jp-cellpipe-file-edge" data-file-edge={edge.files.join(',')}>
+          <title>{`files ${edge.from} writes and ${edge.to} reads: ${edge.files.join(', ')}`}</title>
+          <path
+            d={pathOf(edge.points.map(p => ({ x: p.x + shift, y: p.y })))}
+            strokeDasharray="4 3"
+            markerEnd="url(#jp-cellpipe-arrow)"
+          />
+          <text
+            x={edge.labelX + shift}
+            y={edge.labelY + (edge.label ? 12 : 0)}
+            className="jp-cellpipe-file-edge-label"
+          >
+            {edge.fileLabel}
+          </text>
+        </g>
       )}
     </g>
   );

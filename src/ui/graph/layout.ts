@@ -22,6 +22,11 @@ export interface GraphEdge {
   from: string;
   to: string;
   passes: string[];
+  /** Files `from` writes and `to` reads (file edges), drawn dashed beside the variables. */
+  files: string[];
+  /** Whether a variable or ordering edge joins the two steps too (drawn solid). */
+  variable: boolean;
+  fileLabel: string;
   /** Polyline from the source's bottom to the target's top. */
   points: { x: number; y: number }[];
   label: string;
@@ -48,6 +53,16 @@ export function edgeLabel(passes: string[]): string {
   return text.length > 32 ? `${passes.slice(0, 2).join(', ')} +${passes.length - 2}` : text;
 }
 
+/** File edge label: the file names (not their folders), shortened when long. */
+export function fileLabel(files: string[]): string {
+  if (!files.length) {
+    return '';
+  }
+  const names = files.map(f => f.slice(f.lastIndexOf('/') + 1));
+  const text = names.join(', ');
+  return `🗎 ${text.length > 28 ? `${names[0]} +${names.length - 1}` : text}`;
+}
+
 /** A layout with what it shows, so the next analysis can reuse what did not change. */
 export interface Laidout extends GraphLayout {
   /** `layoutKey` of what is shown. */
@@ -70,7 +85,7 @@ function nodesKey(steps: AnalysisResult['steps']): string {
 export function layoutKey(result: Pick<AnalysisResult, 'steps' | 'edges'>): string {
   return JSON.stringify([
     result.steps.map(s => [s.name, s.kind]),
-    result.edges.map(e => [e.from, e.to, edgeLabel(e.passes)])
+    drawnEdges(result).map(e => [e.from, e.to, edgeLabel(e.passes), fileLabel(e.files)])
   ]);
 }
 
@@ -118,9 +133,19 @@ export function relayout(
     if (!old) {
       return straightEdge(edge, label, at.get(edge.from)!, at.get(edge.to)!);
     }
-    return old.label === label && sameList(old.passes, edge.passes)
+    return old.label === label &&
+      sameList(old.passes, edge.passes) &&
+      sameList(old.files, edge.files) &&
+      old.variable === edge.variable
       ? old
-      : { ...old, passes: edge.passes, label };
+      : {
+          ...old,
+          passes: edge.passes,
+          label,
+          files: edge.files,
+          variable: edge.variable,
+          fileLabel: fileLabel(edge.files)
+        };
   });
   return {
     nodes,
@@ -140,19 +165,50 @@ export function settle(layout: Laidout): Laidout {
     : layout;
 }
 
-/** The edges drawn: between known steps, no self loops. */
-function drawnEdges(result: Pick<AnalysisResult, 'steps' | 'edges'>): AnalysisResult['edges'] {
+/** One drawn edge per pair of steps: the variables and the files passed between them. */
+interface DrawnEdge {
+  from: string;
+  to: string;
+  passes: string[];
+  files: string[];
+  variable: boolean;
+}
+
+/**
+ * The edges drawn: between known steps, no self loops; a file edge and a variable edge between the
+ * same two steps are one drawn edge (one dagre edge: no extra layout work), drawn both ways.
+ */
+function drawnEdges(result: Pick<AnalysisResult, 'steps' | 'edges'>): DrawnEdge[] {
   const known = new Set(result.steps.map(s => s.name));
-  return result.edges.filter(e => known.has(e.from) && known.has(e.to) && e.from !== e.to);
+  const byPair = new Map<string, DrawnEdge>();
+  const drawn: DrawnEdge[] = [];
+  for (const e of result.edges) {
+    if (!known.has(e.from) || !known.has(e.to) || e.from === e.to) {
+      continue;
+    }
+    const pair = `${e.from}->${e.to}`;
+    let edge = byPair.get(pair);
+    if (!edge) {
+      edge = { from: e.from, to: e.to, passes: [], files: [], variable: false };
+      byPair.set(pair, edge);
+      drawn.push(edge);
+    }
+    if (e.kind === 'file') {
+      edge.files = edge.files.length
+        ? [...new Set([...edge.files, ...(e.files ?? [])])].sort()
+        : (e.files ?? []);
+    } else {
+      edge.passes = edge.passes.length
+        ? [...new Set([...edge.passes, ...e.passes])].sort()
+        : e.passes;
+      edge.variable = true;
+    }
+  }
+  return drawn;
 }
 
 /** An edge from the bottom of `from` to the top of `to`, its label half way. */
-function straightEdge(
-  edge: AnalysisResult['edges'][number],
-  label: string,
-  from: GraphNode,
-  to: GraphNode
-): GraphEdge {
+function straightEdge(edge: DrawnEdge, label: string, from: GraphNode, to: GraphNode): GraphEdge {
   const points = [
     { x: from.x, y: from.y + from.height / 2 },
     { x: to.x, y: to.y - to.height / 2 }
@@ -161,6 +217,9 @@ function straightEdge(
     from: edge.from,
     to: edge.to,
     passes: edge.passes,
+    files: edge.files,
+    variable: edge.variable,
+    fileLabel: fileLabel(edge.files),
     points,
     label,
     labelX: (points[0].x + points[1].x) / 2,
@@ -181,9 +240,10 @@ export function layoutGraph(result: Pick<AnalysisResult, 'steps' | 'edges'>): Gr
   const edges = drawnEdges(result);
   for (const edge of edges) {
     const label = edgeLabel(edge.passes);
+    const files = fileLabel(edge.files);
     g.setEdge(edge.from, edge.to, {
-      width: label.length * 6,
-      height: label ? 14 : 0,
+      width: Math.max(label.length, files.length) * 6,
+      height: (label ? 14 : 0) + (files ? 14 : 0),
       labelpos: 'c'
     });
   }
@@ -214,6 +274,9 @@ export function layoutGraph(result: Pick<AnalysisResult, 'steps' | 'edges'>): Gr
       from: edge.from,
       to: edge.to,
       passes: edge.passes,
+      files: edge.files,
+      variable: edge.variable,
+      fileLabel: fileLabel(edge.files),
       points,
       label: edgeLabel(edge.passes),
       labelX: typeof e.x === 'number' ? e.x : mid.x,

@@ -1,4 +1,4 @@
-import { layoutGraph, edgeLabel, relayout, settle } from '../layout';
+import { layoutGraph, edgeLabel, fileLabel, relayout, settle } from '../layout';
 import type { StepInfo } from '../../../analysis/types';
 
 function step(name: string, cells: number[], extra: Partial<StepInfo> = {}): StepInfo {
@@ -155,5 +155,54 @@ describe('layoutGraph', () => {
     const back = relayout({ steps, edges }, settled);
     expect(back.provisional).toBe(true);
     expect(back.edges.map(e => `${e.from}->${e.to}`)).toEqual(edges.map(e => `${e.from}->${e.to}`));
+  });
+});
+
+describe('file edges', () => {
+  const steps = [step('clean', [1]), step('train', [2]), step('report', [3])];
+  const edges = [
+    { from: 'clean', to: 'train', passes: ['n'] },
+    { from: 'train', to: 'report', passes: [] },
+    { from: 'clean', to: 'train', passes: [], kind: 'file' as const, files: ['data/clean.csv'] },
+    { from: 'clean', to: 'report', passes: [], kind: 'file' as const, files: ['a.csv', 'b.csv'] }
+  ];
+
+  it('are one drawn edge with the variable edge between the same steps, a dashed one alone', () => {
+    const layout = layoutGraph({ steps, edges });
+    expect(
+      layout.edges.map(e => [e.from, e.to, e.passes, e.files, e.variable, e.label, e.fileLabel])
+    ).toEqual([
+      ['clean', 'train', ['n'], ['data/clean.csv'], true, 'n', '🗎 clean.csv'],
+      ['train', 'report', [], [], true, '', ''],
+      ['clean', 'report', [], ['a.csv', 'b.csv'], false, '', '🗎 a.csv, b.csv']
+    ]);
+    const report = layout.nodes.find(n => n.name === 'report')!;
+    const fileEdge = layout.edges[2];
+    expect(fileEdge.points[fileEdge.points.length - 1].y).toBeLessThanOrEqual(report.y);
+  });
+
+  it('shortens long file labels to file names', () => {
+    expect(fileLabel([])).toBe('');
+    expect(fileLabel(['data/x.csv'])).toBe('🗎 x.csv');
+    expect(fileLabel(['features_train.parquet', 'features_test.parquet', 'c.csv'])).toBe(
+      '🗎 features_train.parquet +2'
+    );
+  });
+
+  it('a changed file list refreshes the edge over kept positions and keys a new layout', () => {
+    const first = relayout({ steps, edges }, null);
+    const renamed = edges.map(e =>
+      e.kind === 'file' && e.to === 'train' ? { ...e, files: ['data/other.csv'] } : e
+    );
+    const next = relayout({ steps, edges: renamed }, first);
+    expect(next.key).not.toBe(first.key);
+    expect(next.provisional).toBe(true);
+    const edge = next.edges.find(e => e.to === 'train')!;
+    expect(edge.files).toEqual(['data/other.csv']);
+    expect(edge.fileLabel).toBe('🗎 other.csv');
+    expect(edge.points).toEqual(first.edges.find(e => e.to === 'train')!.points);
+    expect(next.edges.find(e => e.to === 'report' && e.from === 'train')).toBe(
+      first.edges.find(e => e.to === 'report' && e.from === 'train')
+    );
   });
 });
