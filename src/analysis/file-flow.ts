@@ -118,10 +118,11 @@ const PATH_TYPES = new Set([
 /** Fill `StepInfo.files`, add file edges and file diagnostics to `result` (in place). */
 export function addFileFlow(result: AnalysisResult, cellAt: CellSource): void {
   const base: Env = { consts: new Map(), imports: new Map(), fallback: () => null };
+  const shared: Private.SharedDefs = { calls: new Map(), reads: new Map() };
   for (const index of [...result.importsCells, ...result.functionsCells].sort((a, b) => a - b)) {
     const cell = cellAt(index);
     if (cell) {
-      Private.run(cell, index, base, null);
+      Private.run(cell, index, base, null, shared);
     }
   }
   for (const p of result.parameters) {
@@ -153,6 +154,7 @@ export function addFileFlow(result: AnalysisResult, cellAt: CellSource): void {
         Private.run(cell, index, env, step);
       }
     }
+    Private.sharedCalls(info, cellAt, shared, env, step);
     info.files = {
       reads: step.reads.map(Private.use),
       writes: step.writes.map(Private.use),
@@ -219,13 +221,26 @@ namespace Private {
     return { path: access.path, cellIndex: access.cellIndex, line: access.line };
   }
 
-  /** Apply a cell's events to `env`; record its file accesses into `step` (null: shared code). */
+  /** The file calls in the shared cells' functions, by function, and what each function reads. */
+  export interface SharedDefs {
+    calls: Map<string, Array<{ call: FileCall; cellIndex: number }>>;
+    reads: Map<string, Set<string>>;
+  }
+
+  /**
+   * Apply a cell's events to `env`; record its file accesses into `step`. Shared code (`step`
+   * null) keeps the calls in its functions for the steps that call them.
+   */
   export function run(
     cell: CellAnalysis,
     cellIndex: number,
     env: Env,
-    step: StepAccesses | null
+    step: StepAccesses | null,
+    shared?: SharedDefs
   ): void {
+    if (shared) {
+      cell.facts.defReads.forEach((names, def) => shared.reads.set(def, names));
+    }
     const touched = new Set<string>();
     for (const event of cell.files.events) {
       switch (event.kind) {
@@ -242,6 +257,10 @@ namespace Private {
         case 'call':
           if (step) {
             call(event, cellIndex, env, step);
+          } else if (shared && event.def) {
+            const calls = shared.calls.get(event.def) ?? [];
+            calls.push({ call: event, cellIndex });
+            shared.calls.set(event.def, calls);
           }
           break;
       }
@@ -252,6 +271,42 @@ namespace Private {
         env.consts.set(name, null);
         env.imports.delete(name);
       }
+    }
+  }
+
+  /**
+   * The file calls of the shared functions a step calls (directly or through another shared
+   * function it calls), as if they ran after the step's cells, with what the step has bound.
+   */
+  export function sharedCalls(
+    info: StepInfo,
+    cellAt: CellSource,
+    shared: SharedDefs,
+    env: Env,
+    step: StepAccesses
+  ): void {
+    if (!shared.calls.size) {
+      return;
+    }
+    const own = new Set<string>();
+    const queue: string[] = [];
+    for (const index of info.cellIndices) {
+      const facts = cellAt(index)?.facts;
+      facts?.defs.forEach((_, name) => own.add(name));
+      facts?.reads.forEach((_, name) => queue.push(name));
+      facts?.lateReads.forEach((_, name) => queue.push(name));
+    }
+    const seen = new Set<string>();
+    for (let next = 0; next < queue.length; next++) {
+      const name = queue[next];
+      if (seen.has(name) || own.has(name)) {
+        continue; // the step's own function of that name shadows the shared one
+      }
+      seen.add(name);
+      for (const { call: event, cellIndex } of shared.calls.get(name) ?? []) {
+        call(event, cellIndex, env, step);
+      }
+      queue.push(...(shared.reads.get(name) ?? []));
     }
   }
 

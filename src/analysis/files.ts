@@ -44,6 +44,8 @@ export interface FileCall {
   line: number;
   start: number;
   end: number;
+  /** In the body of this top-level def or class: runs when it is called (shared functions). */
+  def?: string;
 }
 
 export type FileEvent =
@@ -160,6 +162,8 @@ namespace Private {
     ) {}
 
     private lineStarts: number[] | null = null;
+    /** The top-level def or class being walked: its calls run when it is called. */
+    private topDef: string | null = null;
 
     private text(node: SyntaxNode): string {
       return this.code.slice(node.start, node.end);
@@ -205,9 +209,15 @@ namespace Private {
         case 'class_definition': {
           const inner = new Set(locals ?? []);
           localNames(node, this.code).forEach(n => inner.add(n));
+          const name = field(node, 'name');
+          const outer = this.topDef;
+          if (!locals && name) {
+            this.topDef = this.text(name);
+          }
           for (const child of node.children) {
             this.statement(child, child.field === 'body' ? inner : locals);
           }
+          this.topDef = outer;
           return;
         }
         case 'expression_statement': {
@@ -387,7 +397,8 @@ namespace Private {
         kwargs,
         line: this.lineOf(node.start),
         start: node.start,
-        end: node.end
+        end: node.end,
+        ...(this.topDef ? { def: this.topDef } : {})
       });
     }
 

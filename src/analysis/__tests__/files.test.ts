@@ -131,6 +131,39 @@ describe('read and write forms', () => {
   });
 });
 
+describe('shared functions', () => {
+  const cells = (step: string): Array<[string[], string]> => [
+    [['imports'], IMPORTS + '\nDATA = "data/"'],
+    [
+      ['functions'],
+      'def load():\n    return pd.read_csv(DATA + "train.csv")\n\n' +
+        'def save(df):\n    df.to_csv("out.csv")\n\n' +
+        'def prepare():\n    return load().dropna()'
+    ],
+    [['step:s'], step]
+  ];
+
+  it('a step that calls one reads and writes what it does, where it is written', () => {
+    const files = filesOf(analyze(cells('df = load()\nsave(df)')), 's');
+    expect(files.reads).toEqual([{ path: 'data/train.csv', cellIndex: 1, line: 1 }]);
+    expect(writes(files)).toEqual(['out.csv']);
+  });
+
+  it('through another shared function, or called from the step’s own function', () => {
+    expect(reads(filesOf(analyze(cells('df = prepare()')), 's'))).toEqual(['data/train.csv']);
+    expect(reads(filesOf(analyze(cells('def run():\n    return load()\nrun()')), 's'))).toEqual([
+      'data/train.csv'
+    ]);
+  });
+
+  it('not when the step does not call it, or has its own function of that name', () => {
+    expect(filesOf(analyze(cells('x = 1')), 's').reads).toEqual([]);
+    expect(reads(filesOf(analyze(cells('def load():\n    return 1\ndf = load()')), 's'))).toEqual(
+      []
+    );
+  });
+});
+
 describe('import aliases', () => {
   it.each([
     ['import pandas\ndf = pandas.read_csv("a.csv")'],
