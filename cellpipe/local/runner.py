@@ -156,8 +156,11 @@ class LocalRunner:
         ended first, and the run's `run.json`/`states.json` say "interrupted"."""
         run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
         run_dir = os.path.join(self.store, "runs", run_id)
-        os.makedirs(run_dir, exist_ok=True)
-        cache.clean_stale_partials(os.path.join(self.store, "cache"))
+        try:
+            os.makedirs(run_dir, exist_ok=True)
+            cache.clean_stale_partials(os.path.join(self.store, "cache"))
+        except OSError as err:
+            raise RunError(f"cannot use the store {self.store}: {err}") from None
         pkg = self.package
         forced: set = set()
         selected = list(pkg.order())
@@ -192,7 +195,8 @@ class LocalRunner:
                 if state.state not in FINAL:
                     state.state, state.finished = INTERRUPTED, time.time()
                     self.on_event(state)
-            self._finish_record(run_dir, record, states, INTERRUPTED)
+            stopped = self._stopping or isinstance(err, (RunInterrupted, KeyboardInterrupt))
+            self._finish_record(run_dir, record, states, INTERRUPTED if stopped else FAILED)
             if isinstance(err, Exception) and not isinstance(err, RunError):
                 raise RunError(f"the run stopped: {type(err).__name__}: {err}") from err
             raise
