@@ -6,6 +6,7 @@ import sys
 import traceback
 from typing import Optional, Sequence
 
+from . import files as step_files
 from . import marshal
 from .bundle import install_bundles
 from .executor import ExecutorInput, local_path, write_executor_output
@@ -16,8 +17,16 @@ _FLOAT_TYPES = ("float", "NUMBER_DOUBLE")
 
 
 class Step:
-    def __init__(self, name: str, executor: ExecutorInput, line_map: Sequence, notebook: Optional[str]):
+    def __init__(
+        self,
+        name: str,
+        executor: ExecutorInput,
+        line_map: Sequence,
+        notebook: Optional[str],
+        files: Optional[dict] = None,
+    ):
         self.name = name
+        self.files = dict(files or {})
         self.executor = executor
         self.line_map = [tuple(entry) for entry in line_map]
         self.notebook = notebook or "notebook.ipynb"
@@ -80,7 +89,7 @@ class Step:
         print(f"cellpipe metric {name} = {number:g}")
 
     def finish(self) -> None:
-        meta = dict(self._artifact_metadata)
+        meta = {**self._artifact_metadata, **step_files.save_outputs(self.name, self.executor, self.files)}
         if "metrics" in self.executor.output_artifacts:
             meta["metrics"] = {**meta.get("metrics", {}), **self._metrics}
             art = self.executor.output_artifacts["metrics"]
@@ -143,12 +152,23 @@ def _excepthook(exc_type, exc, tb):
     sys.stderr.flush()
 
 
-def start(step: str, argv: Sequence[str], line_map=(), bundles=(), notebook: Optional[str] = None) -> Step:
-    """Begin a step: read the executor input, install local-module bundles and the traceback rewriter."""
+def start(
+    step: str,
+    argv: Sequence[str],
+    line_map=(),
+    bundles=(),
+    notebook: Optional[str] = None,
+    files: Optional[dict] = None,
+) -> Step:
+    """Begin a step: read the executor input, install local-module bundles and the traceback rewriter, enter
+    the working folder and put there the files the step reads from other steps or from data-file imports."""
     global _current
     executor = ExecutorInput.from_argv(argv)
     install_bundles(bundles)
     marshal.FREEZE_LOADED = True  # this process keeps its inputs to the end (see marshal._gc_paused)
-    _current = Step(step, executor, line_map, notebook)
+    _current = Step(step, executor, line_map, notebook, files)
     sys.excepthook = _excepthook
+    step_files.enter_workdir(step, _current.files)
+    step_files.place_data_files(step, executor)
+    step_files.place_inputs(step, executor, _current.files)
     return _current

@@ -79,7 +79,7 @@ function importUri(
 }
 
 /** A name made of `prefix` + the path's letters and digits, unique among `taken` (which it joins). */
-function uniqueName(
+export function uniqueName(
   prefix: string,
   path: string,
   taken: Set<string>,
@@ -96,7 +96,8 @@ function uniqueName(
   return name;
 }
 
-const inputName = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+/, '');
+/** A path's letters and digits, each other run of characters as one `_`: the artifact names' tail. */
+export const inputName = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+/, '');
 
 /** Which data files are imported, by which importer tasks, into which steps. */
 export function planDataFileImports(

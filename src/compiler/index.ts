@@ -16,6 +16,7 @@ import { buildProgram } from './program';
 import { decodedLength, localModulesOf, stepModules } from './modules';
 import { compact, component, componentName, executorLabel, task } from './pipeline';
 import { addDataFileImports, planDataFileImports } from './importers';
+import { addFileFlow, planFileFlow } from './file-artifacts';
 import { CELLPIPE_VERSION } from './runtime-sources.generated';
 import {
   CompileError,
@@ -123,6 +124,8 @@ export function compile(
   const lineMaps: Record<string, LineMapEntry[]> = {};
   let metrics: string[] = [];
   const imported = options.localModules ? stepModules(notebook, analysis) : {};
+  const dataFiles = planDataFileImports(notebook, analysis, tasks, options, problems);
+  const fileFlow = planFileFlow(notebook, analysis, dataFiles);
 
   for (const step of analysis.steps) {
     const name = taskOf(step.name);
@@ -143,7 +146,8 @@ export function compile(
       notebookName: baseName(notebookPath),
       metrics: stepMetrics,
       bundles: [...(options.bundles ?? []), ...local.bundles],
-      parameterTypes: Object.fromEntries([...parameters.values()].map(p => [p.name, p.type]))
+      parameterTypes: Object.fromEntries([...parameters.values()].map(p => [p.name, p.type])),
+      files: fileFlow.specs.get(step.name)
     });
     const image = deploy.image ?? options.defaultImage ?? DEFAULT_IMAGE;
     components[componentName(name)] = component(step, name, parameters, stepMetrics);
@@ -163,9 +167,9 @@ export function compile(
     lineMaps[step.name] = program.lineMap;
   }
   addClaimTasks(notebook, { components, executors, dagTasks }, problems);
-  const dataFiles = planDataFileImports(notebook, analysis, tasks, options, problems);
   problems.throwIfAny();
   addDataFileImports(dataFiles, { components, executors, dagTasks }, taskOf);
+  addFileFlow(fileFlow, { components, dagTasks }, taskOf);
 
   const rootParameters = rootParameterDefinitions(parameters);
   const pipelineSpec: Record<string, unknown> = {

@@ -180,10 +180,11 @@ describe('importers: data files brought in by URI', () => {
   });
 
   it('compiles as before without data files, or with importers turned off (a local run)', () => {
-    const { notebook, analysis } = withFiles(undefined, {});
-    const plain = compile(notebook, analysis).yaml;
+    // The same file facts without any choice: no importer (the programs list the reads either way).
     const noChoices = withFiles(undefined);
-    expect(compile(noChoices.notebook, noChoices.analysis).yaml).toBe(plain);
+    const plain = compile(noChoices.notebook, noChoices.analysis).yaml;
+    expect(plain).not.toContain('importer:');
+    expect(plain).not.toContain('cellpipe_data_files');
     const off = compiled(CHOICES, { importDataFiles: false });
     expect(off.yaml).toBe(plain);
     expect(off.warnings).toEqual([]);
