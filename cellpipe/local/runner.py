@@ -144,7 +144,7 @@ class LocalRunner:
         self._interpreter: Optional[dict] = None
         self._modules: Dict[str, List[str]] = {}  # task -> the modules its program imports
         self._processes: Dict[int, subprocess.Popen] = {}  # pid -> a running step (its group's leader)
-        self._processes_lock = threading.Lock()
+        self._processes_lock = threading.Condition()  # held while a step is started or reaped
         self._stopping = False
 
     # --- public -------------------------------------------------------------------------------
@@ -216,18 +216,13 @@ class LocalRunner:
 
     def stop(self) -> None:
         """End every running step's process group (SIGTERM, then SIGKILL) and start no more steps."""
-        with self._processes_lock:
+        with self._processes_lock:  # a registered step is not reaped yet: its group id is still its own
             self._stopping = True
-            running = list(self._processes.values())
-        for proc in running:
-            _signal_group(proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_GRACE_SECONDS
-        for proc in running:
-            try:
-                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-            _signal_group(proc.pid, signal.SIGKILL)  # what outlived the leader, or ignored SIGTERM
+            for proc in self._processes.values():
+                _signal_group(proc.pid, signal.SIGTERM)
+            self._processes_lock.wait_for(lambda: not self._processes, timeout=STOP_GRACE_SECONDS)
+            for proc in self._processes.values():
+                _signal_group(proc.pid, signal.SIGKILL)
 
     # --- scheduling ---------------------------------------------------------------------------
     def _schedule(self, selected, forced, only, run_dir, states, result) -> None:
@@ -430,6 +425,19 @@ class LocalRunner:
             self.on_event(state)
             return None
 
+    def _pump(self, proc, log, tail: List[str], step: str, problems: List[BaseException]) -> None:
+        """The step's output, line by line, to its log file and the run's log stream."""
+        try:
+            for line in proc.stdout:
+                log.write(line)
+                tail.append(line)
+                del tail[:-60]
+                self.on_log(step, line.rstrip("\n"))
+        except BaseException as err:  # reported by the step's thread
+            problems.append(err)
+            for _ in proc.stdout:  # keep draining: a full pipe would block the step
+                pass
+
     def _execute(
         self, name, params, artifacts, key, cache_dir, run_dir, state: TaskState, replace: bool
     ) -> dict:
@@ -474,16 +482,26 @@ class LocalRunner:
                     start_new_session=True,
                 )
                 self._processes[proc.pid] = proc
+            problems: List[BaseException] = []
+            pump = threading.Thread(
+                target=self._pump, args=(proc, log, tail, task.display_name, problems), daemon=True
+            )
             try:
-                for line in proc.stdout:
-                    log.write(line)
-                    tail.append(line)
-                    del tail[:-60]
-                    self.on_log(task.display_name, line.rstrip("\n"))
-                code = proc.wait()
+                pump.start()
+                # Exited but not yet reaped, so its pid (its group's id) cannot be reused meanwhile: what
+                # the step left running in its group ends with it, as everything in its container would.
+                os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
+                _signal_group(proc.pid, signal.SIGKILL)
             finally:
                 with self._processes_lock:
+                    if proc.poll() is None:  # this thread failed while the step runs
+                        _signal_group(proc.pid, signal.SIGKILL)
+                    code = proc.wait()
                     self._processes.pop(proc.pid, None)
+                    self._processes_lock.notify_all()
+            pump.join()
+            if problems:
+                raise problems[0]
         state.finished = time.time()
         if code != 0:
             raise StepFailed(

@@ -126,3 +126,42 @@ def test_stop_from_another_thread_ends_the_run(tmp_path):
     wait_for(lambda: not alive(step_pid) and not alive(child_pid), "the step's processes to end", limit=10)
     (run_dir,) = list((Path(tmp_path) / "store" / "runs").iterdir())
     assert json.loads((run_dir / "run.json").read_text())["state"] == "interrupted"
+
+
+@dsl.container_component
+def leaves_a_child(pids: str, out: dsl.Output[dsl.Artifact]):
+    """Exits at once, leaving a background process in its group (its output not tied to the step's)."""
+    return dsl.ContainerSpec(
+        image="python:3.11",
+        command=["python3", "-c"],
+        args=[
+            "import sys, os, subprocess; child = subprocess.Popen(['sleep', '300'], stdout=subprocess.DEVNULL, "
+            "stderr=subprocess.DEVNULL); open(sys.argv[1], 'w').write(str(child.pid)); "
+            "os.makedirs(os.path.dirname(sys.argv[2]), exist_ok=True); open(sys.argv[2], 'w').write('done')",
+            pids,
+            out.path,
+        ],
+    )
+
+
+def test_what_a_finished_step_left_running_ends_with_it(tmp_path):
+    """As in its container on KFP: when the step's process exits, the rest of its process group goes too."""
+    from cellpipe.local.package import load_package
+    from cellpipe.local.runner import LocalRunner
+
+    pids_file = tmp_path / "child.txt"
+
+    @dsl.pipeline(name="leaky")
+    def pipe(pids: str = str(pids_file)):
+        leaves_a_child(pids=pids)
+
+    package = tmp_path / "leaky.yaml"
+    compiler.Compiler().compile(pipe, str(package))
+    result = LocalRunner(load_package(package.read_text()), str(tmp_path / "store")).run()
+    assert result.succeeded
+    child = int(pids_file.read_text())
+    try:
+        wait_for(lambda: not alive(child), "the step's leftover child to end", limit=10)
+    finally:
+        if alive(child):
+            os.kill(child, 9)
