@@ -115,56 +115,106 @@ const PATH_TYPES = new Set([
   'pathlib.PurePosixPath'
 ]);
 
-/** Fill `StepInfo.files`, add file edges and file diagnostics to `result` (in place). */
-export function addFileFlow(result: AnalysisResult, cellAt: CellSource): void {
-  const base: Env = { consts: new Map(), imports: new Map(), fallback: () => null };
-  const shared: Private.SharedDefs = { calls: new Map(), reads: new Map() };
-  for (const index of [...result.importsCells, ...result.functionsCells].sort((a, b) => a - b)) {
-    const cell = cellAt(index);
-    if (cell) {
-      Private.run(cell, index, base, null, shared);
+/** What the shared cells and parameters give every step: imports, constants, shared functions' calls. */
+interface Base {
+  env: Env;
+  shared: Private.SharedDefs;
+}
+
+/** A step's resolved files, kept while its cells, the shared code and its upstream constants stay. */
+interface Resolved {
+  reads: Access[];
+  writes: Access[];
+  unresolved: UnresolvedFile[];
+  consts: Map<string, Value | null>;
+  files: StepFiles;
+}
+
+/**
+ * Kept between analyses (like `FlowMemo`): an edit re-resolves the steps whose cells, shared code
+ * or upstream constants changed; the rest keep their `StepFiles` (the same objects).
+ */
+export class FileMemo {
+  private base: { key: unknown[]; base: Base } | null = null;
+  private readonly steps = new Map<string, { key: unknown[]; resolved: Resolved }>();
+  private graph: { key: string; ancestors: Map<string, Set<string>> } | null = null;
+
+  baseOf(key: unknown[], compute: () => Base): Base {
+    if (!this.base || !sameKey(this.base.key, key)) {
+      this.base = { key, base: compute() };
+    }
+    return this.base.base;
+  }
+
+  step(name: string, key: unknown[], compute: () => Resolved): Resolved {
+    const known = this.steps.get(name);
+    if (known && sameKey(known.key, key)) {
+      return known.resolved;
+    }
+    const resolved = compute();
+    this.steps.set(name, { key, resolved });
+    return resolved;
+  }
+
+  /** Forget the steps not in `names`. */
+  keepOnly(names: ReadonlySet<string>): void {
+    for (const name of this.steps.keys()) {
+      if (!names.has(name)) {
+        this.steps.delete(name);
+      }
     }
   }
-  for (const p of result.parameters) {
-    const v = p.value;
-    base.consts.set(
-      p.name,
-      typeof v === 'string'
-        ? { s: v, path: false }
-        : Number.isInteger(v)
-          ? { n: v as number }
-          : null
-    );
+
+  ancestors(steps: StepInfo[]): Map<string, Set<string>> {
+    const key = JSON.stringify(steps.map(s => [s.name, s.depends]));
+    if (this.graph?.key !== key) {
+      this.graph = { key, ancestors: Private.ancestorSets(steps) };
+    }
+    return this.graph.ancestors;
   }
-  const byName = new Map<string, StepAccesses>();
+}
+
+function sameKey(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i]);
+}
+
+/** Fill `StepInfo.files`, add file edges and file diagnostics to `result` (in place). */
+export function addFileFlow(
+  result: AnalysisResult,
+  cellAt: CellSource,
+  memo: FileMemo = new FileMemo()
+): void {
+  const sharedCells = [...result.importsCells, ...result.functionsCells].sort((a, b) => a - b);
+  const baseKey: unknown[] = [JSON.stringify(result.parameters.map(p => [p.name, p.value]))];
+  for (const index of sharedCells) {
+    const cell = cellAt(index);
+    baseKey.push(index, cell?.files, cell?.facts);
+  }
+  const base = memo.baseOf(baseKey, () => Private.baseOf(result, sharedCells, cellAt));
+  const byName = new Map<string, Resolved>();
   const all: StepAccesses[] = [];
   for (const info of result.steps) {
-    const env: Env = {
-      consts: new Map(base.consts),
-      imports: new Map(base.imports),
-      fallback: name => {
-        const source = info.inputSources[name];
-        return source ? (byName.get(source)?.consts.get(name) ?? null) : null;
-      }
-    };
-    const step: StepAccesses = { info, reads: [], writes: [], unresolved: [], consts: env.consts };
+    const key: unknown[] = [base];
     for (const index of info.cellIndices) {
       const cell = cellAt(index);
-      if (cell) {
-        Private.run(cell, index, env, step);
-      }
+      key.push(index, cell?.files, cell?.facts);
     }
-    Private.sharedCalls(info, cellAt, shared, env, step);
-    info.files = {
-      reads: step.reads.map(Private.use),
-      writes: step.writes.map(Private.use),
-      unresolved: step.unresolved
-    } satisfies StepFiles;
-    byName.set(info.name, step);
-    all.push(step);
+    // The constants its upstream steps pass it (a path built from one of them).
+    // By value: an upstream step re-resolved with the same constants changes nothing here.
+    for (const [name, source] of Object.entries(info.inputSources)) {
+      const value = byName.get(source)?.consts.get(name);
+      key.push(name, value ? ('s' in value ? `${value.path}:${value.s}` : value.n) : null);
+    }
+    const resolved = memo.step(info.name, key, () =>
+      Private.resolveStep(info, base, byName, cellAt)
+    );
+    info.files = resolved.files;
+    byName.set(info.name, resolved);
+    all.push({ ...resolved, info });
   }
+  memo.keepOnly(new Set(byName.keys()));
   const diagnostics = new Diagnostics();
-  const ancestors = Private.ancestorSets(result.steps);
+  const ancestors = () => memo.ancestors(result.steps);
   result.edges.push(...Private.fileEdges(all, ancestors, cellAt, diagnostics));
   Private.races(all, ancestors, cellAt, diagnostics);
   if (diagnostics.list.length) {
@@ -217,6 +267,65 @@ export function globMatcher(pattern: string): RegExp {
 const isPattern = (path: string) => /[*?[]/.test(path);
 
 namespace Private {
+  export function baseOf(result: AnalysisResult, sharedCells: number[], cellAt: CellSource): Base {
+    const env: Env = { consts: new Map(), imports: new Map(), fallback: () => null };
+    const shared: SharedDefs = { calls: new Map(), reads: new Map() };
+    for (const index of sharedCells) {
+      const cell = cellAt(index);
+      if (cell) {
+        run(cell, index, env, null, shared);
+      }
+    }
+    for (const p of result.parameters) {
+      const v = p.value;
+      env.consts.set(
+        p.name,
+        typeof v === 'string'
+          ? { s: v, path: false }
+          : Number.isInteger(v)
+            ? { n: v as number }
+            : null
+      );
+    }
+    return { env, shared };
+  }
+
+  export function resolveStep(
+    info: StepInfo,
+    base: Base,
+    upstream: Map<string, Resolved>,
+    cellAt: CellSource
+  ): Resolved {
+    const env: Env = {
+      consts: new Map(base.env.consts),
+      imports: new Map(base.env.imports),
+      fallback: name => {
+        const source = info.inputSources[name];
+        return source ? (upstream.get(source)?.consts.get(name) ?? null) : null;
+      }
+    };
+    const step: StepAccesses = { info, reads: [], writes: [], unresolved: [], consts: env.consts };
+    for (const index of info.cellIndices) {
+      const cell = cellAt(index);
+      if (cell) {
+        run(cell, index, env, step);
+      }
+    }
+    sharedCalls(info, cellAt, base.shared, env, step);
+    const files: StepFiles = {
+      reads: step.reads.map(use),
+      writes: step.writes.map(use),
+      unresolved: step.unresolved
+    };
+    return {
+      reads: step.reads,
+      writes: step.writes,
+      unresolved: step.unresolved,
+      consts: env.consts,
+      files
+    };
+  }
+
   export function use(access: Access): FileUse {
     return { path: access.path, cellIndex: access.cellIndex, line: access.line };
   }
@@ -560,22 +669,49 @@ namespace Private {
     };
   }
 
+  /** Path → the steps that write it, in notebook order. */
+  export function writersByPath(steps: StepAccesses[]): Map<string, StepAccesses[]> {
+    const map = new Map<string, StepAccesses[]>();
+    for (const step of steps) {
+      for (const write of step.writes) {
+        const list = map.get(write.path);
+        if (list) {
+          list.push(step);
+        } else {
+          map.set(write.path, [step]);
+        }
+      }
+    }
+    return map;
+  }
+
   export function fileEdges(
     steps: StepAccesses[],
-    ancestors: Map<string, Set<string>>,
+    ancestorsOf: () => Map<string, Set<string>>,
     cellAt: CellSource,
     diagnostics: Diagnostics
   ): Edge[] {
     const edges: Edge[] = [];
+    const byPath = writersByPath(steps);
+    if (!byPath.size) {
+      return edges;
+    }
     for (const reader of steps) {
       const { info } = reader;
-      const upstream = ancestors.get(info.name) ?? new Set<string>();
       const carried = new Map<string, Set<string>>();
       for (const read of reader.reads) {
-        const matches = isPattern(read.path)
-          ? (w: Access) => globMatcher(read.path).test(w.path)
+        const pattern = isPattern(read.path) ? globMatcher(read.path) : null;
+        const matches = pattern
+          ? (w: Access) => pattern.test(w.path)
           : (w: Access) => w.path === read.path;
-        const writers = steps.filter(s => s !== reader && s.writes.some(matches));
+        const writers = pattern
+          ? steps.filter(s => s !== reader && s.writes.some(matches))
+          : (byPath.get(read.path) ?? []).filter(s => s !== reader);
+        if (!writers.length) {
+          continue; // a file that is there before the run
+        }
+        const ancestors = ancestorsOf();
+        const upstream = ancestors.get(info.name) ?? new Set<string>();
         const above = writers.filter(w => upstream.has(w.info.name));
         if (above.length) {
           // The closest: a writer no other upstream writer runs after.
@@ -656,22 +792,21 @@ namespace Private {
   /** A file two steps write, neither upstream of the other: which content wins depends on timing. */
   export function races(
     steps: StepAccesses[],
-    ancestors: Map<string, Set<string>>,
+    ancestorsOf: () => Map<string, Set<string>>,
     cellAt: CellSource,
     diagnostics: Diagnostics
   ): void {
-    const related = (a: string, b: string) =>
-      !!ancestors.get(a)?.has(b) || !!ancestors.get(b)?.has(a);
-    steps.forEach((later, j) => {
-      for (const write of later.writes) {
-        const earlier = steps
-          .slice(0, j)
-          .find(
-            s => s.writes.some(w => w.path === write.path) && !related(s.info.name, later.info.name)
-          );
+    const related = (a: string, b: string) => {
+      const ancestors = ancestorsOf();
+      return !!ancestors.get(a)?.has(b) || !!ancestors.get(b)?.has(a);
+    };
+    for (const [path, writers] of writersByPath(steps)) {
+      writers.forEach((later, j) => {
+        const earlier = writers.slice(0, j).find(s => !related(s.info.name, later.info.name));
         if (!earlier) {
-          continue;
+          return;
         }
+        const write = later.writes.find(w => w.path === path)!;
         diagnostics.add(
           'parallel-file-writers',
           'warning',
@@ -680,7 +815,7 @@ namespace Private {
           place(write, cellAt),
           { step: later.info.name, file: write.path }
         );
-      }
-    });
+      });
+    }
   }
 }

@@ -6,7 +6,7 @@
 import type { NotebookInput } from '../model/notebook';
 import { CellAnalysis, CellCache } from './cell';
 import { buildAnalysis, FlowMemo } from './dataflow';
-import { addFileFlow } from './file-flow';
+import { addFileFlow, FileMemo } from './file-flow';
 import { loadGrammar } from './parse';
 import type { AnalysisResult, Analyzer, AnalyzerInit } from './types';
 
@@ -17,6 +17,7 @@ export type { MaskedLine } from './magics';
 export async function createAnalyzer(init?: AnalyzerInit): Promise<Analyzer> {
   const cache = new CellCache(await loadGrammar(init));
   const memo = new FlowMemo();
+  const files = new FileMemo();
   return {
     analyze(notebook: NotebookInput): AnalysisResult {
       const cells = new Map<number, CellAnalysis | null>();
@@ -30,7 +31,7 @@ export async function createAnalyzer(init?: AnalyzerInit): Promise<Analyzer> {
         return cell;
       };
       const result = buildAnalysis(notebook, cellAt, memo);
-      addFileFlow(result, cellAt);
+      addFileFlow(result, cellAt, files);
       cache.keepOnly(new Set(notebook.cells.map(c => c.id)));
       return result;
     },

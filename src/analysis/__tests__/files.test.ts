@@ -371,3 +371,40 @@ describe('helpers', () => {
     expect(globMatcher('a+b.txt').test('a+b.txt')).toBe(true);
   });
 });
+
+describe('between analyses', () => {
+  it('re-resolves a step when its cells, the shared code, parameters or upstream constants change; an edit leaves the other steps their files', async () => {
+    const fresh = await createAnalyzer();
+    const cells: Array<[string[], string]> = [
+      [['imports'], IMPORTS],
+      [['pipeline-parameters'], 'split = "train"'],
+      [['step:a'], 'out = "clean.csv"\npd.DataFrame().to_csv(out)'],
+      [['step:b', 'prev:a'], 'df = pd.read_csv(out)'],
+      [['step:c'], 'x = pd.read_csv(f"data/{split}.csv")'],
+      [['step:d'], 'y = np.load("y.npy")']
+    ];
+    const run = (changes: Record<number, string> = {}) =>
+      fresh.analyze(notebook(cells.map(([tags, source], i) => [tags, changes[i] ?? source])));
+    const first = run();
+    const again = run();
+    for (const name of ['a', 'b', 'c', 'd']) {
+      expect(filesOf(again, name)).toBe(filesOf(first, name));
+    }
+    const edited = run({ 4: 'x = pd.read_csv("data/other.csv")' });
+    expect(reads(filesOf(edited, 'c'))).toEqual(['data/other.csv']);
+    expect(filesOf(edited, 'd')).toBe(filesOf(first, 'd'));
+    const params = run({ 1: 'split = "test"' });
+    expect(reads(filesOf(params, 'c'))).toEqual(['data/test.csv']);
+    const upstream = run({
+      1: 'split = "test"',
+      2: 'out = "other.csv"\npd.DataFrame().to_csv(out)'
+    });
+    expect(reads(filesOf(upstream, 'b'))).toEqual(['other.csv']);
+    expect(upstream.edges.filter(e => e.kind === 'file')).toEqual([
+      { from: 'a', to: 'b', passes: [], kind: 'file', files: ['other.csv'] }
+    ]);
+    const imports = run({ 0: IMPORTS.replace('import numpy as np', 'import mylib as np') });
+    expect(reads(filesOf(imports, 'd'))).toEqual([]);
+    fresh.dispose?.();
+  });
+});
