@@ -103,9 +103,16 @@ if __name__ == "__main__":
 """
 _probe: dict = {"__name__": "cellpipe_interpreter_probe"}
 exec(compile(_PROBE, "<cellpipe interpreter probe>", "exec"), _probe)
-# module → distributions of this process, per sys.path: the slow part (~0.3 s), done once per process;
-# the versions themselves are read on every run.
+# module → distributions of this process, per sys.path and its folders' mtimes (installing or removing a
+# distribution adds or removes a .dist-info folder): the slow part (~0.3 s); versions are read every run.
 _DISTRIBUTIONS: Dict[tuple, dict] = {}
+
+
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path or ".").st_mtime_ns
+    except OSError:
+        return 0
 
 
 class InterpreterError(Exception):
@@ -116,7 +123,7 @@ def describe_interpreter(python: str, modules: List[str], cwd: Optional[str] = N
     """`python`'s path (as given, not resolved through symlinks: a venv's python links to its base),
     prefix, version, and the installed versions of the distributions providing `modules`."""
     if os.path.abspath(python) == os.path.abspath(sys.executable):
-        path_key = tuple(sys.path)
+        path_key = tuple((entry, _mtime(entry)) for entry in sys.path)
         if path_key not in _DISTRIBUTIONS:
             _DISTRIBUTIONS[path_key] = importlib.metadata.packages_distributions()
         return _probe["describe"](modules, _DISTRIBUTIONS[path_key])

@@ -120,3 +120,14 @@ def test_in_process_description_names_this_interpreter():
     assert described["executable"] == sys.executable and described["prefix"] == sys.prefix
     assert described["packages"] == {"pytest": {"pytest": pytest.__version__}}
     assert sysconfig.get_python_version() in described["version"]
+
+
+def test_a_distribution_installed_while_the_server_runs_is_seen(tmp_path, monkeypatch):
+    """The server probes its own interpreter in-process and keeps the slow module → distribution map; a
+    `pip install` in its environment meanwhile must still reach the keys."""
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    assert describe_interpreter(sys.executable, ["cpfake"])["packages"] == {}
+    install_fake_distribution(site, "1.0")
+    assert describe_interpreter(sys.executable, ["cpfake"])["packages"] == {"cpfake": {"cpfakedist": "1.0"}}
