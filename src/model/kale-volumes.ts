@@ -83,8 +83,9 @@ const CARRIED: Readonly<Record<string, string>> = {
   snapshot_volumes:
     'volumes are not snapshotted before the run; steps mount the live volumes (see volumes)',
   abs_working_dir:
-    "steps do not run in the notebook's folder; the notebook's own modules travel with the steps " +
-    'and data should come from a mounted volume',
+    'steps start in this folder only when a volume mounted into them (volumes, the workspace) holds ' +
+    "it; otherwise in their container's folder, where the notebook's own modules travel with the " +
+    'steps and data files come from a mounted volume or cellpipe.dataFiles',
   marshal_volume:
     'data passes between steps as KFP artifacts in the pipeline root, not on a marshal volume',
   marshal_path: 'data passes between steps as KFP artifacts; no marshal path is used',
