@@ -60,7 +60,7 @@ export function fileLabel(files: string[]): string {
   }
   const names = files.map(f => f.slice(f.lastIndexOf('/') + 1));
   const text = names.join(', ');
-  return `🗎 ${text.length > 28 ? `${names[0]} +${names.length - 1}` : text}`;
+  return text.length > 28 ? `${names[0]} +${names.length - 1}` : text;
 }
 
 /** A layout with what it shows, so the next analysis can reuse what did not change. */

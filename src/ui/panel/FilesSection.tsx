@@ -140,10 +140,8 @@ function FileRow(props: {
       data-file={path}
       data-access={access}
       data-exists={stat ? String(stat.exists) : ''}
+      data-from={from ?? ''}
     >
-      <span className="jp-cellpipe-file-icon" aria-hidden="true">
-        {access === 'read' ? '📄' : '💾'}
-      </span>{' '}
       {access === 'read' ? trans.__('reads') : trans.__('writes')} <code>{path}</code>{' '}
       <span className="jp-cellpipe-file-state">{Private.describe(stat, access, from, trans)}</span>
     </li>

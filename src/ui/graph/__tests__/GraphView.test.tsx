@@ -52,7 +52,7 @@ describe('GraphView file edges', () => {
     expect(file.getAttribute('stroke-dasharray')).toBe('4 3');
     expect(file.getAttribute('d')).not.toBe(variable.getAttribute('d')); // drawn beside it
     expect(both.querySelector('.jp-cellpipe-edge-label')!.textContent).toBe('n');
-    expect(both.querySelector('.jp-cellpipe-file-edge-label')!.textContent).toBe('🗎 clean.csv');
+    expect(both.querySelector('.jp-cellpipe-file-edge-label')!.textContent).toBe('clean.csv');
 
     const fileOnly = host.querySelector('[data-edge="clean->report"]')!;
     expect(

@@ -172,9 +172,9 @@ describe('file edges', () => {
     expect(
       layout.edges.map(e => [e.from, e.to, e.passes, e.files, e.variable, e.label, e.fileLabel])
     ).toEqual([
-      ['clean', 'train', ['n'], ['data/clean.csv'], true, 'n', '🗎 clean.csv'],
+      ['clean', 'train', ['n'], ['data/clean.csv'], true, 'n', 'clean.csv'],
       ['train', 'report', [], [], true, '', ''],
-      ['clean', 'report', [], ['a.csv', 'b.csv'], false, '', '🗎 a.csv, b.csv']
+      ['clean', 'report', [], ['a.csv', 'b.csv'], false, '', 'a.csv, b.csv']
     ]);
     const report = layout.nodes.find(n => n.name === 'report')!;
     const fileEdge = layout.edges[2];
@@ -183,9 +183,9 @@ describe('file edges', () => {
 
   it('shortens long file labels to file names', () => {
     expect(fileLabel([])).toBe('');
-    expect(fileLabel(['data/x.csv'])).toBe('🗎 x.csv');
+    expect(fileLabel(['data/x.csv'])).toBe('x.csv');
     expect(fileLabel(['features_train.parquet', 'features_test.parquet', 'c.csv'])).toBe(
-      '🗎 features_train.parquet +2'
+      'features_train.parquet +2'
     );
   });
 
@@ -199,7 +199,7 @@ describe('file edges', () => {
     expect(next.provisional).toBe(true);
     const edge = next.edges.find(e => e.to === 'train')!;
     expect(edge.files).toEqual(['data/other.csv']);
-    expect(edge.fileLabel).toBe('🗎 other.csv');
+    expect(edge.fileLabel).toBe('other.csv');
     expect(edge.points).toEqual(first.edges.find(e => e.to === 'train')!.points);
     expect(next.edges.find(e => e.to === 'report' && e.from === 'train')).toBe(
       first.edges.find(e => e.to === 'report' && e.from === 'train')

@@ -120,12 +120,12 @@ describe('FilesSection', () => {
         paths: ['clean.csv', 'data/train.csv', 'labels.txt']
       }
     ]);
-    expect(row('load', 'read', 'data/train.csv')).toBe('📄 reads data/train.csv — 1.5 KB');
-    expect(row('load', 'write', 'clean.csv')).toBe('💾 writes clean.csv — not written yet');
+    expect(row('load', 'read', 'data/train.csv')).toBe('reads data/train.csv — 1.5 KB');
+    expect(row('load', 'write', 'clean.csv')).toBe('writes clean.csv — not written yet');
     expect(row('train', 'read', 'clean.csv')).toBe(
-      '📄 reads clean.csv — not written yet, from step "load"'
+      'reads clean.csv — not written yet, from step "load"'
     );
-    expect(row('train', 'read', 'labels.txt')).toBe('📄 reads labels.txt — missing');
+    expect(row('train', 'read', 'labels.txt')).toBe('reads labels.txt — missing');
     // A step without files is not listed.
     expect(host.querySelector('[data-step="plain"]')).toBeNull();
   });
@@ -150,7 +150,7 @@ describe('FilesSection', () => {
     act(() => host.querySelector<HTMLButtonElement>('.jp-cellpipe-files-refresh')!.click());
     await settle();
     expect(client.asked).toHaveLength(2);
-    expect(row('train', 'read', 'clean.csv')).toBe('📄 reads clean.csv — 20 B, from step "load"');
+    expect(row('train', 'read', 'clean.csv')).toBe('reads clean.csv — 20 B, from step "load"');
     const more = {
       ...ANALYSIS,
       steps: [
