@@ -132,3 +132,9 @@ def _hash(path: str, hashes: FileHashes):
         return MISSING
     except OSError as err:
         return f"unreadable: {err.strerror}"
+
+
+def reads_key(command_line: List[str], workdir: str, hashes: FileHashes) -> Dict[str, object]:
+    """The cache-key part of a step's reads: {} for a step that reads no files (its key is as before)."""
+    spec = program_files(command_line)
+    return read_hashes(spec, workdir, hashes) if spec.get("reads") else {}
