@@ -10,6 +10,11 @@ from cellpipe.server.file_handlers import MAX_PATHS
 
 
 @pytest.fixture
+def jp_server_config(jp_server_config):
+    return {**jp_server_config, "CellpipeLimits": {"max_request_bytes": 20_000}}
+
+
+@pytest.fixture
 def notebook_folder(jp_root_dir):
     folder = jp_root_dir / "work"
     (folder / "data").mkdir(parents=True)
@@ -98,6 +103,12 @@ async def test_too_many_paths(jp_fetch, notebook_folder):
         len(await stat(jp_fetch, {"notebookPath": "work/pipeline.ipynb", "paths": paths[:MAX_PATHS]}))
         == MAX_PATHS
     )
+
+
+async def test_a_body_over_the_request_limit_is_refused_before_reading_it(jp_fetch, notebook_folder):
+    body = {"notebookPath": "work/pipeline.ipynb", "paths": ["x" * 300] * 100}
+    code, message = await refused(jp_fetch, body)
+    assert code == 413 and "c.CellpipeLimits.max_request_bytes" in message
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from jupyter_server.base.handlers import APIHandler
 
 from .bundle_handlers import PathError, notebook_dir
 from .handlers import api_route
+from .packages import RequestRefused, check_size, limits
 
 MAX_PATHS = 500
 """At most this many paths per request (a notebook lists a few dozen)."""
@@ -99,7 +100,10 @@ class FileStatHandler(APIHandler):
     @authorized("read")
     def post(self):
         try:
+            check_size(self.request.body, limits(self.settings, self.config).max_request_bytes)
             notebook_path, paths = parse_request(self.request.body)
+        except RequestRefused as err:
+            raise tornado.web.HTTPError(err.status, err.message) from None
         except StatError as err:
             raise tornado.web.HTTPError(400, str(err)) from None
         root = self.settings.get("server_root_dir") or os.getcwd()
