@@ -574,10 +574,11 @@ namespace Private {
       return;
     }
     const value = evaluate(receiver, env);
-    if (value && !('s' in value && value.path)) {
-      return; // not a pathlib path: some other object's method
+    if (!(value && 's' in value && value.path) && !isPathCall(receiver, env)) {
+      // Not known to be a pathlib path: some other object's method (`zipfile.open`, `img.save`).
+      return;
     }
-    const receiverText = { expr: receiver, text: '' };
+    const receiverText = { expr: receiver, text: event.receiverText ?? '' };
     if (method === 'glob' || method === 'rglob') {
       const pattern = argument(event, 0, ['pattern']);
       const expr: PathExpr = {
@@ -592,6 +593,15 @@ namespace Private {
       return;
     }
     access.forEach(a => record(a, receiverText, event, cellIndex, env, step));
+  }
+
+  /** `Path(<something unknown>)`: a path, even when its value is not known. */
+  export function isPathCall(expr: PathExpr, env: Env): boolean {
+    if (expr.k !== 'call') {
+      return false;
+    }
+    const target = callee(expr.func, env);
+    return !!target && 'qualified' in target && PATH_TYPES.has(target.qualified);
   }
 
   /** What `open`'s mode does: read unless it writes (`w`, `a`, `x`); `r+` does both. */

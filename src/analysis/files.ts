@@ -46,6 +46,8 @@ export interface FileCall {
   end: number;
   /** In the body of this top-level def or class: runs when it is called (shared functions). */
   def?: string;
+  /** A method call: its object's source text (`Path(p)` in `Path(p).read_text()`). */
+  receiverText?: string;
 }
 
 export type FileEvent =
@@ -383,6 +385,8 @@ namespace Private {
           args.push({ expr: this.expr(arg, locals), text: this.text(arg) });
         }
       }
+      // `Path(p).read_text()`: the object is the path, named as written when it is not known.
+      const receiver = callee.type === 'attribute' ? field(callee, 'object') : null;
       if (
         callee.type === 'identifier' &&
         !mayTouchFiles(last) &&
@@ -398,7 +402,8 @@ namespace Private {
         line: this.lineOf(node.start),
         start: node.start,
         end: node.end,
-        ...(this.topDef ? { def: this.topDef } : {})
+        ...(this.topDef ? { def: this.topDef } : {}),
+        ...(receiver ? { receiverText: this.text(receiver) } : {})
       });
     }
 

@@ -98,7 +98,10 @@ describe('read and write forms', () => {
     ['files = glob.glob("images/*.png")', ['images/*.png'], []],
     ['files = list(Path("images").glob("*.png"))', ['images/*.png'], []],
     ['df = pd.read_csv("https://example.com/x.csv")', [], []],
-    ['s = "a.txt".upper()', [], []]
+    ['s = "a.txt".upper()', [], []],
+    // Methods of objects not known to be paths: a zip member, an image, a handle.
+    ['with zipfile.ZipFile(z) as archive:\n    member = archive.open("a.txt")', [], []],
+    ['img.save(out)\nfound = folder.glob("*.png")', [], []]
   ])('%s', (source, expectedReads, expectedWrites) => {
     const files = oneStep(source);
     expect(reads(files)).toEqual(expectedReads);
@@ -248,7 +251,8 @@ describe('unresolved paths are named', () => {
     ['df.to_csv(f"out_{run_id}.csv")', 'f"out_{run_id}.csv"', 'write'],
     ['df = pd.read_csv(f"{x!r}.csv")', 'f"{x!r}.csv"', 'read'],
     ['with open(cfg["path"], "w") as f:\n    pass', 'cfg["path"]', 'write'],
-    ['df = pd.read_csv("data/" + 3)', '"data/" + 3', 'read']
+    ['df = pd.read_csv("data/" + 3)', '"data/" + 3', 'read'],
+    ['t = Path(base_dir).read_text()', 'Path(base_dir)', 'read']
   ])('%s', (source, expression, access) => {
     const files = oneStep(source);
     expect(files.reads).toEqual([]);
