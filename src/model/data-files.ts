@@ -156,3 +156,90 @@ export function readDataFiles(notebook: NotebookInput): DataFiles {
 export function dataFileChoice(files: DataFiles, path: string): DataFileChoice | undefined {
   return files.choices.get(normalizeDataPath(path)) ?? files.choices.get(ALL_DATA_FILES);
 }
+
+/** The part of JupyterLab's notebook model that writing needs (`INotebookModel` satisfies it). */
+export interface MetadataNotebook {
+  getMetadata(key: string): unknown;
+  setMetadata(key: string, value: any): void;
+  deleteMetadata(key: string): void;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  !!value && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * The notebook's `cellpipe` metadata with `path`'s choice set (`undefined`: its entry removed), or
+ * `undefined` when nothing is left of it. Every other key, and every other file's entry (invalid ones
+ * too), is kept as it was, in its place; entries of the same file written another way (`./a.csv`) give
+ * way to the one written. Throws naming the file for a choice `readDataFiles` would refuse.
+ */
+export function withDataFileChoice(
+  cellpipe: unknown,
+  path: string,
+  choice: DataFileChoice | undefined
+): Record<string, unknown> | undefined {
+  const key = path === ALL_DATA_FILES ? path : normalizeDataPath(path);
+  if (key !== ALL_DATA_FILES && !isNotebookRelative(path)) {
+    throw new Error(
+      `data file ${JSON.stringify(path)}: only a path relative to the notebook's folder, without "..", can have a choice`
+    );
+  }
+  if (choice) {
+    const checked = readChoice(key, choice);
+    if (typeof checked === 'string') {
+      const what = key === ALL_DATA_FILES ? 'the choice for every data file' : `data file "${key}"`;
+      throw new Error(`${what} ${checked}`);
+    }
+  }
+  if (cellpipe !== undefined && !isObject(cellpipe)) {
+    throw new Error('the notebook metadata "cellpipe" is not an object; not changed');
+  }
+  const raw = cellpipe?.dataFiles;
+  if (raw !== undefined && raw !== null && !isObject(raw)) {
+    throw new Error(
+      'cellpipe.dataFiles is not an object of file path → {"source": ...}; not changed'
+    );
+  }
+  const same = (k: string) => (k === ALL_DATA_FILES ? k : normalizeDataPath(k)) === key;
+  const entries: [string, unknown][] = [];
+  let placed = false;
+  for (const [k, v] of Object.entries(raw ?? {})) {
+    if (!same(k)) {
+      entries.push([k, v]);
+    } else if (choice && !placed) {
+      entries.push([key, { ...choice }]); // in the old entry's place
+      placed = true;
+    }
+  }
+  if (choice && !placed) {
+    entries.push([key, { ...choice }]);
+  }
+  const next: Record<string, unknown> = { ...(cellpipe ?? {}) };
+  if (entries.length) {
+    next.dataFiles = Object.fromEntries(entries);
+  } else {
+    delete next.dataFiles;
+  }
+  return Object.keys(next).length ? next : undefined;
+}
+
+/**
+ * Writes `path`'s choice (`undefined`: removes it) to the notebook's `cellpipe.dataFiles` — on the user's
+ * explicit choice only; the notebook is dirtied, not saved. Nothing is written when nothing changes.
+ */
+export function writeDataFileChoice(
+  notebook: MetadataNotebook,
+  path: string,
+  choice: DataFileChoice | undefined
+): void {
+  const before = notebook.getMetadata('cellpipe');
+  const after = withDataFileChoice(before, path, choice);
+  if (JSON.stringify(after) === JSON.stringify(before)) {
+    return;
+  }
+  if (after === undefined) {
+    notebook.deleteMetadata('cellpipe');
+  } else {
+    notebook.setMetadata('cellpipe', after);
+  }
+}
