@@ -1,7 +1,8 @@
 /**
- * Client of our server extension's /cellpipe/api/files/stat: whether the files a notebook's steps read
- * and write exist beside it, and their sizes. Only the server sees the disk. XSRF is added by
- * ServerConnection.
+ * Client of our server extension's /cellpipe/api/files/stat (whether the files a notebook's steps read
+ * and write exist beside it, and their sizes) and /cellpipe/api/datafiles/upload (data files into the
+ * pipeline's object store, with the admin's credentials). Only the server sees the disk and the store.
+ * XSRF is added by ServerConnection.
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
@@ -20,9 +21,22 @@ export interface FileStat {
   refused?: string;
 }
 
+/** One data file in the object store (cellpipe/server/datafile_handlers.py). */
+export interface UploadedDataFile {
+  path: string;
+  /** What a KFP importer brings in (content-addressed: the same bytes, the same URI). */
+  uri: string;
+  sha256: string;
+  size: number;
+  /** false: the store had these bytes already; nothing was sent. */
+  uploaded: boolean;
+}
+
 export interface IFileClient {
   /** `paths` relative to the folder of the notebook at `notebookPath` (server-relative), in order. */
   stat(notebookPath: string, paths: string[]): Promise<FileStat[]>;
+  /** Puts those files in the pipeline's object store; answers in the request's order. */
+  uploadDataFiles(notebookPath: string, paths: string[]): Promise<UploadedDataFile[]>;
 }
 
 export class FileClient implements IFileClient {
@@ -31,8 +45,25 @@ export class FileClient implements IFileClient {
   }
 
   async stat(notebookPath: string, paths: string[]): Promise<FileStat[]> {
-    const url = URLExt.join(this._settings.baseUrl, 'cellpipe', 'api', 'files', 'stat');
-    const init: RequestInit = { method: 'POST', body: JSON.stringify({ notebookPath, paths }) };
+    return this._post(
+      ['files', 'stat'],
+      { notebookPath, paths },
+      "Cannot look at the notebook's files"
+    );
+  }
+
+  async uploadDataFiles(notebookPath: string, paths: string[]): Promise<UploadedDataFile[]> {
+    return this._post(
+      ['datafiles', 'upload'],
+      { notebookPath, paths },
+      "Cannot upload the data files to the pipeline's object store"
+    );
+  }
+
+  /** POSTs `body`; answers its `files`, or throws `what: <the server's message>`. */
+  private async _post<T>(route: string[], body: unknown, what: string): Promise<T[]> {
+    const url = URLExt.join(this._settings.baseUrl, 'cellpipe', 'api', ...route);
+    const init: RequestInit = { method: 'POST', body: JSON.stringify(body) };
     let response: Response;
     try {
       response = await ServerConnection.makeRequest(url, init, this._settings);
@@ -41,9 +72,7 @@ export class FileClient implements IFileClient {
     }
     const data = await readBody(response);
     if (!response.ok) {
-      throw new Error(
-        `Cannot look at the notebook's files: ${data.message || `the server answered ${response.status}`}`
-      );
+      throw new Error(`${what}: ${data.message || `the server answered ${response.status}`}`);
     }
     return Array.isArray(data.files) ? data.files : [];
   }

@@ -36,4 +36,51 @@ describe('FileClient', () => {
       `Cannot look at the notebook's files: field "paths" names 501 paths; at most 500 per request`
     );
   });
+
+  it('uploads data files: the notebook path and the paths, the answer in order', async () => {
+    const files = [
+      {
+        path: 'data/train.csv',
+        uri: 'minio://mlpipeline/cellpipe/data/ab12/train.csv',
+        sha256: 'ab12',
+        size: 618,
+        uploaded: true
+      },
+      {
+        path: 'labels.json',
+        uri: 'minio://mlpipeline/cellpipe/data/cd34/labels.json',
+        sha256: 'cd34',
+        size: 9,
+        uploaded: false
+      }
+    ];
+    server.routes['POST /cellpipe/api/datafiles/upload'] = { body: { files } };
+    const done = await new FileClient(server.settings()).uploadDataFiles('work/nb.ipynb', [
+      'data/train.csv',
+      'labels.json'
+    ]);
+    expect(done).toEqual(files);
+    const [seen] = server.requests;
+    expect(seen.path).toBe('/cellpipe/api/datafiles/upload');
+    expect(seen.body).toEqual({
+      notebookPath: 'work/nb.ipynb',
+      paths: ['data/train.csv', 'labels.json']
+    });
+    expect(seen.headers.authorization).toBe('token jupyter-token');
+  });
+
+  it("names the file the server refused, in the server's words", async () => {
+    server.routes['POST /cellpipe/api/datafiles/upload'] = {
+      status: 404,
+      body: {
+        reason: 'not_found',
+        message: "data file 'data/gone.csv' is not a file in the notebook's folder"
+      }
+    };
+    await expect(
+      new FileClient(server.settings()).uploadDataFiles('nb.ipynb', ['data/gone.csv'])
+    ).rejects.toThrow(
+      "Cannot upload the data files to the pipeline's object store: data file 'data/gone.csv' is not a file in the notebook's folder"
+    );
+  });
 });
