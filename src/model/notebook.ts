@@ -37,13 +37,25 @@ export function fromNbformat(nb: unknown, path?: string): NotebookInput {
         `Not a Jupyter notebook${where}: cell ${index + 1} is ${cell === null ? 'null' : Array.isArray(cell) ? 'a list' : typeof cell}, expected a cell object`
       );
     }
-    const source = Array.isArray(cell.source) ? cell.source.join('') : String(cell.source ?? '');
+    const source = readSource(cell.source);
+    if (source === null) {
+      throw new Error(
+        `Not a Jupyter notebook${where}: cell ${index + 1}: its source is ${describe(cell.source)}, expected a string or a list of strings`
+      );
+    }
     if (cell.metadata !== undefined && !isObject(cell.metadata)) {
       throw new Error(
         `Not a Jupyter notebook${where}: cell ${index + 1}: its metadata is not an object`
       );
     }
     const metadata = (cell.metadata ?? {}) as Record<string, unknown>;
+    if (metadata.tags !== undefined && metadata.tags !== null && !Array.isArray(metadata.tags)) {
+      // A string here is a hand-edited `"tags": "step:train"`: reading it as no tags would silently
+      // turn the notebook into something else.
+      throw new Error(
+        `Not a Jupyter notebook${where}: cell ${index + 1}: metadata.tags is ${describe(metadata.tags)}, expected a list of strings`
+      );
+    }
     const tags = Array.isArray(metadata.tags) ? (metadata.tags as unknown[]).map(String) : [];
     const cellType: CellType =
       cell.cell_type === 'markdown' || cell.cell_type === 'raw' ? cell.cell_type : 'code';
@@ -59,6 +71,31 @@ export function fromNbformat(nb: unknown, path?: string): NotebookInput {
     throw new Error(`Not a Jupyter notebook${where}: its metadata is not an object`);
   }
   return { cells, metadata: (raw.metadata ?? {}) as Record<string, unknown>, path };
+}
+
+function readSource(source: unknown): string | null {
+  if (source === undefined || source === null) {
+    return '';
+  }
+  if (typeof source === 'string') {
+    return source;
+  }
+  if (Array.isArray(source) && source.every(line => typeof line === 'string')) {
+    return source.join('');
+  }
+  return null;
+}
+
+function describe(value: unknown): string {
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return 'a list holding something other than strings';
+  }
+  return typeof value === 'string'
+    ? `the string ${JSON.stringify(value.slice(0, 40))}`
+    : `a ${typeof value}`;
 }
 
 function isObject(value: unknown): value is Record<string, any> {

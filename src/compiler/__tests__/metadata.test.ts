@@ -133,6 +133,26 @@ describe('metadata of the wrong shape is an error naming cell, field and what wa
     ).toThrow('Not a Jupyter notebook n.ipynb: cell 2 is null, expected a cell object');
   });
 
+  it('tags given as a string, or a source that is not text, are errors naming the cell, not read as untagged', () => {
+    expect(() =>
+      fromNbformat(
+        { cells: [{ cell_type: 'code', source: '', metadata: { tags: 'step:train' } }] },
+        'n.ipynb'
+      )
+    ).toThrow(
+      'Not a Jupyter notebook n.ipynb: cell 1: metadata.tags is the string "step:train", expected a list of strings'
+    );
+    expect(() =>
+      fromNbformat({ cells: [{ cell_type: 'code', source: 5, metadata: {} }] }, 'n.ipynb')
+    ).toThrow('cell 1: its source is a number, expected a string or a list of strings');
+    expect(() =>
+      fromNbformat({ cells: [{ cell_type: 'code', source: ['a', 1], metadata: {} }] }, 'n.ipynb')
+    ).toThrow('cell 1: its source is a list holding something other than strings');
+    expect(
+      fromNbformat({ cells: [{ cell_type: 'code', source: ['a\n', 'b'] }] }).cells[0].source
+    ).toBe('a\nb');
+  });
+
   it('a limit named constructor or toString is refused as an unsupported resource, not emitted', () => {
     const found = problems(
       notebook([{ tags: ['step:make', 'limit:constructor:1', 'limit:toString:2'] }, {}])
@@ -347,7 +367,16 @@ describe('fuzz: arbitrary JSON as metadata never crashes and never compiles an u
         fc.oneof(json, fc.record({ defaults: fc.oneof(json, deployish, deployValues) })),
         kale,
         ([a, b], cellpipe, kubeflow) => {
-          const nb = notebook([a, b], { cellpipe, kubeflow_notebook: kubeflow });
+          let nb: NotebookInput;
+          try {
+            nb = notebook([a, b], { cellpipe, kubeflow_notebook: kubeflow });
+          } catch (e) {
+            // Reading the file refuses tags that are not a list, naming the cell: a refusal too.
+            expect(String(e)).toMatch(
+              /^Error: Not a Jupyter notebook .*: cell \d+: metadata\.tags is /
+            );
+            return;
+          }
           compilesOrRefuses(nb);
         }
       ),
