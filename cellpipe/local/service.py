@@ -92,12 +92,22 @@ class LocalRunService:
             os.mkdir(store, 0o755)
         except FileExistsError:
             pass
+        except OSError as err:  # a read-only folder or file system: say where, never a 500
+            raise RunError(
+                f"cannot create the local run store {os.path.relpath(store, self.root_dir)!r} beside the notebook "
+                f"({err.strerror}): local runs keep their results there, so the notebook's folder must be writable"
+            ) from None
         for part in (store, os.path.join(store, "cache"), os.path.join(store, "runs")):
             if os.path.lexists(part) and not _inside(os.path.realpath(part), root):
                 raise RunError(
                     f"the local store {os.path.relpath(part, self.root_dir)!r} is a link to "
                     f"{os.path.realpath(part)!r}, outside the server's root directory: refusing to use it"
                 )
+        if not os.path.isdir(store):
+            raise RunError(
+                f"{os.path.relpath(store, self.root_dir)!r} beside the notebook is not a folder: "
+                "local runs keep their results there; rename or remove it"
+            )
         return store
 
     def start(

@@ -71,3 +71,29 @@ def test_a_notebook_path_of_new_folders_creates_nothing(root, tmp_path):
 def test_the_store_of_an_existing_folder_is_made(root):
     store = LocalRunService(str(root)).store_for("work/pipeline.ipynb")
     assert store == str(root / "work" / ".cellpipe") and os.path.isdir(store)
+
+
+def test_a_read_only_notebook_folder_is_a_clear_error_not_a_crash(root, monkeypatch):
+    """A Jupyter user who may not write the notebook's folder (EACCES/EROFS from mkdir): a named refusal."""
+    import errno
+
+    real_mkdir = os.mkdir
+
+    def read_only(path, *args, **kwargs):
+        if str(path).startswith(str(root)):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_mkdir(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "mkdir", read_only)
+    with pytest.raises(RunError) as err:
+        LocalRunService(str(root)).store_for("work/pipeline.ipynb")
+    assert str(err.value) == (
+        "cannot create the local run store 'work/.cellpipe' beside the notebook (Permission denied): "
+        "local runs keep their results there, so the notebook's folder must be writable"
+    )
+
+
+def test_a_store_that_is_a_file_is_a_clear_error(root):
+    (root / "work" / ".cellpipe").write_text("not a folder")
+    with pytest.raises(RunError, match=r"'work/\.cellpipe' beside the notebook is not a folder"):
+        LocalRunService(str(root)).store_for("work/pipeline.ipynb")
