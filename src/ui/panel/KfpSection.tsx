@@ -6,6 +6,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import { IKfpClient, KfpClient } from '../../kfp/client';
 import { RunSection, RunStatusModel, showRunDialog } from '../run';
+import type { CompileRequest } from '../run/RunDialog';
 import { PanelModel } from './model';
 
 let sharedClient: IKfpClient | null = null;
@@ -46,7 +47,10 @@ export const KfpSection = React.memo(function KfpSection(props: {
     },
     [model]
   );
-  const compile = React.useCallback(() => model.compilePackageForRun(), [model]);
+  const compile = React.useCallback(
+    (request?: CompileRequest) => model.compilePackageForRun(request),
+    [model]
+  );
   return (
     <details className="jp-cellpipe-section jp-cellpipe-kfp">
       <summary>{trans.__('Run on Kubeflow Pipelines')}</summary>

@@ -2,10 +2,17 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISignal, Signal } from '@lumino/signaling';
 import { located } from '../../analysis/labels';
 import type { AnalysisResult, QuickFix } from '../../analysis/types';
-import { CompileResult, compile, modulesFromImage, notebookModules } from '../../compiler';
+import {
+  CompileOptions,
+  CompileResult,
+  compile,
+  modulesFromImage,
+  notebookModules
+} from '../../compiler';
 import { PanelCompileProblem, compileProblemsOf } from './CompileProblems';
 import { BundleClient } from '../../kfp/bundles';
 import { compileForRun } from '../run/submit';
+import type { CompiledPackage } from '../run/RunDialog';
 import { CellpipeSettings, DEFAULT_SETTINGS } from '../../settings';
 import { AnalysisService } from '../analysis-service';
 import { addPrevTag } from '../diagnostics/ranges';
@@ -304,18 +311,21 @@ export class PanelModel {
 
   /** Compile for a run: the server bundles the notebook's own modules the steps import, shipped with them. */
   async compileForRun(): Promise<string> {
-    return (await this.compilePackageForRun()).yaml;
+    // A local run reads the notebook's folder; the local runner runs no importers.
+    return (await this.compilePackageForRun({ importDataFiles: false })).yaml;
   }
 
   /** The same, with what the Run dialog also shows (spec, steps, warnings). */
-  async compilePackageForRun(): Promise<CompileResult> {
+  async compilePackageForRun(
+    extra: Pick<CompileOptions, 'dataFileUris' | 'importDataFiles'> = {}
+  ): Promise<CompileResult & Pick<CompiledPackage, 'dataFiles'>> {
     const input = this._service.input;
     const analysis = this._service.result;
     if (!input || !analysis) {
       throw new Error('The notebook has not been analysed yet');
     }
     this._bundles ??= new BundleClient();
-    const options = { notebookPath: input.path, defaultImage: this.baseImage.image };
+    const options = { notebookPath: input.path, defaultImage: this.baseImage.image, ...extra };
     return compileForRun(input, analysis, options, this._bundles);
   }
 

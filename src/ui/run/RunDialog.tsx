@@ -1,9 +1,12 @@
 /**
  * The "Compile & Run" dialog: typed parameter fields, experiment (pick or create), run name, namespace,
  * the compiled YAML to look at before submitting, and progress while uploading and creating the run.
+ * Data files chosen for upload go to the object store first (the package is then compiled with their
+ * URIs); data files with no way to the pods are listed and the user asked before submitting.
  */
 import * as React from 'react';
 import { IKfpClient } from '../../kfp/client';
+import { FileClient, IFileClient } from '../../kfp/files';
 import { KfpExperiment } from '../../kfp/types';
 import { parseAllDocuments } from 'yaml';
 import { FieldValue, TypedParameter, fieldText, parametersOfSpec, parseFields } from './fields';
@@ -11,9 +14,11 @@ import { taskToStepOf } from './status';
 import { Trans, plainTrans } from './trans';
 import {
   ExperimentChoice,
+  RunDataFiles,
   STAGE_LABELS,
   SubmitResult,
   SubmitStage,
+  UploadProgress,
   defaultRunName,
   submitRun
 } from './submit';
@@ -25,13 +30,25 @@ export interface CompiledPackage {
   steps?: readonly { step: string; task: string }[];
   /** What compiles but may not run as expected (the compiler's `warnings`). */
   warnings?: readonly { message: string }[];
+  /** Data files to upload before the run, and those that will not reach the pods (`compileForRun`). */
+  dataFiles?: RunDataFiles;
+}
+
+/** What `compile` is given: after the data files' upload, the URIs the importers bring in. */
+export interface CompileRequest {
+  dataFileUris?: Record<string, string>;
 }
 
 export interface RunDialogProps {
   /** Our server extension's client (`new KfpClient()`). */
   client: IKfpClient;
-  /** Compiles the notebook (e.g. `() => compileNotebook(nb, analyzer, options)`). Called when the dialog opens. */
-  compile: () => Promise<string | CompiledPackage>;
+  /**
+   * Compiles the notebook (e.g. `() => compileNotebook(nb, analyzer, options)`). Called when the dialog
+   * opens, and again on submit with the uploaded data files' URIs when there are files to upload.
+   */
+  compile: (request?: CompileRequest) => Promise<string | CompiledPackage>;
+  /** Uploads data files (`new FileClient()` by default). */
+  files?: Pick<IFileClient, 'uploadDataFiles'>;
   /** The pipeline parameters with their notebook defaults; default: those of the compiled spec. */
   parameters?: readonly TypedParameter[];
   /** The pipeline's name in KFP (a new version is uploaded when it exists); default: the spec's name. */
@@ -49,9 +66,13 @@ export interface RunDialogProps {
 }
 
 const NEW_EXPERIMENT = '__new__';
-const STAGES: SubmitStage[] = ['compiling', 'uploading', 'experiment', 'creating', 'done'];
+const STAGES: SubmitStage[] = ['files', 'compiling', 'uploading', 'experiment', 'creating', 'done'];
 
-type Phase = 'editing' | 'submitting' | 'submitted';
+type Phase = 'editing' | 'confirming' | 'submitting' | 'submitted';
+
+const NO_DATA_FILES: RunDataFiles = { notebookPath: '', upload: [], unplaced: [] };
+/** How many unplaced files the question names before "and N more". */
+const NAMED_FILES = 5;
 
 /** The created run, plus KFP task name → step name for following it with a `RunStatusModel`. */
 export interface SubmittedRun extends SubmitResult {
@@ -77,7 +98,8 @@ export function readPackage(compiled: string | CompiledPackage): Required<Compil
     }));
   }
   const warnings = typeof compiled === 'string' ? [] : (compiled.warnings ?? []);
-  return { yaml, pipelineSpec: spec as Record<string, any>, steps, warnings };
+  const dataFiles = (typeof compiled !== 'string' && compiled.dataFiles) || NO_DATA_FILES;
+  return { yaml, pipelineSpec: spec as Record<string, any>, steps, warnings, dataFiles };
 }
 
 export function RunDialog(props: RunDialogProps): JSX.Element {
@@ -101,6 +123,7 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
   const [serverError, setServerError] = React.useState<string | null>(null);
   const [phase, setPhase] = React.useState<Phase>('editing');
   const [stages, setStages] = React.useState<SubmitStage[]>(['compiling']);
+  const [upload, setUpload] = React.useState<UploadProgress | null>(null);
   const [result, setResult] = React.useState<SubmitResult | null>(null);
 
   // Compile once on open: the YAML is then viewable before submitting and is what gets submitted.
@@ -180,28 +203,46 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
     ...(runName.trim() ? [] : [trans.__('The run needs a name')]),
     ...(experimentChoice ? [] : [trans.__('Name the new experiment')])
   ];
-  const canSubmit = phase === 'editing' && yaml !== null && problems.length === 0;
+  const canSubmit =
+    (phase === 'editing' || phase === 'confirming') && yaml !== null && problems.length === 0;
 
-  const submit = async () => {
+  /** `confirmed`: the user said Submit anyway to the files that will not exist in the pods. */
+  const submit = async (confirmed = false) => {
     if (!canSubmit || pkg === null) {
+      return;
+    }
+    const { notebookPath, upload: toUpload, unplaced } = pkg.dataFiles;
+    if (unplaced.length && !confirmed) {
+      setPhase('confirming');
       return;
     }
     setPhase('submitting');
     setShowYaml(false); // make room for the progress
     setServerError(null);
-    setStages(['compiling']);
+    setStages(toUpload.length ? ['files'] : ['compiling']);
+    setUpload(null);
+    const recompile = async (dataFileUris?: Record<string, string>) =>
+      readPackage(await props.compile({ dataFileUris })).yaml;
     try {
       const done = await submitRun(
         client,
         {
-          yaml: pkg.yaml,
+          yaml: toUpload.length ? recompile : pkg.yaml,
+          dataFiles: toUpload.length
+            ? { notebookPath, upload: toUpload, client: props.files ?? new FileClient() }
+            : undefined,
           pipelineName,
           runName: runName.trim(),
           namespace: namespace.trim() || undefined,
           experiment: experimentChoice,
           parameters: values
         },
-        stage => setStages(seen => (seen.includes(stage) ? seen : [...seen, stage]))
+        (stage, progress) => {
+          setStages(seen => (seen.includes(stage) ? seen : [...seen, stage]));
+          if (progress) {
+            setUpload(progress);
+          }
+        }
       );
       setResult(done);
       setPhase('submitted');
@@ -265,7 +306,23 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
     );
   };
 
-  const editing = phase === 'editing';
+  const editing = phase === 'editing' || phase === 'confirming';
+  const stageLabel = (stage: SubmitStage) => {
+    if (stage !== 'files' || !upload) {
+      return trans.__(STAGE_LABELS[stage]);
+    }
+    if (upload.uploaded === undefined) {
+      return upload.files === 1
+        ? trans.__('Uploading 1 data file…')
+        : trans.__('Uploading %1 data files…', upload.files);
+    }
+    const sent =
+      upload.uploaded === 1
+        ? trans.__('1 data file uploaded')
+        : trans.__('%1 data files uploaded', upload.uploaded);
+    return upload.skipped ? trans.__('%1, %2 skipped (unchanged)', sent, upload.skipped) : sent;
+  };
+  const unplaced = pkg?.dataFiles.unplaced ?? [];
   return (
     <div className="jp-cellpipe-run-dialog" style={styles.dialog}>
       <h2 style={styles.heading}>{trans.__('Compile & Run: %1', pipelineName)}</h2>
@@ -332,14 +389,14 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
             </div>
           )}
         </fieldset>
-        {phase !== 'editing' && (
+        {!editing && (
           <ol className="jp-cellpipe-run-progress" style={styles.progress}>
             {STAGES.filter(s => stages.includes(s)).map((s, i, shown) => {
               const current = i === shown.length - 1 && phase === 'submitting';
               return (
                 <li key={s} data-stage={s} data-state={current ? 'active' : 'done'}>
                   {current ? '… ' : '✓ '}
-                  {trans.__(STAGE_LABELS[s])}
+                  {stageLabel(s)}
                 </li>
               );
             })}
@@ -392,6 +449,43 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
           </pre>
         )}
       </div>
+      {phase === 'confirming' && (
+        <div className="jp-cellpipe-run-confirm" role="alertdialog" style={styles.confirm}>
+          <p style={styles.confirmText}>
+            {unplaced.length === 1
+              ? trans.__('1 file will not exist in the pod: %1', unplaced[0])
+              : trans.__(
+                  '%1 files will not exist in the pod: %2',
+                  unplaced.length,
+                  unplaced.length > NAMED_FILES
+                    ? trans.__(
+                        '%1 and %2 more',
+                        unplaced.slice(0, NAMED_FILES).join(', '),
+                        unplaced.length - NAMED_FILES
+                      )
+                    : unplaced.join(', ')
+                )}
+            <br />
+            <span style={styles.type}>
+              {trans.__(
+                'No step writes them and nothing brings them to the cluster: choose how under Files (upload, a URI, the workspace volume, or the image).'
+              )}
+            </span>
+          </p>
+          <button
+            className="jp-mod-styled jp-mod-warn jp-cellpipe-run-confirm-submit"
+            onClick={() => void submit(true)}
+          >
+            {trans.__('Submit anyway')}
+          </button>{' '}
+          <button
+            className="jp-mod-styled jp-mod-reject jp-cellpipe-run-confirm-cancel"
+            onClick={() => setPhase('editing')}
+          >
+            {trans.__('Cancel')}
+          </button>
+        </div>
+      )}
       <div className="jp-Dialog-footer" style={styles.footer}>
         <div className="jp-Dialog-footerButtons">
           <button className="jp-Dialog-button jp-mod-reject jp-mod-styled" onClick={props.onClose}>
@@ -399,7 +493,7 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
               {phase === 'submitted' ? trans.__('Close') : trans.__('Cancel')}
             </div>
           </button>
-          {phase !== 'submitted' && (
+          {phase !== 'submitted' && phase !== 'confirming' && (
             <button
               className="jp-Dialog-button jp-mod-accept jp-mod-styled jp-cellpipe-run-submit"
               disabled={!canSubmit}
@@ -444,5 +538,12 @@ const styles: Record<string, React.CSSProperties> = {
   progress: { margin: '8px 0', paddingLeft: 0, listStyle: 'none' },
   created: { margin: '8px 0' },
   footer: { paddingTop: 12 },
+  confirm: {
+    margin: '8px 0 0',
+    padding: 8,
+    border: '1px solid var(--jp-warn-color1)',
+    background: 'var(--jp-layout-color2)'
+  },
+  confirmText: { margin: '0 0 8px', whiteSpace: 'pre-wrap' },
   control: { flex: '1 1 220px', minWidth: 0, maxWidth: 420, width: 'auto' }
 };

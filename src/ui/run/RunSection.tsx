@@ -5,19 +5,19 @@
 import * as React from 'react';
 import { IKfpClient } from '../../kfp/client';
 import { KfpRun } from '../../kfp/types';
-import { CompiledPackage, SubmittedRun } from './RunDialog';
+import { CompileRequest, CompiledPackage, SubmittedRun } from './RunDialog';
 import { RecentRuns, RunStatusView } from './RunStatusView';
 import { RunStatusModel } from './status';
 import { Trans, plainTrans } from './trans';
 
 export interface RunSectionProps {
   client: IKfpClient;
-  /** Compiles the current notebook (e.g. the compiler's `compileNotebook(...)`). */
-  compile: () => Promise<string | CompiledPackage>;
+  /** Compiles the current notebook (e.g. the compiler's `compileNotebook(...)`); see `RunDialogProps.compile`. */
+  compile: (request?: CompileRequest) => Promise<string | CompiledPackage>;
   /** Opens the dialog; the panel passes `showRunDialog` (a modal), tests may render inline. */
   openDialog: (props: {
     client: IKfpClient;
-    compile: () => Promise<string | CompiledPackage>;
+    compile: (request?: CompileRequest) => Promise<string | CompiledPackage>;
     pipelineName?: string;
     namespace?: string;
     trans?: Trans;

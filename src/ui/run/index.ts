@@ -21,7 +21,9 @@ export { RunDialog, readPackage } from './RunDialog';
 export { showRunDialog } from './modal';
 export { RunSection } from './RunSection';
 export type { RunSectionProps } from './RunSection';
-export type { CompiledPackage, RunDialogProps, SubmittedRun } from './RunDialog';
+export type { CompileRequest, CompiledPackage, RunDialogProps, SubmittedRun } from './RunDialog';
+export { planDataFiles, unplacedOf, uploadsOf } from './data-files';
+export type { DataFilePlace, DataFilesPlan, DataFileWay } from './data-files';
 export { RunStatusView, RecentRuns, STEP_STATE_COLORS } from './RunStatusView';
 export type { RunStatusViewProps, RecentRunsProps } from './RunStatusView';
 export { RunStatusModel, DEFAULT_BACKOFF, taskToStepOf } from './status';
@@ -33,4 +35,11 @@ export type { FieldValue } from './fields';
 export { plainTrans } from './trans';
 export type { Trans } from './trans';
 export { STAGE_LABELS, defaultRunName, submitRun } from './submit';
-export type { ExperimentChoice, SubmitRequest, SubmitResult, SubmitStage } from './submit';
+export type {
+  ExperimentChoice,
+  RunDataFiles,
+  SubmitRequest,
+  SubmitResult,
+  SubmitStage,
+  UploadProgress
+} from './submit';

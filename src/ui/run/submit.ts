@@ -1,6 +1,7 @@
 /**
- * One click: compile → upload (a new pipeline or a new version) → ensure the experiment → create the run,
- * reporting each stage so the dialog can show progress.
+ * One click: upload the data files chosen for upload → compile (with their URIs) → upload (a new pipeline
+ * or a new version) → ensure the experiment → create the run, reporting each stage so the dialog can show
+ * progress.
  */
 import type { AnalysisResult } from '../../analysis/types';
 import {
@@ -13,12 +14,15 @@ import {
 } from '../../compiler';
 import type { IBundleClient } from '../../kfp/bundles';
 import { IKfpClient } from '../../kfp/client';
+import type { IFileClient } from '../../kfp/files';
 import { KfpPublished, KfpRun } from '../../kfp/types';
 import type { NotebookInput } from '../../model/notebook';
+import { planDataFiles, unplacedOf, uploadsOf } from './data-files';
 
-export type SubmitStage = 'compiling' | 'uploading' | 'experiment' | 'creating' | 'done';
+export type SubmitStage = 'files' | 'compiling' | 'uploading' | 'experiment' | 'creating' | 'done';
 
 export const STAGE_LABELS: Record<SubmitStage, string> = {
+  files: 'Uploading data files',
   compiling: 'Compiling the notebook',
   uploading: 'Uploading the pipeline',
   experiment: 'Creating the experiment',
@@ -29,9 +33,36 @@ export const STAGE_LABELS: Record<SubmitStage, string> = {
 /** An experiment to use (`id`) or to create (`name`). */
 export type ExperimentChoice = { id: string } | { name: string };
 
+/** What a run does with the notebook's data files (see `planDataFiles`). */
+export interface RunDataFiles {
+  /** The notebook's path under the server root (the files are relative to its folder). */
+  notebookPath: string;
+  /** Files to put in the pipeline's object store before compiling (the `upload` choice). */
+  upload: string[];
+  /** Files that will not exist in the pods of the steps reading them: asked about before submitting. */
+  unplaced: string[];
+}
+
+/** Where the data file upload stands: `files` asked, and once answered how many were sent or skipped. */
+export interface UploadProgress {
+  files: number;
+  uploaded?: number;
+  /** The store had these bytes already (content-addressed). */
+  skipped?: number;
+}
+
 export interface SubmitRequest {
-  /** The compiled package (PipelineSpec YAML [+ platform spec]); compiled by the caller or on demand. */
-  yaml: string | (() => Promise<string>);
+  /**
+   * The compiled package (PipelineSpec YAML [+ platform spec]); compiled by the caller or on demand —
+   * on demand, with the uploaded data files' URIs, when there are files to upload.
+   */
+  yaml: string | ((dataFileUris?: Record<string, string>) => Promise<string>);
+  /** Data files to upload first, and the client that asks the server to. */
+  dataFiles?: {
+    notebookPath: string;
+    upload: string[];
+    client: Pick<IFileClient, 'uploadDataFiles'>;
+  };
   pipelineName: string;
   runName: string;
   namespace?: string;
@@ -57,23 +88,67 @@ export async function compileForRun(
   analysis: AnalysisResult,
   options: CompileOptions,
   bundles: IBundleClient
-): Promise<CompileResult> {
+): Promise<CompileResult & { dataFiles: RunDataFiles }> {
   refuseErrors(analysis);
   const modules = notebookModules(notebook, analysis);
   const localModules =
     modules.length && notebook.path
       ? await bundles.localModules(notebook.path, modules, [...modulesFromImage(notebook)])
       : undefined;
-  return compile(notebook, analysis, { ...options, localModules });
+  const plan = planDataFiles(notebook, analysis);
+  const dataFiles: RunDataFiles = {
+    notebookPath: options.notebookPath ?? notebook.path ?? '',
+    upload: options.importDataFiles === false ? [] : uploadsOf(plan),
+    unplaced: options.importDataFiles === false ? [] : unplacedOf(plan)
+  };
+  return { ...compile(notebook, analysis, { ...options, localModules }), dataFiles };
+}
+
+/** Puts the data files in the object store; their URIs by path. An error names the files. */
+async function uploadDataFiles(
+  files: NonNullable<SubmitRequest['dataFiles']>,
+  onProgress: (progress: UploadProgress) => void
+): Promise<Record<string, string>> {
+  onProgress({ files: files.upload.length });
+  let done;
+  try {
+    done = await files.client.uploadDataFiles(files.notebookPath, files.upload);
+  } catch (error) {
+    const message = String((error as Error)?.message ?? error);
+    // The server names the file it refused; a store-wide failure names none: say which were asked.
+    throw new Error(
+      files.upload.some(path => message.includes(path))
+        ? message
+        : `${message} (uploading ${files.upload.join(', ')})`
+    );
+  }
+  const uris: Record<string, string> = {};
+  for (const path of files.upload) {
+    const answer = done.find(f => f.path === path);
+    if (!answer?.uri) {
+      throw new Error(`data file "${path}": the server's upload answer has no URI for it`);
+    }
+    uris[path] = answer.uri;
+  }
+  const uploaded = done.filter(f => f.uploaded).length;
+  onProgress({ files: files.upload.length, uploaded, skipped: done.length - uploaded });
+  return uris;
 }
 
 export async function submitRun(
   client: IKfpClient,
   request: SubmitRequest,
-  onStage: (stage: SubmitStage) => void = () => undefined
+  onStage: (stage: SubmitStage, progress?: UploadProgress) => void = () => undefined
 ): Promise<SubmitResult> {
+  let dataFileUris: Record<string, string> | undefined;
+  if (request.dataFiles?.upload.length) {
+    if (typeof request.yaml === 'string') {
+      throw new Error('Data files to upload need the package compiled after the upload');
+    }
+    dataFileUris = await uploadDataFiles(request.dataFiles, progress => onStage('files', progress));
+  }
   onStage('compiling');
-  const yaml = typeof request.yaml === 'string' ? request.yaml : await request.yaml();
+  const yaml = typeof request.yaml === 'string' ? request.yaml : await request.yaml(dataFileUris);
   const namespace = request.namespace || undefined;
 
   onStage('uploading');

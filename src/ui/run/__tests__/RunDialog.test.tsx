@@ -8,6 +8,7 @@ import { setValue, until } from './dom';
 import { createRoot, Root } from 'react-dom/client';
 import { ServerConnection } from '@jupyterlab/services';
 import { KfpClient } from '../../../kfp/client';
+import type { UploadedDataFile } from '../../../kfp/files';
 import { FakeServerExtension } from '../../../kfp/__tests__/server';
 import { RunDialog, SubmittedRun, readPackage } from '../RunDialog';
 
@@ -238,6 +239,134 @@ describe('RunDialog', () => {
     await until(() => !!q('.jp-cellpipe-run-warning'), 'the warning');
     expect(q('.jp-cellpipe-run-warning')!.textContent).toBe(`Warning: ${message}`);
     await until(() => !q<HTMLButtonElement>('.jp-cellpipe-run-submit')!.disabled, 'submit enabled');
+  });
+});
+
+describe('RunDialog with data files', () => {
+  let server: FakeServerExtension;
+  let host: HTMLDivElement;
+  let root: Root;
+
+  beforeEach(async () => {
+    server = await new FakeServerExtension().start();
+    server.routes['GET /cellpipe/api/kfp/health'] = { body: { reachable: true, namespace: 'ns' } };
+    server.routes['GET /cellpipe/api/kfp/experiments'] = {
+      body: { experiments: [{ experiment_id: 'e1', display_name: 'Default' }] }
+    };
+    server.routes['POST /cellpipe/api/kfp/pipelines'] = {
+      body: { pipeline_id: 'p1', pipeline_version_id: 'v1', created_pipeline: true }
+    };
+    server.routes['POST /cellpipe/api/kfp/runs'] = { body: { run_id: 'r1', display_name: 'r' } };
+    host = document.createElement('div');
+    document.body.appendChild(host);
+    root = createRoot(host);
+  });
+
+  afterEach(async () => {
+    await act(async () => root.unmount());
+    host.remove();
+    await server.stop();
+  });
+
+  it('asks before submitting files that will not reach the pods, uploads the chosen ones, then compiles with their URIs', async () => {
+    const uri = 'minio://mlpipeline/cellpipe/data/ab12/train.csv';
+    const compiles: unknown[] = [];
+    const compile = async (request?: { dataFileUris?: Record<string, string> }) => {
+      compiles.push(request);
+      return {
+        yaml: request?.dataFileUris
+          ? PACKAGE.replace('name: demo', 'name: demo # imported')
+          : PACKAGE,
+        dataFiles: {
+          notebookPath: 'work/nb.ipynb',
+          upload: ['data/train.csv'],
+          unplaced: ['labels.json', 'w.pt']
+        }
+      };
+    };
+    const uploads: { notebookPath: string; paths: string[] }[] = [];
+    let answer: (files: UploadedDataFile[]) => void = () => undefined;
+    const files = {
+      uploadDataFiles: (notebookPath: string, paths: string[]) => {
+        uploads.push({ notebookPath, paths });
+        return new Promise<UploadedDataFile[]>(resolve => (answer = resolve));
+      }
+    };
+    await act(async () =>
+      root.render(
+        <RunDialog
+          client={new KfpClient(ServerConnection.makeSettings({ baseUrl: server.url, token: 't' }))}
+          compile={compile}
+          files={files}
+          onClose={() => undefined}
+        />
+      )
+    );
+    const q = <T extends Element>(selector: string) => host.querySelector<T>(selector);
+    await until(
+      () => q<HTMLSelectElement>('#jp-cellpipe-run-experiment')!.value === 'e1',
+      'experiments'
+    );
+    await until(() => !q<HTMLButtonElement>('.jp-cellpipe-run-submit')!.disabled, 'submit enabled');
+    expect(compiles).toEqual([undefined]);
+
+    // Asked first, naming the files; Cancel sends nothing.
+    await act(async () => q<HTMLButtonElement>('.jp-cellpipe-run-submit')!.click());
+    expect(q('.jp-cellpipe-run-confirm p')!.textContent).toContain(
+      '2 files will not exist in the pod: labels.json, w.pt'
+    );
+    await act(async () => q<HTMLButtonElement>('.jp-cellpipe-run-confirm-cancel')!.click());
+    expect(q('.jp-cellpipe-run-confirm')).toBeNull();
+    expect(uploads).toEqual([]);
+    expect(server.requests.filter(r => r.method === 'POST')).toEqual([]);
+
+    await act(async () => q<HTMLButtonElement>('.jp-cellpipe-run-submit')!.click());
+    await act(async () => q<HTMLButtonElement>('.jp-cellpipe-run-confirm-submit')!.click());
+    await until(() => uploads.length === 1, 'the upload');
+    expect(uploads).toEqual([{ notebookPath: 'work/nb.ipynb', paths: ['data/train.csv'] }]);
+    const stage = () =>
+      [...host.querySelectorAll('.jp-cellpipe-run-progress li')].map(li =>
+        li.textContent!.replace(/^[^A-Za-z0-9]+/, '')
+      );
+    expect(stage()).toEqual(['Uploading 1 data file…']);
+    await act(async () =>
+      answer([{ path: 'data/train.csv', uri, sha256: 'ab12', size: 618, uploaded: false }])
+    );
+    await until(() => !!q('.jp-cellpipe-run-created'), 'the created run');
+    expect(stage()[0]).toBe('0 data files uploaded, 1 skipped (unchanged)');
+    expect(compiles).toEqual([undefined, { dataFileUris: { 'data/train.csv': uri } }]);
+    const publish = server.requests.find(r => r.path.endsWith('/pipelines'))!;
+    expect(publish.body.package).toContain('name: demo # imported');
+  });
+
+  it('names the file when its upload fails, and submits nothing', async () => {
+    const files = {
+      uploadDataFiles: async () => {
+        throw new Error(
+          "Cannot upload the data files to the pipeline's object store: data file 'data/train.csv' is not a file in the notebook's folder"
+        );
+      }
+    };
+    await act(async () =>
+      root.render(
+        <RunDialog
+          client={new KfpClient(ServerConnection.makeSettings({ baseUrl: server.url, token: 't' }))}
+          compile={async () => ({
+            yaml: PACKAGE,
+            dataFiles: { notebookPath: 'nb.ipynb', upload: ['data/train.csv'], unplaced: [] }
+          })}
+          files={files}
+          onClose={() => undefined}
+        />
+      )
+    );
+    const q = <T extends Element>(selector: string) => host.querySelector<T>(selector);
+    await until(() => !q<HTMLButtonElement>('.jp-cellpipe-run-submit')!.disabled, 'submit enabled');
+    await act(async () => q<HTMLButtonElement>('.jp-cellpipe-run-submit')!.click());
+    expect(q('.jp-cellpipe-run-confirm')).toBeNull(); // every file has a way: nothing to ask
+    await until(() => !!q('.jp-cellpipe-run-error'), 'the error');
+    expect(q('.jp-cellpipe-run-error')!.textContent).toContain("data file 'data/train.csv'");
+    expect(server.requests.filter(r => r.method === 'POST')).toEqual([]);
   });
 });
 

@@ -1,10 +1,11 @@
 import { KfpClient } from '../../../kfp/client';
 import { FakeServerExtension } from '../../../kfp/__tests__/server';
 import { BundleClient } from '../../../kfp/bundles';
+import { FileClient } from '../../../kfp/files';
 import { LocalModules } from '../../../compiler';
 import { loadNotebook, step } from '../../../compiler/__tests__/fixtures';
 import { AnalysisResult } from '../../../analysis/types';
-import { SubmitStage, compileForRun, defaultRunName, submitRun } from '../submit';
+import { SubmitStage, UploadProgress, compileForRun, defaultRunName, submitRun } from '../submit';
 
 describe('submitRun', () => {
   let server: FakeServerExtension;
@@ -106,6 +107,110 @@ describe('submitRun', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  describe('with data files to upload', () => {
+    const URI = 'minio://mlpipeline/cellpipe/data/ab12/train.csv';
+    beforeEach(() => {
+      server.routes['POST /cellpipe/api/datafiles/upload'] = (seen: any) => ({
+        body: {
+          files: seen.body.paths.map((path: string, i: number) => ({
+            path,
+            uri: path === 'data/train.csv' ? URI : `s3://bucket/${i}/${path}`,
+            sha256: 'ab12',
+            size: 618,
+            uploaded: i === 0
+          }))
+        }
+      });
+    });
+
+    it('uploads them first, compiles with their URIs, and reports what was sent and skipped', async () => {
+      const stages: [SubmitStage, UploadProgress | undefined][] = [];
+      const compiledWith: (Record<string, string> | undefined)[] = [];
+      await submitRun(
+        new KfpClient(server.settings()),
+        {
+          yaml: async uris => {
+            compiledWith.push(uris);
+            return 'root: {}\n';
+          },
+          dataFiles: {
+            notebookPath: 'work/nb.ipynb',
+            upload: ['data/train.csv', 'labels.json'],
+            client: new FileClient(server.settings())
+          },
+          pipelineName: 'demo',
+          runName: 'r',
+          experiment: { id: 'e1' },
+          parameters: {}
+        },
+        (stage, progress) => stages.push([stage, progress])
+      );
+      expect(server.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+        'POST /cellpipe/api/datafiles/upload',
+        'POST /cellpipe/api/kfp/pipelines',
+        'POST /cellpipe/api/kfp/runs'
+      ]);
+      expect(server.requests[0].body).toEqual({
+        notebookPath: 'work/nb.ipynb',
+        paths: ['data/train.csv', 'labels.json']
+      });
+      expect(compiledWith).toEqual([
+        { 'data/train.csv': URI, 'labels.json': 's3://bucket/1/labels.json' }
+      ]);
+      expect(stages).toEqual([
+        ['files', { files: 2 }],
+        ['files', { files: 2, uploaded: 1, skipped: 1 }],
+        ['compiling', undefined],
+        ['uploading', undefined],
+        ['creating', undefined],
+        ['done', undefined]
+      ]);
+    });
+
+    it('stops before compiling when the upload fails, naming the file', async () => {
+      server.routes['POST /cellpipe/api/datafiles/upload'] = {
+        status: 413,
+        body: {
+          message:
+            "data file 'data/big.bin' is 6000000000 bytes, over the 5 GiB one upload may carry"
+        }
+      };
+      const compile = jest.fn(async () => 'root: {}\n');
+      const request = {
+        yaml: compile,
+        dataFiles: {
+          notebookPath: 'nb.ipynb',
+          upload: ['data/big.bin'],
+          client: new FileClient(server.settings())
+        },
+        pipelineName: 'demo',
+        runName: 'r',
+        parameters: {}
+      };
+      await expect(submitRun(new KfpClient(server.settings()), request)).rejects.toThrow(
+        "Cannot upload the data files to the pipeline's object store: data file 'data/big.bin' is 6000000000 bytes"
+      );
+      expect(compile).not.toHaveBeenCalled();
+      // A failure that names no file says which were being uploaded.
+      server.routes['POST /cellpipe/api/datafiles/upload'] = {
+        status: 502,
+        body: { message: 'the object store answered 503 SlowDown' }
+      };
+      await expect(
+        submitRun(new KfpClient(server.settings()), {
+          ...request,
+          dataFiles: { ...request.dataFiles, upload: ['a.csv', 'b.csv'] }
+        })
+      ).rejects.toThrow('the object store answered 503 SlowDown (uploading a.csv, b.csv)');
+      // An answer without a file's URI is refused by name.
+      server.routes['POST /cellpipe/api/datafiles/upload'] = { body: { files: [] } };
+      await expect(submitRun(new KfpClient(server.settings()), request)).rejects.toThrow(
+        `data file "data/big.bin": the server's upload answer has no URI for it`
+      );
+      expect(server.requests.filter(r => r.path.includes('/kfp/'))).toEqual([]);
+    });
+  });
+
   it('names runs after the pipeline and the time', () => {
     expect(defaultRunName('demo', new Date(2026, 10, 23, 7, 5, 9))).toBe(
       'demo 2026-11-23 07:05:09'
@@ -162,6 +267,59 @@ describe('compileForRun', () => {
     expect(result.steps[1].program).toContain(
       `_CELLPIPE_BUNDLES = ${JSON.stringify([local.bundles.helpers, local.bundles.units])}\n`
     );
+  });
+
+  it('says which data files a run uploads and which will not reach the pods; compiles the URIs given into importers', async () => {
+    const nb = notebook();
+    nb.metadata = {
+      ...nb.metadata,
+      cellpipe: {
+        dataFiles: { 'data/train.csv': { source: 'upload' }, 'w.pt': { source: 'image' } }
+      }
+    };
+    const reading = analysis();
+    reading.steps[0].files = {
+      reads: ['data/train.csv', 'w.pt', 'labels.json'].map(path => ({
+        path,
+        cellIndex: 2,
+        line: 0
+      })),
+      writes: [],
+      unresolved: []
+    };
+    const bundles = new BundleClient(server.settings());
+    const first = await compileForRun(nb, reading, {}, bundles);
+    expect(first.dataFiles).toEqual({
+      notebookPath: 'work/pipeline.ipynb',
+      upload: ['data/train.csv'],
+      unplaced: ['labels.json']
+    });
+    const uri = 'minio://mlpipeline/cellpipe/data/ab12/train.csv';
+    const after = await compileForRun(
+      nb,
+      reading,
+      { dataFileUris: { 'data/train.csv': uri } },
+      bundles
+    );
+    const importers = (result: typeof after) =>
+      Object.values(result.pipelineSpec.deploymentSpec.executors as Record<string, any>)
+        .filter(e => e.importer)
+        .map(e => [e.importer.metadata['cellpipe.path'], e.importer.artifactUri.constant]);
+    expect(importers(first)).toEqual([]);
+    expect(importers(after)).toEqual([['data/train.csv', uri]]);
+    // A local run: no importers, nothing to upload or ask about.
+    const local = await compileForRun(
+      nb,
+      reading,
+      { importDataFiles: false, dataFileUris: { 'data/train.csv': uri } },
+      bundles
+    );
+    expect(local.dataFiles).toEqual({
+      notebookPath: 'work/pipeline.ipynb',
+      upload: [],
+      unplaced: []
+    });
+    expect(importers(local)).toEqual([]);
   });
 
   it('refuses a notebook with errors before asking the server', async () => {
