@@ -2,6 +2,15 @@ import * as React from 'react';
 import { cellLabel } from '../../analysis/labels';
 import type { AnalysisResult, StepInfo } from '../../analysis/types';
 import { FileClient, FileStat, IFileClient } from '../../kfp/files';
+import {
+  ALL_DATA_FILES,
+  DataFileChoice,
+  DataFileSource,
+  MetadataNotebook,
+  uriProblem,
+  writeDataFileChoice
+} from '../../model/data-files';
+import { DataFilePlace, DataFilesPlan, DataFileWay, planDataFiles } from '../run/data-files';
 import type { Trans } from '../run/trans';
 
 /** How long after the latest analysis the open section asks the server about its files. */
@@ -11,19 +20,30 @@ const MAX_PATHS = 500;
 
 let defaultClient: IFileClient | null = null;
 
+/** The notebook whose `cellpipe.dataFiles` the section reads and writes (JupyterLab's `INotebookModel`). */
+export interface DataFilesNotebook extends MetadataNotebook {
+  readonly metadataChanged: {
+    connect(slot: () => void): unknown;
+    disconnect(slot: () => void): unknown;
+  };
+}
+
 /**
  * Per step, the files it reads and writes (as the analyzer found them), with whether each exists
  * beside the notebook and its size (the server looks, only while the section is open, a moment
  * after the analysis; Refresh looks again after a run), the step a read file comes from, and the
- * paths not known before running.
+ * paths not known before running. For each data file (read, written by no step): how it gets to
+ * a KFP step's pod, chosen by the user per file or for all, kept in `cellpipe.dataFiles`.
  */
 export const FilesSection = React.memo(function FilesSection(props: {
   analysis: Pick<AnalysisResult, 'steps' | 'edges'> | null;
   notebookPath: string;
   trans: Trans;
   client?: IFileClient;
+  /** Where the data file choices are read and written; without it they are not shown. */
+  notebook?: DataFilesNotebook | null;
 }): JSX.Element {
-  const { analysis, notebookPath, trans } = props;
+  const { analysis, notebookPath, trans, notebook } = props;
   const client = props.client ?? (defaultClient ??= new FileClient());
   const steps = React.useMemo(
     () => (analysis?.steps ?? []).filter(s => Private.hasFiles(s)),
@@ -60,6 +80,44 @@ export const FilesSection = React.memo(function FilesSection(props: {
     };
   }, [open, key, notebookPath, client, refresh]);
   const sources = React.useMemo(() => Private.sources(analysis?.edges ?? []), [analysis?.edges]);
+  // The choices are the notebook's metadata: read again whenever it changes (an edit, an undo).
+  const [metadataVersion, setMetadataVersion] = React.useState(0);
+  React.useEffect(() => {
+    if (!notebook) {
+      return;
+    }
+    const changed = () => setMetadataVersion(v => v + 1);
+    notebook.metadataChanged.connect(changed);
+    return () => void notebook.metadataChanged.disconnect(changed);
+  }, [notebook]);
+  const plan = React.useMemo(
+    () =>
+      notebook
+        ? planDataFiles(
+            {
+              metadata: {
+                kubeflow_notebook: notebook.getMetadata('kubeflow_notebook'),
+                cellpipe: notebook.getMetadata('cellpipe')
+              }
+            },
+            { steps }
+          )
+        : null,
+    [notebook, steps, metadataVersion]
+  );
+  const [writeError, setWriteError] = React.useState('');
+  const choose = React.useCallback(
+    (path: string, choice: DataFileChoice | undefined) => {
+      try {
+        writeDataFileChoice(notebook!, path, choice);
+        setWriteError('');
+      } catch (reason) {
+        setWriteError(String((reason as Error).message ?? reason));
+      }
+    },
+    [notebook]
+  );
+  const dataFile = (path: string) => plan?.files.find(f => f.path === path);
   const count = steps.reduce(
     (n, s) => n + s.files!.reads.length + s.files!.writes.length + s.files!.unresolved.length,
     0
@@ -78,6 +136,9 @@ export const FilesSection = React.memo(function FilesSection(props: {
             <p className="jp-cellpipe-empty">{trans.__('No step reads or writes a file.')}</p>
           )}
           {error && <p className="jp-cellpipe-error">{error}</p>}
+          {plan && plan.files.length > 0 && (
+            <DataFiles plan={plan} choose={choose} error={writeError} trans={trans} />
+          )}
           {steps.map(step => (
             <div className="jp-cellpipe-files-step" data-step={step.name} key={step.name}>
               <strong>{step.name}</strong>
@@ -89,6 +150,7 @@ export const FilesSection = React.memo(function FilesSection(props: {
                     path={r.path}
                     from={sources.get(`${step.name}\n${r.path}`)}
                     stat={stats.byPath.get(r.path)}
+                    dataFile={dataFile(r.path)}
                     trans={trans}
                   />
                 ))}
@@ -131,9 +193,11 @@ function FileRow(props: {
   path: string;
   from?: string;
   stat?: FileStat;
+  /** A data file's way to the pods (the section was given the notebook). */
+  dataFile?: DataFilePlace;
   trans: Trans;
 }): JSX.Element {
-  const { access, path, from, stat, trans } = props;
+  const { access, path, from, stat, dataFile, trans } = props;
   return (
     <li
       className={`jp-cellpipe-file jp-cellpipe-file-${access}`}
@@ -141,14 +205,192 @@ function FileRow(props: {
       data-access={access}
       data-exists={stat ? String(stat.exists) : ''}
       data-from={from ?? ''}
+      data-way={dataFile ? (dataFile.way ?? 'none') : undefined}
     >
       {access === 'read' ? trans.__('reads') : trans.__('writes')} <code>{path}</code>{' '}
       <span className="jp-cellpipe-file-state">{Private.describe(stat, access, from, trans)}</span>
+      {dataFile && !dataFile.way && <NotThere trans={trans} />}
+    </li>
+  );
+}
+
+/** The mark of a data file with no way to the pods. */
+function NotThere(props: { trans: Trans }): JSX.Element {
+  return (
+    <span className="jp-cellpipe-file-not-there" role="img" aria-label={props.trans.__('warning')}>
+      {' '}
+      <span className="jp-cellpipe-file-warning-icon" aria-hidden="true">
+        !
+      </span>{' '}
+      {props.trans.__("will not exist in the step's pod")}
+    </span>
+  );
+}
+
+/** "How it gets to the cluster": the notebook-wide default and each data file's own choice. */
+function DataFiles(props: {
+  plan: DataFilesPlan;
+  choose: (path: string, choice: DataFileChoice | undefined) => void;
+  error: string;
+  trans: Trans;
+}): JSX.Element {
+  const { plan, choose, error, trans } = props;
+  const labels = Private.wayLabels(trans);
+  return (
+    <div className="jp-cellpipe-datafiles" data-mounted={String(plan.mounted)}>
+      <h4>{trans.__('Data files: how each gets to the cluster')}</h4>
+      {plan.mounted ? (
+        <p className="jp-cellpipe-datafiles-note">
+          {trans.__(
+            "The notebook's workspace volume is mounted into the steps (Kale volumes / abs_working_dir): its files are there."
+          )}
+        </p>
+      ) : (
+        <label className="jp-cellpipe-datafiles-default">
+          {trans.__('Default for every data file:')}{' '}
+          <select
+            className="jp-mod-styled"
+            data-default=""
+            value={plan.all?.source ?? ''}
+            onChange={e =>
+              choose(
+                ALL_DATA_FILES,
+                e.target.value ? { source: e.target.value as DataFileSource } : undefined
+              )
+            }
+          >
+            <option value="">{trans.__('none')}</option>
+            {(['volume', 'upload', 'image'] as const).map(way => (
+              <option key={way} value={way}>
+                {labels[way]}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {error && <p className="jp-cellpipe-error">{error}</p>}
+      {plan.problems.map(p => (
+        <p key={p.path} className="jp-cellpipe-error">
+          {p.message}
+        </p>
+      ))}
+      <ul>
+        {plan.files.map(file => (
+          <DataFileRow
+            key={file.path}
+            file={file}
+            all={plan.all}
+            mounted={plan.mounted}
+            choose={choose}
+            trans={trans}
+          />
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function DataFileRow(props: {
+  file: DataFilePlace;
+  all?: DataFileChoice;
+  mounted: boolean;
+  choose: (path: string, choice: DataFileChoice | undefined) => void;
+  trans: Trans;
+}): JSX.Element {
+  const { file, all, mounted, choose, trans } = props;
+  const labels = Private.wayLabels(trans);
+  // A URI being typed: written once it is one an importer reads (Enter or leaving the field).
+  const [draft, setDraft] = React.useState<string | null>(null);
+  const shown = mounted ? 'mounted' : draft !== null ? 'uri' : (file.own?.source ?? '');
+  const uri = draft ?? (file.own?.source === 'uri' ? (file.own.uri ?? '') : null);
+  const problem = draft !== null ? uriProblem(draft) : undefined;
+  const commit = () => {
+    if (draft !== null && !problem) {
+      choose(file.path, { source: 'uri', uri: draft.trim() });
+      setDraft(null);
+    }
+  };
+  const ways: DataFileSource[] = file.importable
+    ? ['volume', 'upload', 'uri', 'image']
+    : ['volume', 'image']; // an importer brings one file inside the notebook's folder
+  const inherited = all && (file.importable || all.source === 'volume' || all.source === 'image');
+  return (
+    <li className="jp-cellpipe-datafile" data-datafile={file.path} data-way={file.way ?? 'none'}>
+      <code>{file.path}</code>{' '}
+      <span className="jp-cellpipe-file-where">({file.steps.join(', ')})</span>{' '}
+      <label>
+        {trans.__('How it gets to the cluster:')}{' '}
+        <select
+          className="jp-mod-styled"
+          value={shown}
+          disabled={mounted || !file.choosable}
+          aria-label={trans.__('How %1 gets to the cluster', file.path)}
+          onChange={e => {
+            const way = e.target.value;
+            if (way === 'uri') {
+              setDraft(file.own?.source === 'uri' ? (file.own.uri ?? '') : '');
+              return;
+            }
+            setDraft(null);
+            choose(file.path, way ? { source: way as DataFileSource } : undefined);
+          }}
+        >
+          {mounted && <option value="mounted">{labels.mounted}</option>}
+          <option value="">
+            {inherited ? trans.__('the default: %1', labels[all!.source]) : trans.__('not chosen')}
+          </option>
+          {ways.map(way => (
+            <option key={way} value={way}>
+              {labels[way]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {!mounted && uri !== null && (
+        <input
+          className="jp-mod-styled jp-cellpipe-datafile-uri"
+          aria-label={trans.__('URI of %1', file.path)}
+          placeholder="s3://bucket/key"
+          value={uri}
+          onChange={e => setDraft(e.target.value)}
+          onBlur={commit}
+          onKeyDown={e => {
+            if (e.key === 'Enter') {
+              commit();
+            } else if (e.key === 'Escape') {
+              setDraft(null);
+            }
+          }}
+        />
+      )}
+      {problem && (
+        <span className="jp-cellpipe-datafile-error jp-cellpipe-error" role="alert">
+          {' '}
+          {problem}
+        </span>
+      )}
+      {!file.choosable && (
+        <span className="jp-cellpipe-file-where">
+          {' '}
+          {trans.__('outside the notebook folder: only the image or a mounted volume has it')}
+        </span>
+      )}
+      {!file.way && <NotThere trans={trans} />}
     </li>
   );
 }
 
 namespace Private {
+  export function wayLabels(trans: Trans): Record<DataFileWay, string> {
+    return {
+      mounted: trans.__('workspace volume (mounted)'),
+      volume: trans.__('workspace volume'),
+      upload: trans.__("upload to the pipeline's object store"),
+      uri: trans.__('a URI (s3://, gs://, minio://)'),
+      image: trans.__('already in the image')
+    };
+  }
+
   export function hasFiles(step: StepInfo): boolean {
     const f = step.files;
     return !!f && f.reads.length + f.writes.length + f.unresolved.length > 0;

@@ -345,7 +345,12 @@ function PanelBody(props: {
           trans={trans}
         />
       </details>
-      <FilesSection analysis={analysis} notebookPath={panel.context.path} trans={trans} />
+      <FilesSection
+        analysis={analysis}
+        notebookPath={panel.context.path}
+        notebook={panel.model}
+        trans={trans}
+      />
       <YamlSection
         compile={compileYaml}
         revision={model.revision}

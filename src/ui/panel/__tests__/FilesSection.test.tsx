@@ -5,9 +5,9 @@ import * as React from 'react';
 import { act } from 'react';
 import { createRoot, Root } from 'react-dom/client';
 import type { AnalysisResult, StepInfo } from '../../../analysis/types';
-import type { FileStat, IFileClient } from '../../../kfp/files';
+import type { FileStat, IFileClient, UploadedDataFile } from '../../../kfp/files';
 import { plainTrans } from '../../run/trans';
-import { FILES_DELAY_MS, FilesSection } from '../FilesSection';
+import { DataFilesNotebook, FILES_DELAY_MS, FilesSection } from '../FilesSection';
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -57,6 +57,31 @@ class DiskClient implements IFileClient {
     return paths.map(path =>
       path in this.disk ? { path, exists: true, size: this.disk[path] } : { path, exists: false }
     );
+  }
+  async uploadDataFiles(): Promise<UploadedDataFile[]> {
+    throw new Error('the Files section never uploads (the Run dialog does)');
+  }
+}
+
+/** A notebook model over plain metadata, telling its listeners of each change, as JupyterLab's does. */
+class Notebook implements DataFilesNotebook {
+  private slots = new Set<() => void>();
+  readonly metadataChanged = {
+    connect: (slot: () => void) => this.slots.add(slot),
+    disconnect: (slot: () => void) => this.slots.delete(slot)
+  };
+  constructor(public metadata: Record<string, any>) {}
+  getMetadata(key: string): unknown {
+    return this.metadata[key];
+  }
+  setMetadata(key: string, value: unknown): void {
+    this.metadata = { ...this.metadata, [key]: value };
+    this.slots.forEach(slot => slot());
+  }
+  deleteMetadata(key: string): void {
+    const { [key]: _, ...rest } = this.metadata;
+    this.metadata = rest;
+    this.slots.forEach(slot => slot());
   }
 }
 
@@ -178,5 +203,151 @@ describe('FilesSection', () => {
     expect(host.querySelector('.jp-cellpipe-error')!.textContent).toBe(
       "Cannot look at the notebook's files: the server answered 403"
     );
+  });
+
+  describe('how data files get to the cluster', () => {
+    const METADATA = {
+      kernelspec: { name: 'python3', display_name: 'Python 3' },
+      kubeflow_notebook: { pipeline_name: 'demo', docker_image: 'python:3.11' },
+      cellpipe: { enabled: true }
+    };
+    const renderWith = (notebook: Notebook) =>
+      act(() =>
+        root.render(
+          <FilesSection
+            analysis={ANALYSIS}
+            notebookPath="work/pipeline.ipynb"
+            trans={plainTrans}
+            client={client}
+            notebook={notebook}
+          />
+        )
+      );
+    const dataFile = (path: string) =>
+      host.querySelector<HTMLLIElement>(`.jp-cellpipe-datafile[data-datafile="${path}"]`)!;
+    const pick = (select: HTMLSelectElement, value: string) =>
+      act(() => {
+        select.value = value;
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+    const typeInto = (input: HTMLInputElement, value: string) =>
+      act(() => {
+        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(
+          input,
+          value
+        );
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+    const notThere = (el: Element | null) =>
+      el?.querySelector('.jp-cellpipe-file-not-there')?.textContent?.trim() ?? null;
+
+    it('lists the files read and written by no step, unchosen ones marked; a choice is written to cellpipe.dataFiles, the rest kept', async () => {
+      const notebook = new Notebook(JSON.parse(JSON.stringify(METADATA)));
+      renderWith(notebook);
+      openSection();
+      await settle();
+      const listed = [...host.querySelectorAll('.jp-cellpipe-datafile')].map(li => [
+        li.getAttribute('data-datafile'),
+        li.getAttribute('data-way')
+      ]);
+      // clean.csv is written by "load": file flow carries it, no choice to make.
+      expect(listed).toEqual([
+        ['data/train.csv', 'none'],
+        ['labels.txt', 'none']
+      ]);
+      expect(notThere(dataFile('data/train.csv'))).toBe("! will not exist in the step's pod");
+      const readRow = () =>
+        host.querySelector('[data-step="load"] [data-access="read"][data-file="data/train.csv"]');
+      expect(notThere(readRow())).toBe("! will not exist in the step's pod");
+      expect(
+        notThere(host.querySelector('[data-step="train"] [data-file="clean.csv"]'))
+      ).toBeNull();
+
+      await pick(dataFile('data/train.csv').querySelector('select')!, 'upload');
+      expect(notebook.metadata).toEqual({
+        ...METADATA,
+        cellpipe: { enabled: true, dataFiles: { 'data/train.csv': { source: 'upload' } } }
+      });
+      expect(JSON.stringify(notebook.metadata.kubeflow_notebook)).toBe(
+        JSON.stringify(METADATA.kubeflow_notebook)
+      );
+      expect(dataFile('data/train.csv').getAttribute('data-way')).toBe('upload');
+      expect(notThere(dataFile('data/train.csv'))).toBeNull();
+      expect(readRow()!.getAttribute('data-way')).toBe('upload');
+      expect(notThere(readRow())).toBeNull();
+      expect(notThere(dataFile('labels.txt'))).not.toBeNull();
+
+      // The notebook-wide default reaches the files without their own choice.
+      await pick(host.querySelector<HTMLSelectElement>('select[data-default]')!, 'image');
+      expect(notebook.metadata.cellpipe.dataFiles).toEqual({
+        'data/train.csv': { source: 'upload' },
+        '*': { source: 'image' }
+      });
+      expect(dataFile('labels.txt').getAttribute('data-way')).toBe('image');
+      expect(dataFile('labels.txt').querySelector('select option')!.textContent).toBe(
+        'the default: already in the image'
+      );
+      expect(host.querySelectorAll('.jp-cellpipe-file-not-there')).toHaveLength(0);
+
+      // Back to "not chosen": the entries go, and what the section added with them.
+      await pick(dataFile('data/train.csv').querySelector('select')!, '');
+      await pick(host.querySelector<HTMLSelectElement>('select[data-default]')!, '');
+      expect(notebook.metadata).toEqual(METADATA);
+    });
+
+    it('takes a URI once an importer can read it, showing why not inline', async () => {
+      const notebook = new Notebook(JSON.parse(JSON.stringify(METADATA)));
+      renderWith(notebook);
+      openSection();
+      await pick(dataFile('labels.txt').querySelector('select')!, 'uri');
+      const input = () => dataFile('labels.txt').querySelector<HTMLInputElement>('input')!;
+      expect(dataFile('labels.txt').querySelector('[role="alert"]')!.textContent!.trim()).toBe(
+        'needs a "uri"'
+      );
+      await typeInto(input(), 'https://example.com/labels.txt');
+      await act(() =>
+        input().dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }))
+      );
+      expect(dataFile('labels.txt').querySelector('[role="alert"]')!.textContent).toContain(
+        'has scheme "https"; a KFP importer reads s3://, gs://, minio://'
+      );
+      expect(notebook.metadata).toEqual(METADATA); // nothing written
+      await typeInto(input(), 'gs://bucket/labels.txt');
+      await act(() => input().dispatchEvent(new FocusEvent('focusout', { bubbles: true })));
+      expect(notebook.metadata.cellpipe.dataFiles).toEqual({
+        'labels.txt': { source: 'uri', uri: 'gs://bucket/labels.txt' }
+      });
+      expect(dataFile('labels.txt').getAttribute('data-way')).toBe('uri');
+      expect(dataFile('labels.txt').querySelector('[role="alert"]')).toBeNull();
+      expect(input().value).toBe('gs://bucket/labels.txt');
+    });
+
+    it('shows the mounted workspace volume as chosen, not editable, when Kale mounts it', async () => {
+      const notebook = new Notebook({
+        ...METADATA,
+        kubeflow_notebook: { ...METADATA.kubeflow_notebook, abs_working_dir: '/home/jovyan/work' }
+      });
+      renderWith(notebook);
+      openSection();
+      expect(host.querySelector('select[data-default]')).toBeNull();
+      for (const path of ['data/train.csv', 'labels.txt']) {
+        const select = dataFile(path).querySelector('select')!;
+        expect(select.disabled).toBe(true);
+        expect(select.selectedOptions[0].textContent).toBe('workspace volume (mounted)');
+        expect(dataFile(path).getAttribute('data-way')).toBe('mounted');
+      }
+      expect(host.querySelectorAll('.jp-cellpipe-file-not-there')).toHaveLength(0);
+    });
+
+    it('follows metadata changed elsewhere (an undo, another view)', async () => {
+      const notebook = new Notebook(JSON.parse(JSON.stringify(METADATA)));
+      renderWith(notebook);
+      openSection();
+      await act(() =>
+        notebook.setMetadata('cellpipe', { dataFiles: { 'labels.txt': { source: 'volume' } } })
+      );
+      expect(dataFile('labels.txt').getAttribute('data-way')).toBe('volume');
+      expect(dataFile('labels.txt').querySelector('select')!.value).toBe('volume');
+    });
   });
 });
