@@ -20,7 +20,7 @@ from tornado.httpclient import HTTPClientError
 from cellpipe import cli
 from cellpipe.local.runner import CACHED, SUCCEEDED, run_package_file
 from cellpipe.runtime import bundle, marshal
-from cellpipe.server.bundle_handlers import PathError, notebook_dir
+from cellpipe.server.notebook_path import PathError, notebook_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "local_modules"

@@ -18,30 +18,11 @@ from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 
 from ..runtime.bundle import BundleError, local_modules
-from .handlers import api_route
+from .notebook_path import PathError, notebook_dir
 from .packages import RequestRefused, check_size, json_object, limits, off_loop, type_name
+from .routes import api_route
 
 AUTH_RESOURCE = "contents"
-
-
-class PathError(ValueError):
-    pass
-
-
-def notebook_dir(root_dir: str, path: str) -> str:
-    """The directory of the notebook at `path`, which must stay under root_dir (symlinks resolved)."""
-    if path.startswith("RTC:"):  # jupyter-collaboration's drive prefix on the panel's notebook path
-        path = path[len("RTC:") :]
-    parts = path.replace("\\", "/").split("/")
-    if not path or os.path.isabs(path) or path.startswith("/") or ".." in parts:
-        raise PathError(f"notebook path {path!r} must be relative to the server's root, without '..'")
-    root = os.path.realpath(root_dir)
-    folder = os.path.realpath(os.path.join(root, os.path.dirname(path)))
-    if os.path.commonpath([folder, root]) != root:
-        raise PathError(f"notebook path {path!r} is outside the server's root directory")
-    if not os.path.isdir(folder):
-        raise PathError(f"no folder for notebook path {path!r}")
-    return folder
 
 
 def _names(body: dict, field: str, required: bool) -> list:

@@ -18,11 +18,11 @@ import tornado
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 
-from .bundle_handlers import PathError, notebook_dir
-from .handlers import api_route
 from .kfp_handlers import AUTH_RESOURCE  # uploading feeds a KFP run: the KFP handlers' resource
+from .notebook_path import PathError, notebook_dir
 from .object_store import MAX_SINGLE_PUT_BYTES, CellpipeObjectStore, ObjectStore, ObjectStoreError
 from .packages import RequestRefused, check_size, json_object, limits, off_loop
+from .routes import api_route
 
 _STORE_KEY = "cellpipe_object_store"
 

@@ -19,9 +19,9 @@ import tornado
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 
-from .bundle_handlers import PathError, notebook_dir
-from .handlers import api_route
+from .notebook_path import PathError, notebook_dir
 from .packages import RequestRefused, check_size, limits
+from .routes import api_route
 
 MAX_PATHS = 500
 """At most this many paths per request (a notebook lists a few dozen)."""

@@ -25,7 +25,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Float, Unicode
 from traitlets.config import Configurable
 
-from .handlers import api_route
+from .routes import api_route
 
 # Reading the server's own pod serves KFP runs: the same authorization resource as the KFP handlers.
 AUTH_RESOURCE = "cellpipe_kfp"

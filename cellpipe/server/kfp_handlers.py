@@ -18,11 +18,11 @@ from typing import Any
 import tornado
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
-from jupyter_server.utils import url_path_join
 
 from .config import CellpipeKFP, EndpointRefused
 from .kfp_client import KFPClient, KFPError
 from .packages import RequestRefused, check_size, json_object, limits, off_loop
+from .routes import api_route
 
 AUTH_RESOURCE = "cellpipe_kfp"
 
@@ -89,7 +89,9 @@ class KFPHandler(APIHandler):
         self.finish(self.kfp.scrub(json.dumps(result)))
 
 
-class HealthHandler(KFPHandler):
+class KFPHealthHandler(KFPHandler):
+    """Whether the configured KFP answers (GET /apis/v2beta1/healthz), with the connection it used, no secrets."""
+
     @tornado.web.authenticated
     @authorized
     async def get(self):
@@ -224,11 +226,11 @@ async def _wrap(key: str, call) -> dict:
 
 def routes(base_url: str) -> list:
     def route(*parts: str) -> str:
-        return url_path_join(base_url, "cellpipe", "api", "kfp", *parts)
+        return api_route(base_url, "kfp", *parts)
 
     ident = r"([^/]+)"
     return [
-        (route("health"), HealthHandler),
+        (route("health"), KFPHealthHandler),
         (route("experiments"), ExperimentsHandler),
         (route("pipelines"), PipelinesHandler),
         (route("pipelines", ident, "versions"), PipelineVersionsHandler),

@@ -17,7 +17,6 @@ from ..local.command_shape import check_package_shape
 from ..local.package import PackageError
 from ..local.runner import RunError
 from ..local.service import LocalRunService
-from .handlers import api_route
 from .kfp_client import KFPError, check_parameters
 from .packages import (
     RequestRefused,
@@ -28,6 +27,7 @@ from .packages import (
     off_loop,
     type_name,
 )
+from .routes import api_route
 
 AUTH_RESOURCE = "kernels"
 
