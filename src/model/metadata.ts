@@ -17,7 +17,7 @@ import type {
   VolumeMount
 } from './deploy';
 import { parseTags, setOwn } from './tags';
-import { stepNameError } from './validate';
+import { taggedStepNameError } from './validate';
 
 export interface MetadataIssue {
   severity: 'error' | 'warning';
@@ -488,14 +488,9 @@ export function tagIssues(tags: readonly string[], sink: IssueSink): void {
     const a = parseTags([tag]);
     const field = `tag ${tag}`;
     if (a.kind === 'step' && a.stepName !== undefined) {
-      const problem = stepNameError(a.stepName, []);
+      const problem = taggedStepNameError(a.stepName);
       if (problem) {
-        add(
-          sink,
-          'error',
-          field,
-          `${problem} (the rule is ^[a-z][a-z0-9_]*$, as in the cell editor)`
-        );
+        add(sink, 'error', field, problem);
       }
     } else if (a.notebook !== undefined) {
       add(

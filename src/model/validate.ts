@@ -62,6 +62,15 @@ export function stepNameError(name: string, otherSteps: readonly string[]): stri
   return null;
 }
 
+/**
+ * A step name written in a tag (`step:NAME`, `block:NAME`), as the analyzer and the compiler report
+ * it: the editor's own rule, spelled out so a hand-written tag can be fixed without the editor.
+ */
+export function taggedStepNameError(name: string): string | null {
+  const problem = stepNameError(name, []);
+  return problem && `${problem} (the rule is ${STEP_NAME.source}, as in the cell editor)`;
+}
+
 export function quantityError(value: string): string | null {
   return QUANTITY.test(value)
     ? null

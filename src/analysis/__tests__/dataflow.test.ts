@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createAnalyzer } from '..';
 import { fromNbformat, NotebookInput } from '../../model/notebook';
+import { stepNameError } from '../../model/validate';
+import { located } from '../labels';
 import type { AnalysisResult, Analyzer, StepInfo } from '../types';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -294,7 +296,7 @@ describe('the step graph and names', () => {
       [['step:load'], 'a = 1'],
       [['step:other'], 'b = 2'],
       [['step:load'], 'c = a'],
-      [['step:Other'], 'd = 3'],
+      [['step:other_'], 'd = 3'],
       [['step:!!!'], 'e = 4']
     ]);
     expect(step(result, 'load').cellIndices).toEqual([0, 2]);
@@ -303,6 +305,34 @@ describe('the step graph and names', () => {
       'error:invalid-step-name',
       'info:step-merged'
     ]);
+  });
+
+  it('refuses step names the cell editor and Kale refuse, naming the cell and the rule', () => {
+    const result = analyze([
+      [['step:Train-Model'], 'a = 1'],
+      [['block:1abc'], 'b = 2'],
+      [['step:my step'], 'c = 3'],
+      [['step:train_model'], 'd = 4'],
+      [['step:' + 'x'.repeat(64)], 'e = 5']
+    ]);
+    const rule = '(the rule is ^[a-z][a-z0-9_]*$, as in the cell editor)';
+    const errors = result.diagnostics.filter(d => d.code === 'invalid-step-name');
+    expect(errors.map(d => [d.cellIndex, d.step, d.severity])).toEqual([
+      [0, 'Train-Model', 'error'],
+      [1, '1abc', 'error'],
+      [2, 'my step', 'error'],
+      [4, 'x'.repeat(64), 'error']
+    ]);
+    expect(located(errors[0], errors[0].message)).toBe(
+      'cell 1 (step "Train-Model"): Step name "Train-Model" must start with a lowercase letter ' +
+        `and hold only lowercase letters, digits and _ ${rule}`
+    );
+    expect(errors[1].message).toContain(`"1abc" must start with a lowercase letter`);
+    expect(errors[2].message).toContain(rule);
+    expect(errors[3].message).toMatch(/at most 63 characters/);
+    // The same words as the editor's own check, so panel, markers and dialog agree.
+    expect(errors[0].message).toContain(stepNameError('Train-Model', [])!);
+    expect(codes(result)).toEqual(Array(4).fill('error:invalid-step-name'));
   });
 
   it('names the metrics step pipeline_metrics when a step is called metrics', () => {

@@ -6,6 +6,7 @@
 import type { NotebookInput } from '../model/notebook';
 import { MAX_TASK_NAME, toKebab } from '../model/kfp-names';
 import { CellAnnotation, parseTags } from '../model/tags';
+import { taggedStepNameError } from '../model/validate';
 import { BUILTINS } from './builtins';
 import { CellAnalysis, rangeOf } from './cell';
 import { Diagnostics, Place } from './diagnostics';
@@ -456,17 +457,17 @@ function groupCells(
   }
 
   function checkStepName(name: string, index: number): void {
-    const task = toKebab(name);
-    if (!task || name.length > MAX_TASK_NAME) {
-      diagnostics.add(
-        'invalid-step-name',
-        'error',
-        `step name "${name}" needs letters or digits and at most ${MAX_TASK_NAME} characters`,
-        { cellIndex: index },
-        { step: name }
-      );
+    // The editor's and the compiler's rule: a name Kale and the editor refuse is refused here too.
+    const problem =
+      taggedStepNameError(name) ??
+      (name.length > MAX_TASK_NAME
+        ? `Step name "${name}" must be at most ${MAX_TASK_NAME} characters (a KFP task name)`
+        : null);
+    if (problem) {
+      diagnostics.add('invalid-step-name', 'error', problem, { cellIndex: index }, { step: name });
       return;
     }
+    const task = toKebab(name);
     const other = byTask.get(task);
     if (other !== undefined) {
       diagnostics.add(
