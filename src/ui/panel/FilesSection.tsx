@@ -385,7 +385,7 @@ namespace Private {
     return {
       mounted: trans.__('workspace volume (mounted)'),
       volume: trans.__('workspace volume'),
-      upload: trans.__("upload to the pipeline's object store"),
+      upload: trans.__('upload to the object store'),
       uri: trans.__('a URI (s3://, gs://, minio://)'),
       image: trans.__('already in the image')
     };
