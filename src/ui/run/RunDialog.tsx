@@ -433,6 +433,14 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
           </button>
           {yaml === null && !compileError && <span>{trans.__('Compiling…')}</span>}
         </div>
+        {pkg && pkg.dataFiles.upload.length > 0 && (
+          <div className="jp-cellpipe-run-datafiles" role="status" style={styles.type}>
+            {trans.__(
+              "On submit, first uploaded to the pipeline's object store (unchanged files are not sent again): %1",
+              pkg.dataFiles.upload.join(', ')
+            )}
+          </div>
+        )}
         {pkg?.warnings.map((w, i) => (
           <div key={i} className="jp-cellpipe-run-warning" role="status" style={styles.warning}>
             {trans.__('Warning: %1', w.message)}

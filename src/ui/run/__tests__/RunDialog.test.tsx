@@ -309,6 +309,9 @@ describe('RunDialog with data files', () => {
     );
     await until(() => !q<HTMLButtonElement>('.jp-cellpipe-run-submit')!.disabled, 'submit enabled');
     expect(compiles).toEqual([undefined]);
+    expect(q('.jp-cellpipe-run-datafiles')!.textContent).toBe(
+      "On submit, first uploaded to the pipeline's object store (unchanged files are not sent again): data/train.csv"
+    );
 
     // Asked first, naming the files; Cancel sends nothing.
     await act(async () => q<HTMLButtonElement>('.jp-cellpipe-run-submit')!.click());
