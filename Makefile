@@ -10,7 +10,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 JLAB_VERSION := 4.6.4
 TS_SOURCES := $(filter-out %.generated.ts,$(shell find src style schema scripts -type f 2>/dev/null)) $(wildcard cellpipe/runtime/*.py) package.json tsconfig.json webpack.config.js
 
-.PHONY: lab test lint test-js test-py test-ui test-install build install bench clean chromium
+.PHONY: lab test lint test-js test-py test-ui test-install installed build install bench clean chromium
 
 ## make lab: create .venv, install, build, start JupyterLab with the extension on the example notebook
 lab: install
@@ -73,11 +73,15 @@ test-py: $(S)/install
 	pytest -q tests
 
 ## the installed extension is seen by Jupyter, and a wheel carries the prebuilt labextension
-test-install: $(S)/install
-	jupyter labextension list 2>&1 | tee /dev/stderr | grep -E "cellpipe .*enabled.*OK"
-	jupyter server extension list 2>&1 | tee /dev/stderr | grep -E "cellpipe .*enabled"
+test-install: installed
 	rm -rf dist && $(PIP) wheel -q --no-deps --no-build-isolation -w dist .
 	$(PY) -c "import zipfile,glob,sys; n=zipfile.ZipFile(glob.glob('dist/cellpipe-*.whl')[0]).namelist(); need=['share/jupyter/labextensions/cellpipe/package.json','etc/jupyter/jupyter_server_config.d/cellpipe.json','cellpipe/compiler_js/cellpipe.cjs','cellpipe/compiler_js/tree-sitter-python.wasm']; miss=[x for x in need if not any(m.endswith(x) for m in n)]; sys.exit('wheel lacks: %s' % miss if miss else 0)"
+
+## Jupyter lists cellpipe as enabled (each list printed whole). Printed by awk on make's stdout, never
+## `tee /dev/stderr`: that reopens the log `make test > log 2>&1` writes, with O_TRUNC, and empties it.
+installed: $(S)/install
+	jupyter labextension list 2>&1 | awk '{ print } /cellpipe .*enabled.*OK/ { found = 1 } END { exit !found }'
+	jupyter server extension list 2>&1 | awk '{ print } /cellpipe .*enabled/ { found = 1 } END { exit !found }'
 
 test-ui: $(S)/install chromium
 	cd ui-tests && npx playwright test
