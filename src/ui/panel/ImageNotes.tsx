@@ -5,7 +5,7 @@ import type { BaseImage, ImportWarning } from './images';
 
 export const ImageNotes = React.memo(function ImageNotes(props: {
   base: BaseImage;
-  /** The notebook's own image setting (Kale's docker_image); when set, it is the base image. */
+  /** The notebook's own image setting (Kale's base_image or docker_image); when set, it is the base image. */
   notebookImage: string;
   warnings: ImportWarning[];
   trans: Trans;

@@ -28,23 +28,14 @@ import {
   importWarnings,
   nonStdlib
 } from './images';
+import { NotebookSettings, patchNotebookSettings, readNotebookSettings } from './notebook-settings';
+
+export type { NotebookSettings } from './notebook-settings';
 
 const NO_WARNINGS: ImportWarning[] = [];
 
 /** How long the typing pauses before a provisional graph is laid out again by dagre. */
 const SETTLE_DELAY_MS = 400;
-
-/** Notebook-level settings the panel edits (Kale's `kubeflow_notebook` and `cellpipe`). */
-export interface NotebookSettings {
-  enabled: boolean;
-  pipelineName: string;
-  description: string;
-  experiment: string;
-  dockerImage: string;
-  cpu: string;
-  memory: string;
-  volumes: { pvcName: string; mountPath: string }[];
-}
 
 /**
  * State of the deployment panel: which notebook it shows, its latest analysis and graph layout,
@@ -144,23 +135,10 @@ export class PanelModel {
     if (!model) {
       return null;
     }
-    const kale = (model.getMetadata('kubeflow_notebook') ?? {}) as Record<string, any>;
-    const own = (model.getMetadata('cellpipe') ?? {}) as Record<string, any>;
-    const defaults = (own.defaults ?? {}) as Record<string, any>;
-    const volumes = Array.isArray(defaults.volumes) ? defaults.volumes : [];
-    return {
-      enabled: own.enabled !== false,
-      pipelineName: String(kale.pipeline_name ?? ''),
-      description: String(kale.pipeline_description ?? ''),
-      experiment: String(kale.experiment?.name ?? kale.experiment_name ?? ''),
-      dockerImage: String(kale.docker_image ?? ''),
-      cpu: String(defaults.requests?.cpu ?? ''),
-      memory: String(defaults.requests?.memory ?? ''),
-      volumes: volumes.map((v: any) => ({
-        pvcName: String(v?.pvcName ?? ''),
-        mountPath: String(v?.mountPath ?? '')
-      }))
-    };
+    return readNotebookSettings(
+      model.getMetadata('kubeflow_notebook'),
+      model.getMetadata('cellpipe')
+    );
   }
 
   /** Write one notebook setting through the shared model (a user action only). */
@@ -169,81 +147,14 @@ export class PanelModel {
     if (!model) {
       return;
     }
-    const kale = { ...((model.getMetadata('kubeflow_notebook') ?? {}) as Record<string, any>) };
-    const own = { ...((model.getMetadata('cellpipe') ?? {}) as Record<string, any>) };
-    const defaults = { ...((own.defaults ?? {}) as Record<string, any>) };
-    const setOrDrop = (obj: Record<string, any>, key: string, value: string) => {
-      if (value.trim()) {
-        obj[key] = value.trim();
-      } else {
-        delete obj[key];
-      }
-    };
-    let kaleChanged = false;
-    let ownChanged = false;
-    if (patch.pipelineName !== undefined) {
-      setOrDrop(kale, 'pipeline_name', patch.pipelineName);
-      kaleChanged = true;
-    }
-    if (patch.description !== undefined) {
-      setOrDrop(kale, 'pipeline_description', patch.description);
-      kaleChanged = true;
-    }
-    if (patch.experiment !== undefined) {
-      const experiment = { ...(kale.experiment ?? {}) };
-      setOrDrop(experiment, 'name', patch.experiment);
-      delete experiment.id;
-      kale.experiment = experiment;
-      if (kale.experiment_name !== undefined) {
-        setOrDrop(kale, 'experiment_name', patch.experiment);
-      }
-      kaleChanged = true;
-    }
-    if (patch.dockerImage !== undefined) {
-      setOrDrop(kale, 'docker_image', patch.dockerImage);
-      kaleChanged = true;
-    }
-    if (patch.enabled !== undefined) {
-      own.enabled = patch.enabled;
-      ownChanged = true;
-    }
-    if (patch.cpu !== undefined || patch.memory !== undefined) {
-      const requests = { ...(defaults.requests ?? {}) };
-      if (patch.cpu !== undefined) {
-        setOrDrop(requests, 'cpu', patch.cpu);
-      }
-      if (patch.memory !== undefined) {
-        setOrDrop(requests, 'memory', patch.memory);
-      }
-      if (Object.keys(requests).length) {
-        defaults.requests = requests;
-      } else {
-        delete defaults.requests;
-      }
-      ownChanged = true;
-    }
-    if (patch.volumes !== undefined) {
-      const volumes = patch.volumes.filter(v => v.pvcName.trim() || v.mountPath.trim());
-      if (volumes.length) {
-        defaults.volumes = volumes;
-      } else {
-        delete defaults.volumes;
-      }
-      ownChanged = true;
-    }
-    if (ownChanged) {
-      if (Object.keys(defaults).length) {
-        own.defaults = defaults;
-      } else {
-        delete own.defaults;
-      }
-    }
+    const changed = patchNotebookSettings(
+      model.getMetadata('kubeflow_notebook'),
+      model.getMetadata('cellpipe'),
+      patch
+    );
     model.sharedModel.transact(() => {
-      if (kaleChanged) {
-        model.setMetadata('kubeflow_notebook', kale);
-      }
-      if (ownChanged) {
-        model.setMetadata('cellpipe', own);
+      for (const [key, value] of Object.entries(changed)) {
+        model.setMetadata(key, value);
       }
     });
   }
