@@ -31,10 +31,28 @@ export function notebookIssues(nb: NotebookInput): MetadataIssue[] {
   readKaleNotebook(nb.metadata.kubeflow_notebook, sink);
   readCellpipeNotebook(nb.metadata.cellpipe, sink);
   const steps = stepOfCells(nb.cells.map(cell => (cell.cellType === 'code' ? cell.tags : null)));
+  // A tag warned about (unknown, or carried but not honoured) is listed once, at its first cell.
+  const tagWarnings = new Map<string, { issue: MetadataIssue; more: number }>();
   nb.cells.forEach((cell, index) => {
-    if (cell.cellType === 'code') {
-      sink.issues.push(...cellIssues(cell.tags, cell.metadata.cellpipe, index, steps[index]));
+    if (cell.cellType !== 'code') {
+      return;
+    }
+    for (const issue of cellIssues(cell.tags, cell.metadata.cellpipe, index, steps[index])) {
+      if (issue.severity === 'warning' && issue.field.startsWith('tag ')) {
+        const first = tagWarnings.get(issue.message);
+        if (first) {
+          first.more++;
+          continue;
+        }
+        tagWarnings.set(issue.message, { issue, more: 0 });
+      }
+      sink.issues.push(issue);
     }
   });
+  for (const { issue, more } of tagWarnings.values()) {
+    if (more) {
+      issue.message += ` (${more} more ${more === 1 ? 'cell has' : 'cells have'} this tag)`;
+    }
+  }
   return sink.issues;
 }
