@@ -1,6 +1,7 @@
 /**
- * Stage 4: every diagnostic the analyzer reports, made in one place. Codes are stable (the UI and
- * the compiler may key on them); messages name the cell, step or variable.
+ * Every diagnostic code the analyzer reports, and the collector each check adds to where it finds
+ * the problem. Codes are stable (the UI and the compiler may key on them); messages name the cell,
+ * step or variable.
  */
 import { CellAnalysis, rangeOf } from './cell';
 import type { CellRange, Diagnostic, QuickFix, Severity } from './types';

@@ -4,6 +4,7 @@
  * module names bound after it; class scopes are invisible to nested functions; comprehension targets
  * are local; walrus binds in the enclosing non-comprehension scope; `global`/`nonlocal`).
  */
+import { MUTATING_METHODS, unserializableCall } from './policy';
 import { LITERAL_TYPES } from './literal';
 import type { SyntaxNode } from './parse';
 
@@ -59,59 +60,6 @@ export interface CellFacts {
   /** Syntax errors: ERROR and MISSING nodes, first ones only. */
   errors: Array<{ start: number; end: number; missing: boolean }>;
 }
-
-/** Methods that change their receiver in place (builtins, pandas `inplace`, scikit-learn `fit`). */
-const MUTATING_METHODS = new Set([
-  'append',
-  'extend',
-  'insert',
-  'remove',
-  'pop',
-  'clear',
-  'sort',
-  'reverse',
-  'update',
-  'setdefault',
-  'popitem',
-  'add',
-  'discard',
-  'difference_update',
-  'intersection_update',
-  'symmetric_difference_update',
-  'fit',
-  'partial_fit',
-  'fit_transform',
-  'set_params',
-  'load_state_dict',
-  'seek',
-  'write',
-  'shuffle'
-]);
-
-/** Callables whose results do not pickle: open files, sockets, locks, connections, processes. */
-const UNSERIALIZABLE_CALLS: Record<string, string> = {
-  open: 'an open file',
-  socket: 'a socket',
-  create_connection: 'a socket',
-  Lock: 'a lock',
-  RLock: 'a lock',
-  Semaphore: 'a semaphore',
-  Condition: 'a condition variable',
-  Event: 'a threading event',
-  Thread: 'a thread',
-  Process: 'a process',
-  Popen: 'a subprocess',
-  Pool: 'a worker pool',
-  ThreadPoolExecutor: 'an executor',
-  ProcessPoolExecutor: 'an executor',
-  connect: 'a database connection',
-  create_engine: 'a database engine',
-  cursor: 'a database cursor',
-  urlopen: 'an open URL',
-  TemporaryFile: 'a temporary file',
-  NamedTemporaryFile: 'a temporary file',
-  iter: 'an iterator'
-};
 
 type ScopeKind = 'module' | 'function' | 'class' | 'comprehension';
 
@@ -934,7 +882,5 @@ function unserializable(
       : callee?.type === 'attribute'
         ? text(field(callee, 'attribute') ?? callee)
         : '';
-  return Object.prototype.hasOwnProperty.call(UNSERIALIZABLE_CALLS, name)
-    ? UNSERIALIZABLE_CALLS[name]
-    : null;
+  return unserializableCall(name);
 }

@@ -1,0 +1,80 @@
+/** The flow stage's caches between analyses: ancestor sets, per-step flows and resolutions. */
+import { ancestorSets } from './graph';
+import type { Flow, Resolution, Step } from './types';
+
+/**
+ * What a step reads and produces depends only on its cells' facts and the shared code's facts:
+ * kept between analyses so an edit recomputes the edited step only.
+ */
+export class FlowMemo {
+  private readonly byStep = new Map<string, { key: unknown[]; flow: Flow }>();
+  private seen = new Set<string>();
+  private graph: { key: string; ancestors: Map<string, Set<string>> } | null = null;
+  /** What each step produced when last computed, and a counter bumped when any of it changes. */
+  private readonly produced = new Map<string, string>();
+  private producedVersion = 0;
+  private readonly resolved = new Map<string, { key: unknown[]; result: Resolution }>();
+
+  /** Ancestor sets change only when tags do. */
+  ancestors(steps: Step[]): Map<string, Set<string>> {
+    const key = JSON.stringify(steps.map(s => [s.name, s.depends]));
+    if (this.graph?.key !== key) {
+      this.graph = { key, ancestors: ancestorSets(steps) };
+    }
+    return this.graph.ancestors;
+  }
+
+  get(name: string, key: unknown[], compute: () => Flow): Flow {
+    this.seen.add(name);
+    const known = this.byStep.get(name);
+    if (known && sameKey(known.key, key)) {
+      return known.flow;
+    }
+    const flow = compute();
+    this.byStep.set(name, { key, flow });
+    // Where a name is produced matters too: messages name the producing cell.
+    const produced =
+      [...flow.produces].sort().join(',') +
+      '|' +
+      [...flow.imports].sort().join(',') +
+      '|' +
+      JSON.stringify([...flow.producedAt]);
+    if (this.produced.get(name) !== produced) {
+      this.produced.set(name, produced);
+      this.producedVersion++;
+    }
+    return flow;
+  }
+
+  /**
+   * A step's inputs depend on its own flow, on who produces what (the version), on the graph
+   * and on parameters and shared code: unchanged, the last resolution is replayed.
+   */
+  resolve(name: string, context: unknown[], compute: () => Resolution): Resolution {
+    const key = [this.byStep.get(name)?.flow, this.producedVersion, this.graph?.key, ...context];
+    const known = this.resolved.get(name);
+    if (known && sameKey(known.key, key)) {
+      return known.result;
+    }
+    const result = compute();
+    this.resolved.set(name, { key, result });
+    return result;
+  }
+
+  /** Forget steps that were not asked for since the last sweep. */
+  sweep(): void {
+    for (const name of this.byStep.keys()) {
+      if (!this.seen.has(name)) {
+        this.byStep.delete(name);
+        this.resolved.delete(name);
+        this.produced.delete(name);
+        this.producedVersion++;
+      }
+    }
+    this.seen = new Set();
+  }
+}
+
+function sameKey(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i]);
+}
