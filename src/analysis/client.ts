@@ -4,15 +4,8 @@
  * overtaken request resolves to null. Unchanged cells are sent by id (see protocol.ts).
  */
 import type { NotebookInput } from '../model/notebook';
-import { AnalyzerConnection, FromWorker, Port, ToWorker, WorkerTiming } from './protocol';
+import { AnalyzerConnection, AnalyzerWorker, WorkerTiming } from './protocol';
 import type { AnalysisResult } from './types';
-
-/** A started analyzer worker: its message port, the wasm locations to send it, how to stop it. */
-export interface AnalyzerWorker {
-  port: Port<FromWorker, ToWorker>;
-  init: { treeSitterWasm?: string | Uint8Array; pythonWasm?: string | Uint8Array };
-  terminate(): void;
-}
 
 export type SpawnAnalyzer = () => AnalyzerWorker | Promise<AnalyzerWorker>;
 

@@ -8,7 +8,7 @@
  */
 import { BUILTINS } from './builtins';
 import { readLiteral } from './literal';
-import type { SyntaxNode } from './parse';
+import type { SyntaxNode } from './syntax';
 
 /** An expression a path may be built from, as written. */
 export type PathExpr =

@@ -3,8 +3,7 @@
  * delivered asynchronously and structured-cloned as a Worker would. For node and jest.
  */
 import { createAnalyzer } from './index';
-import { FromWorker, Port, serveAnalyzer, ToWorker } from './protocol';
-import type { AnalyzerWorker } from './client';
+import { AnalyzerWorker, FromWorker, Port, serveAnalyzer, ToWorker } from './protocol';
 import type { Analyzer, AnalyzerInit } from './types';
 
 /** Two ports wired to each other, and a function that stops delivery. */

@@ -2,7 +2,7 @@
  * A pipeline parameter's value: a Python literal read into JSON (int, float, str, bool, None,
  * list, tuple → list, dict with str keys, signed numbers). Anything else has no value.
  */
-import type { SyntaxNode } from './parse';
+import type { SyntaxNode } from './syntax';
 import type { JsonValue, ParameterType } from './types';
 
 export interface Literal {

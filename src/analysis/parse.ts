@@ -4,51 +4,15 @@
  * cross into wasm.
  */
 import type { Language, Parser as TSParser, Tree } from 'web-tree-sitter';
+import type { Binding, SyntaxNode } from './syntax';
 import { copyFromMemory, languageLayout } from './tree-memory';
 import type { AnalyzerInit } from './types';
-
-/** A syntax node: named nodes, plus anonymous tokens that carry a field (operators). */
-export interface SyntaxNode {
-  type: string;
-  /** Field name in the parent (`left`, `right`, `name`, ...), or null. */
-  field: string | null;
-  /** Offsets in the cell's code, UTF-16 code units. */
-  start: number;
-  end: number;
-  missing: boolean;
-  children: SyntaxNode[];
-}
 
 export interface Grammar {
   parser: TSParser;
   language: Language;
   /** The emscripten module's own exports, when reachable: the tree copy calls them directly. */
   binding?: Binding;
-}
-
-/**
- * The functions of web-tree-sitter's C binding (its `tree-sitter.c`) the tree copy calls. Each
- * takes the tree's address and works on the cursor kept in the binding's transfer buffer, which
- * web-tree-sitter's TreeCursor class copies in and out around every call: called directly, the
- * cursor never leaves wasm memory and a step or a read is one call.
- */
-export interface Binding {
-  _ts_tree_root_node_wasm(tree: number): void;
-  _ts_node_has_error_wasm(tree: number): number;
-  _ts_tree_cursor_new_wasm(tree: number): void;
-  _ts_tree_cursor_delete_wasm(tree: number): void;
-  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
-  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
-  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
-  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
-  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
-  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
-  _ts_tree_cursor_start_index_wasm(tree: number): number;
-  _ts_tree_cursor_end_index_wasm(tree: number): number;
-  /** Views of the module's linear memory (emscripten replaces them when memory grows). */
-  HEAPU8: Uint8Array;
-  HEAPU16: Uint16Array;
-  HEAPU32: Uint32Array;
 }
 
 const BINDING_FUNCTIONS: Array<keyof Binding> = [

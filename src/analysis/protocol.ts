@@ -24,6 +24,13 @@ export type ToWorker =
   /** The notebook is no longer followed: both ends drop what they remember of it. */
   | { type: 'forget'; path?: string };
 
+/** A started analyzer worker: its message port, the wasm locations to send it, how to stop it. */
+export interface AnalyzerWorker {
+  port: Port<FromWorker, ToWorker>;
+  init: { treeSitterWasm?: string | Uint8Array; pythonWasm?: string | Uint8Array };
+  terminate(): void;
+}
+
 /** When the worker got a request, started and finished it (ms since the epoch, sub-ms). */
 export interface WorkerTiming {
   received: number;

@@ -6,7 +6,7 @@
  */
 import { MUTATING_METHODS, unserializableCall } from './policy';
 import { LITERAL_TYPES } from './literal';
-import type { SyntaxNode } from './parse';
+import type { SyntaxNode } from './syntax';
 
 /** A name at a place in the cell; `order` is evaluation order among module-level events. */
 export interface NameAt {

@@ -5,8 +5,7 @@
  */
 import treeSitterWasm from 'web-tree-sitter/tree-sitter.wasm';
 import pythonWasm from 'tree-sitter-python/tree-sitter-python.wasm';
-import type { AnalyzerWorker } from './client';
-import type { FromWorker, Port, ToWorker } from './protocol';
+import type { AnalyzerWorker, FromWorker, Port, ToWorker } from './protocol';
 
 export function spawnAnalyzerWorker(): AnalyzerWorker {
   const worker = new Worker(new URL('./worker.js', import.meta.url));

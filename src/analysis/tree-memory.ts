@@ -11,7 +11,7 @@
  * file of the standard library.
  */
 import type { Language, Tree } from 'web-tree-sitter';
-import type { Binding, SyntaxNode } from './parse';
+import type { Binding, SyntaxNode } from './syntax';
 
 /** What the walk needs of the grammar's `TSLanguage` (addresses in wasm memory). */
 export interface LanguageLayout {
