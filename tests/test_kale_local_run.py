@@ -1,0 +1,106 @@
+"""A Kale 0.x notebook as found in the wild (tests/fixtures/kale/kale0_wild.ipynb: `block:` steps, an empty
+`block:` continuing one, `prev:`, `skip`, `pipeline-parameters`, `pipeline-metrics`, Kale 0.6 metadata with an
+empty docker_image), opened, compiled by our compiler and run on this machine with `cellpipe run` from the
+shell: every step runs, the metrics come out, a parameter reaches the steps, a second run is all cached."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "tests" / "fixtures" / "kale" / "kale0_wild.ipynb"
+INSTALLED_BUNDLE = ROOT / "cellpipe" / "compiler_js" / "cellpipe.cjs"
+STEPS = ["loaddata", "featureengineering", "training", "evaluation", "metrics"]
+
+pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the compiler")
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    """The compiler as the sources are now (the installed one may be older)."""
+    out = tmp_path_factory.mktemp("compiler_js")
+    subprocess.run(["node", str(ROOT / "scripts" / "build-cli.js"), str(out)], cwd=ROOT, check=True)
+    return out / "cellpipe.cjs"
+
+
+def cellpipe_run(target: Path, cwd: Path, *args: str) -> dict:
+    """`cellpipe run` from a shell in `cwd`: exit code, {step: state} from its progress lines, metrics."""
+    done = subprocess.run(
+        [sys.executable, "-m", "cellpipe.cli", "run", str(target), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    states = {}
+    for line in done.stdout.splitlines():
+        if line[:1] in "✔⚡✘–" and ": " in line:
+            step, state = line[2:].split(": ", 1)
+            states[step] = state.split(" ")[0]
+    metrics = {m[1]: float(m[2]) for m in re.finditer(r"^metric (\w+) = (\S+)$", done.stdout, re.M)}
+    return {"code": done.returncode, "states": states, "metrics": metrics, "out": done.stdout + done.stderr}
+
+
+def test_the_fixture_is_a_kale_0x_notebook():
+    nb = json.loads(NOTEBOOK.read_text())
+    tags = [t for c in nb["cells"] for t in c.get("metadata", {}).get("tags", [])]
+    for tag in (
+        "imports",
+        "functions",
+        "pipeline-parameters",
+        "pipeline-metrics",
+        "skip",
+        "block:",
+        "prev:loaddata",
+    ):
+        assert tag in tags
+    assert not any(t.startswith("step:") for t in tags)
+    assert nb["metadata"]["kubeflow_notebook"]["docker_image"] == ""
+
+
+def test_compiled_and_run_from_the_shell(bundle, tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    notebook = work / NOTEBOOK.name
+    shutil.copy(NOTEBOOK, notebook)
+    package = work / "regression.yaml"
+    compiled = subprocess.run(
+        ["node", str(bundle), "compile", str(notebook), "-o", str(package)], capture_output=True, text=True
+    )
+    assert compiled.returncode == 0, compiled.stderr
+
+    first = cellpipe_run(package, work)
+    assert first["code"] == 0, first["out"]
+    assert first["states"] == dict.fromkeys(STEPS, "succeeded"), first["out"]
+    # The skipped cell is not run; the model learned y = 3x + 2 from the data, far better than the mean.
+    assert "160 40" not in first["out"]
+    assert set(first["metrics"]) == {"test_rmse", "baseline_rmse"}, first["out"]
+    assert 0 < first["metrics"]["test_rmse"] < 1.5 < 5 < first["metrics"]["baseline_rmse"]
+
+    again = cellpipe_run(package, work)
+    assert again["code"] == 0 and again["states"] == dict.fromkeys(STEPS, "cached"), again["out"]
+    assert again["metrics"] == first["metrics"]
+
+    # A pipeline parameter reaches the step that reads it: no training, no better than a constant guess.
+    untrained = cellpipe_run(package, work, "--param", "EPOCHS=0")
+    assert untrained["code"] == 0, untrained["out"]
+    assert untrained["states"]["loaddata"] == "cached" and untrained["states"]["training"] == "succeeded"
+    assert untrained["metrics"]["test_rmse"] > untrained["metrics"]["baseline_rmse"]
+
+
+@pytest.mark.skipif(
+    not INSTALLED_BUNDLE.exists(), reason="needs the built compiler bundle (npm run build:cli)"
+)
+def test_the_notebook_itself_runs_with_cellpipe_run(tmp_path):
+    """`cellpipe run notebook.ipynb`: compiled by the bundled compiler, run, metrics printed."""
+    shutil.copy(NOTEBOOK, tmp_path / NOTEBOOK.name)
+    result = cellpipe_run(tmp_path / NOTEBOOK.name, tmp_path)
+    assert result["code"] == 0, result["out"]
+    assert result["states"] == dict.fromkeys(STEPS, "succeeded"), result["out"]
+    assert 0 < result["metrics"]["test_rmse"] < 1.5 < 5 < result["metrics"]["baseline_rmse"]
+    assert (tmp_path / ".cellpipe").is_dir()
