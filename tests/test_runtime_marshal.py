@@ -252,7 +252,7 @@ def test_function_capturing_a_huge_global_is_refused(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     "make, hint",
     [
-        (lambda p: open(p / "file.txt", "w"), "open file handle"),
+        (lambda p: open(p / "file.txt", "w"), "open file handle"),  # noqa: SIM115 (the open handle is the point)
         (lambda p: socket.socket(), "socket"),
         (lambda p: (i for i in range(3)), "generator"),
         (lambda p: threading.Lock(), "lock"),

@@ -19,13 +19,13 @@ from jupyter_server.base.handlers import APIHandler
 
 from ..runtime.bundle import BundleError, local_modules
 from .notebook_path import PathError, notebook_dir
-from .packages import RequestRefused, check_size, json_object, limits, off_loop, type_name
-from .routes import api_route
+from .packages import JSONObject, RequestRefused, check_size, json_object, limits, off_loop, type_name
+from .routes import Route, api_route
 
 AUTH_RESOURCE = "contents"
 
 
-def _names(body: dict, field: str, required: bool) -> list:
+def _names(body: JSONObject, field: str, required: bool) -> list[str]:
     value = body.get(field)
     if value is None and not required:
         return []
@@ -40,7 +40,7 @@ class BundlesHandler(APIHandler):
 
     @tornado.web.authenticated
     @authorized(action="read")
-    async def post(self):
+    async def post(self) -> None:
         bounds = limits(self.settings, self.config)
         try:
             check_size(self.request.body, bounds.max_request_bytes)
@@ -63,11 +63,14 @@ class BundlesHandler(APIHandler):
             folder = notebook_dir(root, path)
             found = await off_loop(local_modules, folder, modules, exclude)
         except RequestRefused as err:
-            return self.refuse(err.status, err.message, err.reason)
+            self.refuse(err.status, err.message, err.reason)
+            return
         except PathError as err:
-            return self.refuse(403, str(err), "forbidden")
+            self.refuse(403, str(err), "forbidden")
+            return
         except BundleError as err:
-            return self.refuse(400, str(err))
+            self.refuse(400, str(err))
+            return
         self.finish(json.dumps({"local": sorted(found["bundles"]), **found}))
 
     def refuse(self, status: int, message: str, reason: str = "bad_request") -> None:
@@ -77,5 +80,5 @@ class BundlesHandler(APIHandler):
         self.finish(json.dumps({"message": message, "reason": reason}))
 
 
-def routes(base_url: str) -> list:
+def routes(base_url: str) -> list[Route]:
     return [(api_route(base_url, "bundles"), BundlesHandler)]

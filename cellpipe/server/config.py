@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
 from urllib.parse import urlsplit
 
 from traitlets import Bool, Enum, Float, List, Unicode, default
@@ -20,7 +22,7 @@ from traitlets.config import Configurable
 
 IN_CLUSTER_ENDPOINT = "http://ml-pipeline.kubeflow.svc.cluster.local:8888"
 KUBEFLOW_UI_PATH = "/pipeline"
-DEFAULT_SA_TOKEN_PATH = "/var/run/secrets/kubeflow/pipelines/token"
+DEFAULT_SA_TOKEN_PATH = "/var/run/secrets/kubeflow/pipelines/token"  # noqa: S105 (where the token is, not one)
 # The namespace a Kubeflow notebook pod runs in is the user's profile namespace.
 POD_NAMESPACE_PATH = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
 DEFAULT_USER_ID_HEADER = "kubeflow-userid"
@@ -99,54 +101,54 @@ class CellpipeKFP(Configurable):
     )
 
     @default("endpoint")
-    def _endpoint(self):
+    def _endpoint(self) -> str:
         return _env("KF_PIPELINES_ENDPOINT", IN_CLUSTER_ENDPOINT)
 
     @default("ui_endpoint")
-    def _ui_endpoint(self):
+    def _ui_endpoint(self) -> str:
         return _env("KF_PIPELINES_UI_ENDPOINT")
 
     @default("namespace")
-    def _namespace(self):
+    def _namespace(self) -> str:
         return _env("KF_PIPELINES_NAMESPACE") or _read_text(POD_NAMESPACE_PATH) or ""
 
     @default("sa_token_path")
-    def _sa_token_path(self):
+    def _sa_token_path(self) -> str:
         return _env("KF_PIPELINES_SA_TOKEN_PATH", DEFAULT_SA_TOKEN_PATH)
 
     @default("token")
-    def _token(self):
+    def _token(self) -> str:
         return _env("KF_PIPELINES_TOKEN")
 
     @default("token_file")
-    def _token_file(self):
+    def _token_file(self) -> str:
         return _env("KF_PIPELINES_TOKEN_FILE")
 
     @default("cookie")
-    def _cookie(self):
+    def _cookie(self) -> str:
         return _env("KF_PIPELINES_COOKIE")
 
     @default("user_id")
-    def _user_id(self):
+    def _user_id(self) -> str:
         return _env("KF_PIPELINES_USER_ID")
 
     @default("user_id_header")
-    def _user_id_header(self):
+    def _user_id_header(self) -> str:
         return _env("KF_PIPELINES_USER_ID_HEADER", DEFAULT_USER_ID_HEADER)
 
     @default("user_settings_dir")
-    def _user_settings_dir(self):
+    def _user_settings_dir(self) -> str:
         lab = self.config.get("LabApp", {})
         if "user_settings_dir" in lab:
-            return lab["user_settings_dir"]
+            return str(lab["user_settings_dir"])
         if _env("JUPYTERLAB_SETTINGS_DIR"):
             return _env("JUPYTERLAB_SETTINGS_DIR")
         from jupyter_core.paths import jupyter_config_dir
 
-        return os.path.join(jupyter_config_dir(), "lab", "user-settings")
+        return str(Path(jupyter_config_dir(), "lab", "user-settings"))
 
     @default("ca_bundle")
-    def _ca_bundle(self):
+    def _ca_bundle(self) -> str:
         return _env("KF_PIPELINES_CA_BUNDLE")
 
     def user_endpoint(self) -> str:
@@ -158,8 +160,9 @@ class CellpipeKFP(Configurable):
         if not self.allow_user_endpoint:
             return ""
         if self._lab_settings is None:
-            path = os.path.join(self.user_settings_dir, "cellpipe", "plugin.jupyterlab-settings")
-            self._lab_settings = _LabSettings(path)
+            self._lab_settings = _LabSettings(
+                str(Path(self.user_settings_dir, "cellpipe", "plugin.jupyterlab-settings"))
+            )
         value = self._lab_settings.get("kfpEndpoint")
         value = value.strip() if isinstance(value, str) else ""
         if value:
@@ -192,7 +195,7 @@ class EndpointRefused(ValueError):
     """The user's JupyterLab 'KFP endpoint' is not one the admin allows; nothing was sent to it."""
 
 
-def check_user_endpoint(url: str, allowed_hosts) -> None:
+def check_user_endpoint(url: str, allowed_hosts: Sequence[str]) -> None:
     """Refuses (EndpointRefused) a user-chosen endpoint that is not https on a host the admin listed."""
     what = f"The KFP endpoint {_redacted(url)!r} of your JupyterLab settings (cellpipe)"
     try:
@@ -213,7 +216,7 @@ def check_user_endpoint(url: str, allowed_hosts) -> None:
     )
 
 
-def _host_and_port(entry: str) -> tuple:
+def _host_and_port(entry: str) -> tuple[str, str]:
     """An allowlist entry ('host', 'host:port', or a whole 'https://host[:port]/...' URL) as (host, port or "")."""
     entry = entry.strip().lower()
     if "//" in entry:
@@ -256,16 +259,18 @@ class _RotatingFile:
 
     def __init__(self, path: str):
         self.path = path
-        self._stamp: tuple | None = None
+        self._stamp: tuple[int, int, int] | None = None
         self._text = ""
         self._lock = threading.Lock()
 
     def exists(self) -> bool:
-        return bool(self.path) and os.path.isfile(self.path)
+        return bool(self.path) and Path(self.path).is_file()
 
     def read(self) -> str:
+        if not self.path:  # not configured (Path("") would be the working folder)
+            return ""
         try:
-            st = os.stat(self.path)
+            st = Path(self.path).stat()
         except OSError:
             return ""
         stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
@@ -282,9 +287,9 @@ class _LabSettings:
     def __init__(self, path: str):
         self._file = _RotatingFile(path)
         self._text: str | None = None
-        self._data: dict = {}
+        self._data: dict[str, object] = {}
 
-    def get(self, key: str):
+    def get(self, key: str) -> object:
         text = self._file.read()
         if text != self._text:
             self._text = text
@@ -292,7 +297,7 @@ class _LabSettings:
         return self._data.get(key)
 
 
-def _parse_settings(text: str) -> dict:
+def _parse_settings(text: str) -> dict[str, object]:
     if not text:
         return {}
     try:
@@ -348,7 +353,7 @@ class Auth:
             return "user_id"
         return "none"
 
-    def headers(self) -> dict:
+    def headers(self) -> dict[str, str]:
         mode = self.effective_mode()
         if mode == "bearer":
             token = self._token or self._token_file.read()
@@ -372,7 +377,7 @@ class Auth:
             return {self.user_id_header: self._user_id}
         return {}
 
-    def secrets(self) -> list:
+    def secrets(self) -> list[str]:
         """Every credential value, so that messages can be scrubbed of them."""
         values = [self._token, self._cookie, self._token_file.read(), self._sa_token.read()]
         return [v for v in values if v]
@@ -396,6 +401,6 @@ class KFPSettings:
     connect_timeout: float = 10.0
     request_timeout: float = 60.0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.auth is None:
             self.auth = Auth()

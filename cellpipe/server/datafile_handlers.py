@@ -22,7 +22,7 @@ from .kfp_handlers import AUTH_RESOURCE  # uploading feeds a KFP run: the KFP ha
 from .notebook_path import PathError, notebook_dir
 from .object_store import MAX_SINGLE_PUT_BYTES, CellpipeObjectStore, ObjectStore, ObjectStoreError
 from .packages import RequestRefused, check_size, json_object, limits, off_loop
-from .routes import api_route
+from .routes import Route, api_route
 
 _STORE_KEY = "cellpipe_object_store"
 
@@ -50,7 +50,9 @@ def data_file(folder: str, path: str) -> str:
     return real
 
 
-def resolve_files(root: str, notebook_path: str, paths: list, max_total_bytes: int) -> tuple:
+def resolve_files(
+    root: str, notebook_path: str, paths: list[str], max_total_bytes: int
+) -> tuple[str, list[tuple[str, str]]]:
     """(the notebook's folder, [(path as asked, real path)]): each a file inside the folder, sizes capped."""
     try:
         folder = notebook_dir(root, notebook_path)
@@ -83,11 +85,14 @@ class DataFilesUploadHandler(APIHandler):
     @property
     def store(self) -> ObjectStore:
         """One client; its settings (credential files included) are read once, the files at each request."""
-        if _STORE_KEY not in self.settings:
-            self.settings[_STORE_KEY] = ObjectStore(CellpipeObjectStore(config=self.config).settings())
-        return self.settings[_STORE_KEY]
+        store = self.settings.get(_STORE_KEY)
+        if not isinstance(store, ObjectStore):
+            store = self.settings[_STORE_KEY] = ObjectStore(
+                CellpipeObjectStore(config=self.config).settings()
+            )
+        return store
 
-    async def request_files(self) -> tuple:
+    async def request_files(self) -> tuple[str, list[tuple[str, str]]]:
         """(the notebook's folder, [(path as asked, real path)]), checked: body, paths, count and sizes."""
         check_size(self.request.body, limits(self.settings, self.config).max_request_bytes)
         body = await off_loop(json_object, self.request.body)
@@ -105,7 +110,7 @@ class DataFilesUploadHandler(APIHandler):
 
     @tornado.web.authenticated
     @authorized
-    async def post(self):
+    async def post(self) -> None:
         try:
             _, files = await self.request_files()
             done = [(await self.store.upload(real, path)).to_json() for path, real in files]
@@ -116,5 +121,5 @@ class DataFilesUploadHandler(APIHandler):
         self.finish(self.store.scrub(json.dumps({"files": done})))
 
 
-def routes(base_url: str) -> list:
+def routes(base_url: str) -> list[Route]:
     return [(api_route(base_url, "datafiles", "upload"), DataFilesUploadHandler)]

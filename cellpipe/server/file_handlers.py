@@ -21,7 +21,7 @@ from jupyter_server.base.handlers import APIHandler
 
 from .notebook_path import PathError, notebook_dir
 from .packages import RequestRefused, check_size, limits
-from .routes import api_route
+from .routes import Route, api_route
 
 MAX_PATHS = 500
 """At most this many paths per request (a notebook lists a few dozen)."""
@@ -42,7 +42,7 @@ class FileStat:
     matches: int | None = None
     refused: str | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, str | int | float | bool]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
@@ -98,7 +98,7 @@ class FileStatHandler(APIHandler):
 
     @tornado.web.authenticated
     @authorized("read")
-    def post(self):
+    def post(self) -> None:
         try:
             check_size(self.request.body, limits(self.settings, self.config).max_request_bytes)
             notebook_path, paths = parse_request(self.request.body)
@@ -114,5 +114,5 @@ class FileStatHandler(APIHandler):
         self.finish(json.dumps({"files": [stat_path(folder, p).to_json() for p in paths]}))
 
 
-def routes(base_url: str) -> list:
+def routes(base_url: str) -> list[Route]:
     return [(api_route(base_url, "files", "stat"), FileStatHandler)]

@@ -13,6 +13,7 @@ import json
 import tornado
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
+from tornado.web import Application
 
 from .. import __version__
 from . import (
@@ -23,7 +24,7 @@ from . import (
     kfp_handlers,
     local_handlers,
 )
-from .routes import api_route
+from .routes import Route, api_route
 
 
 class ExtensionHealthHandler(APIHandler):
@@ -37,13 +38,13 @@ class ExtensionHealthHandler(APIHandler):
 
     @tornado.web.authenticated
     @authorized
-    def get(self):
+    def get(self) -> None:
         self.finish(json.dumps({"status": "ok", "version": __version__}))
 
 
-def setup_handlers(web_app) -> None:
+def setup_handlers(web_app: Application) -> None:
     base_url = web_app.settings["base_url"]
-    handlers = [(api_route(base_url, "health"), ExtensionHealthHandler)]
+    handlers: list[Route] = [(api_route(base_url, "health"), ExtensionHealthHandler)]
     for module in (
         kfp_handlers,
         local_handlers,

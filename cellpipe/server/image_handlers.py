@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Mapping
 
 import tornado
@@ -25,7 +26,8 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Float, Unicode
 from traitlets.config import Configurable
 
-from .routes import api_route
+from .packages import JSONObject
+from .routes import Route, api_route
 
 # Reading the server's own pod serves KFP runs: the same authorization resource as the KFP handlers.
 AUTH_RESOURCE = "cellpipe_kfp"
@@ -51,10 +53,9 @@ class ImageLookupError(Exception):
     pass
 
 
-def _read(path: str) -> str | None:
+def _read(path: Path) -> str | None:
     try:
-        with open(path, encoding="utf-8") as f:
-            return f.read().strip() or None
+        return path.read_text(encoding="utf-8").strip() or None
     except OSError:
         return None
 
@@ -69,7 +70,7 @@ def api_base(config: CellpipeNotebookImage, environ: Mapping[str, str]) -> str |
     return f"https://[{host}]:{port}" if ":" in host else f"https://{host}:{port}"
 
 
-def container_of(pod: dict, environ: Mapping[str, str]) -> dict:
+def container_of(pod: JSONObject, environ: Mapping[str, str]) -> JSONObject:
     """The notebook's container in the pod: named as in NB_PREFIX, else the only one, else `main`."""
     containers = [c for c in (pod.get("spec") or {}).get("containers") or [] if isinstance(c, dict)]
     if not containers:
@@ -90,7 +91,7 @@ def container_of(pod: dict, environ: Mapping[str, str]) -> dict:
     raise ImageLookupError(f"cannot tell the notebook's container among {names} (NB_PREFIX={prefix!r})")
 
 
-def pinned_image(pod: dict, name: str) -> str | None:
+def pinned_image(pod: JSONObject, name: str) -> str | None:
     """`repo@sha256:…` from the container's status, when the runtime reports a pullable digest."""
     for status in (pod.get("status") or {}).get("containerStatuses") or []:
         if isinstance(status, dict) and status.get("name") == name:
@@ -102,11 +103,13 @@ def pinned_image(pod: dict, name: str) -> str | None:
     return None
 
 
-async def find_notebook_image(config: CellpipeNotebookImage, environ: Mapping[str, str] = os.environ) -> dict:
+async def find_notebook_image(
+    config: CellpipeNotebookImage, environ: Mapping[str, str] = os.environ
+) -> JSONObject:
     """`{"image", "source", "declared", "detail"}`; `image` is None when this server is not in a known pod."""
     base = api_base(config, environ)
-    sa = config.service_account_dir
-    token = _read(os.path.join(sa, "token")) if base else None
+    sa = Path(config.service_account_dir)
+    token = _read(sa / "token") if base else None
     if not base or not token:
         for variable in ("JUPYTER_IMAGE_SPEC", "JUPYTER_IMAGE"):
             if environ.get(variable):
@@ -114,16 +117,16 @@ async def find_notebook_image(config: CellpipeNotebookImage, environ: Mapping[st
                 return {"image": image, "source": f"env:{variable}", "declared": image, "detail": None}
         why = "not in a Kubernetes pod" if not base else f"no service-account token in {sa}"
         return {"image": None, "source": None, "declared": None, "detail": why}
-    namespace = _read(os.path.join(sa, "namespace"))
+    namespace = _read(sa / "namespace")
     pod_name = environ.get("HOSTNAME")
     if not namespace or not pod_name:
         missing = "the namespace file" if not namespace else "HOSTNAME"
         raise ImageLookupError(f"cannot name this server's pod: {missing} is missing")
-    ca = os.path.join(sa, "ca.crt")
+    ca = sa / "ca.crt"
     request = HTTPRequest(
         f"{base}/api/v1/namespaces/{namespace}/pods/{pod_name}",
         headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-        ca_certs=ca if base.startswith("https:") and os.path.isfile(ca) else None,
+        ca_certs=str(ca) if base.startswith("https:") and ca.is_file() else None,
         request_timeout=config.timeout,
         connect_timeout=config.timeout,
     )
@@ -154,7 +157,7 @@ class NotebookImageHandler(APIHandler):
 
     @tornado.web.authenticated
     @authorized
-    async def get(self):
+    async def get(self) -> None:
         cached = self.settings.get(_CACHE_KEY)
         if cached is None:
             try:
@@ -167,5 +170,5 @@ class NotebookImageHandler(APIHandler):
         self.finish(json.dumps(cached))
 
 
-def routes(base_url: str) -> list:
+def routes(base_url: str) -> list[Route]:
     return [(api_route(base_url, "notebook-image"), NotebookImageHandler)]

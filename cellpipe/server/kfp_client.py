@@ -12,21 +12,21 @@ import re
 import ssl
 import uuid
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest, HTTPResponse
 from tornado.simple_httpclient import HTTPTimeoutError
 
 from .config import AuthMissing, KFPSettings
-from .packages import RequestRefused, load_package_documents, off_loop, type_name
+from .packages import JSONObject, RequestRefused, load_package_documents, off_loop, type_name
 
 log = logging.getLogger("cellpipe.kfp")
 
 API = "/apis/v2beta1"
 
 # What KFP's parameter types accept, as JSON values (bool is not a number here, as in Python's KFP).
-_PARAMETER_CHECKS = {
+_PARAMETER_CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
     "NUMBER_INTEGER": (
         lambda v: not isinstance(v, bool)
         and (isinstance(v, int) or (isinstance(v, float) and v.is_integer())),
@@ -50,14 +50,14 @@ class KFPError(Exception):
         self.message = message
         self.kfp_status = kfp_status
 
-    def to_json(self) -> dict:
-        out = {"reason": self.reason, "message": self.message}
+    def to_json(self) -> JSONObject:
+        out: JSONObject = {"reason": self.reason, "message": self.message}
         if self.kfp_status is not None:
             out["kfp_status"] = self.kfp_status
         return out
 
 
-def split_pipeline_package(text: str) -> tuple:
+def split_pipeline_package(text: str) -> tuple[JSONObject, JSONObject]:
     """The package's PipelineSpec and its kfp-kubernetes platform spec ({} when there is none).
 
     Refuses YAML anchors and aliases (an alias bomb would expand when the run body is serialized).
@@ -68,12 +68,12 @@ def split_pipeline_package(text: str) -> tuple:
         raise KFPError(e.status, e.reason, e.message) from None
 
 
-async def split_pipeline_package_off_loop(text: str) -> tuple:
+async def split_pipeline_package_off_loop(text: str) -> tuple[JSONObject, JSONObject]:
     """`split_pipeline_package` on the IOLoop's thread pool: a large package does not stall the server."""
     return await off_loop(split_pipeline_package, text)
 
 
-def check_parameters(pipeline_spec: dict, parameters: dict) -> dict:
+def check_parameters(pipeline_spec: JSONObject, parameters: JSONObject) -> JSONObject:
     """Checks run parameters against the pipeline's root inputs; answers them unchanged when they fit."""
     root = _mapping(pipeline_spec, "root", "the pipeline package")
     inputs = _mapping(root, "inputDefinitions", 'the package\'s "root"')
@@ -94,7 +94,7 @@ def check_parameters(pipeline_spec: dict, parameters: dict) -> dict:
     return parameters
 
 
-def _mapping(parent: dict, key: str, where: str) -> dict:
+def _mapping(parent: JSONObject, key: str, where: str) -> JSONObject:
     """parent[key] as a mapping ({} when absent or null); a KFPError(400) naming the field otherwise."""
     value = parent.get(key)
     if value is None:
@@ -126,7 +126,7 @@ def _kfp_message(body: bytes) -> str:
     return ""
 
 
-def _multipart(field: str, filename: str, content: bytes) -> tuple:
+def _multipart(field: str, filename: str, content: bytes) -> tuple[bytes, str]:
     boundary = f"cellpipe-{uuid.uuid4().hex}"
     head = (
         f"--{boundary}\r\n"
@@ -152,7 +152,7 @@ class KFPClient:
 
     # ---- health, experiments -------------------------------------------------------------------
 
-    async def health(self) -> dict:
+    async def health(self) -> JSONObject:
         """Reachability of the endpoint plus what the browser may know about the connection."""
         data = await self._call("GET", "/healthz", what="the KFP health check")
         return {
@@ -164,7 +164,7 @@ class KFPClient:
             "multi_user": bool(data.get("multi_user", False)),
         }
 
-    async def list_experiments(self, namespace: str | None = None, page_size: int = 100) -> dict:
+    async def list_experiments(self, namespace: str | None = None, page_size: int = 100) -> JSONObject:
         query = {
             "namespace": self._namespace(namespace),
             "page_size": page_size,
@@ -174,7 +174,9 @@ class KFPClient:
         data.setdefault("experiments", [])
         return data
 
-    async def create_experiment(self, name: str, namespace: str | None = None, description: str = "") -> dict:
+    async def create_experiment(
+        self, name: str, namespace: str | None = None, description: str = ""
+    ) -> JSONObject:
         if not name:
             raise KFPError(400, "bad_request", "An experiment needs a name")
         body = {"display_name": name, "description": description}
@@ -185,7 +187,7 @@ class KFPClient:
 
     # ---- pipelines -----------------------------------------------------------------------------
 
-    async def find_pipeline(self, name: str, namespace: str | None = None) -> dict | None:
+    async def find_pipeline(self, name: str, namespace: str | None = None) -> JSONObject | None:
         """The pipeline of that name, or None."""
         ns = self._namespace(namespace)
         try:
@@ -203,7 +205,7 @@ class KFPClient:
 
     async def upload_pipeline(
         self, package: str, name: str, description: str = "", namespace: str | None = None
-    ) -> dict:
+    ) -> JSONObject:
         await split_pipeline_package_off_loop(package)
         ns = self._namespace(namespace)
         query = {"name": name, "display_name": name, "description": description or None, "namespace": ns}
@@ -211,7 +213,7 @@ class KFPClient:
 
     async def upload_pipeline_version(
         self, package: str, pipeline_id: str, version_name: str = "", description: str = ""
-    ) -> dict:
+    ) -> JSONObject:
         await split_pipeline_package_off_loop(package)
         version_name = version_name or _version_name()
         query = {
@@ -228,7 +230,7 @@ class KFPClient:
             None,
         )
 
-    async def latest_version(self, pipeline_id: str) -> dict | None:
+    async def latest_version(self, pipeline_id: str) -> JSONObject | None:
         query = {"page_size": 1, "sort_by": "created_at desc"}
         data = await self._call(
             "GET",
@@ -246,7 +248,7 @@ class KFPClient:
         description: str = "",
         namespace: str | None = None,
         version_name: str = "",
-    ) -> dict:
+    ) -> JSONObject:
         """Uploads the package as a new pipeline, or as a new version when the name exists already."""
         await split_pipeline_package_off_loop(package)  # a bad package is refused before KFP is asked
         existing = await self.find_pipeline(name, namespace)
@@ -275,10 +277,10 @@ class KFPClient:
         pipeline_id: str = "",
         pipeline_version_id: str = "",
         package: str = "",
-        parameters: dict | None = None,
+        parameters: JSONObject | None = None,
         pipeline_root: str = "",
         namespace: str | None = None,
-    ) -> dict:
+    ) -> JSONObject:
         """A run of an uploaded version (ids) or of an inline package (YAML), with typed parameters."""
         if not display_name:
             raise KFPError(400, "bad_request", "A run needs a name")
@@ -289,7 +291,7 @@ class KFPClient:
                 "Give either a pipeline version (pipeline_id, pipeline_version_id) or a package",
             )
         parameters = dict(parameters or {})
-        run: dict = {"display_name": display_name}
+        run: JSONObject = {"display_name": display_name}
         if experiment_id:
             run["experiment_id"] = experiment_id
         if package:
@@ -302,7 +304,7 @@ class KFPClient:
                 "pipeline_id": pipeline_id,
                 "pipeline_version_id": pipeline_version_id,
             }
-        runtime: dict = {"parameters": parameters}
+        runtime: JSONObject = {"parameters": parameters}
         if pipeline_root:
             runtime["pipeline_root"] = pipeline_root
         run["runtime_config"] = runtime
@@ -311,7 +313,7 @@ class KFPClient:
         )
         return self._with_link(data)
 
-    async def get_run(self, run_id: str) -> dict:
+    async def get_run(self, run_id: str) -> JSONObject:
         data = await self._call("GET", f"/runs/{quote(run_id, safe='')}", what=f"run {run_id}")
         return self._with_link(data)
 
@@ -321,7 +323,7 @@ class KFPClient:
         experiment_id: str = "",
         pipeline_id: str = "",
         page_size: int = 20,
-    ) -> dict:
+    ) -> JSONObject:
         """The newest runs of a namespace or experiment; of one pipeline when `pipeline_id` is given."""
         ns = self._namespace(namespace)
         query = {
@@ -340,11 +342,11 @@ class KFPClient:
             ]
         return {"runs": runs, "next_page_token": data.get("next_page_token", "")}
 
-    async def terminate_run(self, run_id: str) -> dict:
+    async def terminate_run(self, run_id: str) -> JSONObject:
         await self._call("POST", f"/runs/{quote(run_id, safe='')}:terminate", what=f"run {run_id}")
         return {"run_id": run_id, "terminated": True}
 
-    async def retry_run(self, run_id: str) -> dict:
+    async def retry_run(self, run_id: str) -> JSONObject:
         await self._call("POST", f"/runs/{quote(run_id, safe='')}:retry", what=f"run {run_id}")
         return {"run_id": run_id, "retried": True}
 
@@ -356,12 +358,14 @@ class KFPClient:
     def _namespace(self, namespace: str | None) -> str | None:
         return namespace or self.settings.namespace or None
 
-    def _with_link(self, run: dict) -> dict:
+    def _with_link(self, run: JSONObject) -> JSONObject:
         if isinstance(run, dict) and run.get("run_id"):
             run = {**run, "ui_url": self.run_url(run["run_id"])}
         return run
 
-    async def _upload(self, path: str, package: str, query: dict, what: str, namespace: str | None) -> dict:
+    async def _upload(
+        self, path: str, package: str, query: JSONObject, what: str, namespace: str | None
+    ) -> JSONObject:
         body, content_type = _multipart("uploadfile", "pipeline.yaml", package.encode("utf-8"))
         return await self._call(
             "POST", path, query=query, raw=(body, content_type), what=what, namespace=namespace
@@ -372,12 +376,12 @@ class KFPClient:
         method: str,
         path: str,
         *,
-        query: dict | None = None,
+        query: JSONObject | None = None,
         body: Any = None,
-        raw: tuple | None = None,
+        raw: tuple[bytes, str] | None = None,
         what: str,
         namespace: str | None = None,
-    ) -> dict:
+    ) -> JSONObject:
         s = self.settings
         url = s.endpoint + API + path
         pairs = {k: v for k, v in (query or {}).items() if v not in (None, "")}
@@ -415,54 +419,52 @@ class KFPClient:
             if not response.body:
                 return {}
             try:
-                return json.loads(response.body)
+                answer: JSONObject = json.loads(response.body)
             except ValueError:
                 raise KFPError(
                     502, "bad_response", f"Kubeflow Pipelines answered {what} with a body that is not JSON"
                 ) from None
+            return answer
         raise self._error(response, what, namespace)
 
-    def _error(self, response, what: str, namespace: str | None) -> KFPError:
+    def _error(self, response: HTTPResponse, what: str, namespace: str | None) -> KFPError:
         endpoint = _public_url(self.settings.endpoint)
         mode = self.settings.auth.effective_mode()
         code = response.code
-        if code == 599:
+        if code == 599 and response.error is not None:
             return self._no_answer(response.error, what)
-        if True:
-            detail = _kfp_message(response.body or b"")
-            suffix = f": {detail}" if detail else ""
-            ns = f' in namespace "{namespace}"' if namespace else ""
-            if 300 <= code < 400:
-                err = KFPError(
-                    401,
-                    "unauthenticated",
-                    f"Kubeflow Pipelines at {endpoint} redirected to a login page ({mode} auth); "
-                    "set a session cookie (KF_PIPELINES_COOKIE) or a token",
-                    code,
-                )
-            elif code == 401:
-                err = KFPError(
-                    401,
-                    "unauthenticated",
-                    f"Kubeflow Pipelines at {endpoint} did not accept the credentials ({mode} auth){suffix}",
-                    code,
-                )
-            elif code == 403:
-                err = KFPError(
-                    403, "forbidden", f"Not allowed to access {what}{ns} ({mode} auth){suffix}", code
-                )
-            elif code == 404:
-                err = KFPError(404, "not_found", f"Not found: {what}{ns}{suffix}", code)
-            elif code == 409:
-                err = KFPError(
-                    409, "conflict", f"Kubeflow Pipelines refused {what}: it exists already{suffix}", code
-                )
-            elif 400 <= code < 500:
-                err = KFPError(400, "rejected", f"Kubeflow Pipelines rejected {what}{suffix}", code)
-            else:
-                err = KFPError(
-                    502, "kfp_error", f"Kubeflow Pipelines failed on {what} (HTTP {code}){suffix}", code
-                )
+        detail = _kfp_message(response.body or b"")
+        suffix = f": {detail}" if detail else ""
+        ns = f' in namespace "{namespace}"' if namespace else ""
+        if 300 <= code < 400:
+            err = KFPError(
+                401,
+                "unauthenticated",
+                f"Kubeflow Pipelines at {endpoint} redirected to a login page ({mode} auth); "
+                "set a session cookie (KF_PIPELINES_COOKIE) or a token",
+                code,
+            )
+        elif code == 401:
+            err = KFPError(
+                401,
+                "unauthenticated",
+                f"Kubeflow Pipelines at {endpoint} did not accept the credentials ({mode} auth){suffix}",
+                code,
+            )
+        elif code == 403:
+            err = KFPError(403, "forbidden", f"Not allowed to access {what}{ns} ({mode} auth){suffix}", code)
+        elif code == 404:
+            err = KFPError(404, "not_found", f"Not found: {what}{ns}{suffix}", code)
+        elif code == 409:
+            err = KFPError(
+                409, "conflict", f"Kubeflow Pipelines refused {what}: it exists already{suffix}", code
+            )
+        elif 400 <= code < 500:
+            err = KFPError(400, "rejected", f"Kubeflow Pipelines rejected {what}{suffix}", code)
+        else:
+            err = KFPError(
+                502, "kfp_error", f"Kubeflow Pipelines failed on {what} (HTTP {code}){suffix}", code
+            )
         err = KFPError(err.status, err.reason, self.scrub(err.message), err.kfp_status)
         log.warning("KFP request failed: %s", err.message)
         return err

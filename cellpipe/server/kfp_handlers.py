@@ -13,7 +13,8 @@ Request bodies are capped (c.CellpipeLimits.max_request_bytes, 413) and parsed o
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import dataclass
+from typing import Awaitable, Callable
 
 import tornado
 from jupyter_server.auth.decorator import authorized
@@ -21,12 +22,20 @@ from jupyter_server.base.handlers import APIHandler
 
 from .config import CellpipeKFP, EndpointRefused
 from .kfp_client import KFPClient, KFPError
-from .packages import RequestRefused, check_size, json_object, limits, off_loop
-from .routes import api_route
+from .packages import JSONObject, RequestRefused, check_size, json_object, limits, off_loop
+from .routes import Route, api_route
 
 AUTH_RESOURCE = "cellpipe_kfp"
 
 _CLIENT_KEY = "cellpipe_kfp_client"
+
+
+@dataclass
+class _Connection:
+    """The server's KFP configuration and the client made for its current endpoint (kept in the settings)."""
+
+    config: CellpipeKFP
+    client: KFPClient | None = None
 
 
 class KFPHandler(APIHandler):
@@ -39,21 +48,18 @@ class KFPHandler(APIHandler):
         A user endpoint the admin does not allow is a KFPError: no request is made, no credential sent.
         """
         connection = self.settings.get(_CLIENT_KEY)
-        if connection is None:
-            connection = self.settings[_CLIENT_KEY] = {
-                "config": CellpipeKFP(config=self.config),
-                "client": None,
-            }
-        config, client = connection["config"], connection["client"]
+        if not isinstance(connection, _Connection):
+            connection = self.settings[_CLIENT_KEY] = _Connection(CellpipeKFP(config=self.config))
+        config, client = connection.config, connection.client
         try:
             endpoint = (config.user_endpoint() or config.endpoint).rstrip("/")
         except EndpointRefused as e:
             raise KFPError(400, "endpoint_refused", str(e)) from None
         if client is None or client.settings.endpoint != endpoint:
-            client = connection["client"] = KFPClient(config.settings())
+            client = connection.client = KFPClient(config.settings())
         return client
 
-    async def body(self) -> dict:
+    async def body(self) -> JSONObject:
         """The request's JSON object: size-capped, parsed off the IOLoop."""
         try:
             check_size(self.request.body, limits(self.settings, self.config).max_request_bytes)
@@ -61,7 +67,7 @@ class KFPHandler(APIHandler):
         except RequestRefused as e:
             raise KFPError(e.status, e.reason, e.message) from None
 
-    def text(self, data: dict, field: str, required: bool = False) -> str:
+    def text(self, data: JSONObject, field: str, required: bool = False) -> str:
         value = data.get(field, "")
         if value is None:
             value = ""
@@ -71,16 +77,16 @@ class KFPHandler(APIHandler):
             raise KFPError(400, "bad_request", f'Field "{field}" is required')
         return value
 
-    def namespace(self, data: dict | None = None) -> str | None:
+    def namespace(self, data: JSONObject | None = None) -> str | None:
         if data is not None:
             return self.text(data, "namespace") or None
         return self.get_query_argument("namespace", None) or None
 
-    async def run(self, call) -> None:
+    async def run(self, call: Callable[[], Awaitable[object]]) -> None:
         """Awaits `call()` (an async function that parses and calls KFP); every KFPError, from parsing the
         request or from KFP, is answered as JSON with its status."""
         try:
-            result: Any = await call()
+            result = await call()
         except KFPError as e:
             self.set_status(e.status)
             self.finish(json.dumps(e.to_json()))
@@ -94,20 +100,20 @@ class KFPHealthHandler(KFPHandler):
 
     @tornado.web.authenticated
     @authorized
-    async def get(self):
+    async def get(self) -> None:
         await self.run(lambda: self.kfp.health())
 
 
 class ExperimentsHandler(KFPHandler):
     @tornado.web.authenticated
     @authorized
-    async def get(self):
+    async def get(self) -> None:
         await self.run(lambda: self.kfp.list_experiments(self.namespace()))
 
     @tornado.web.authenticated
     @authorized
-    async def post(self):
-        async def call():
+    async def post(self) -> None:
+        async def call() -> object:
             data = await self.body()
             return await self.kfp.create_experiment(
                 self.text(data, "name", required=True), self.namespace(data), self.text(data, "description")
@@ -122,8 +128,8 @@ class PipelinesHandler(KFPHandler):
 
     @tornado.web.authenticated
     @authorized
-    async def get(self):
-        async def call():
+    async def get(self) -> None:
+        async def call() -> object:
             name = self.get_query_argument("name", "")
             if not name:
                 raise KFPError(400, "bad_request", 'Query argument "name" is required')
@@ -133,8 +139,8 @@ class PipelinesHandler(KFPHandler):
 
     @tornado.web.authenticated
     @authorized
-    async def post(self):
-        async def call():
+    async def post(self) -> None:
+        async def call() -> object:
             data = await self.body()
             return await self.kfp.publish(
                 self.text(data, "package", required=True),
@@ -150,8 +156,8 @@ class PipelinesHandler(KFPHandler):
 class PipelineVersionsHandler(KFPHandler):
     @tornado.web.authenticated
     @authorized
-    async def post(self, pipeline_id: str):
-        async def call():
+    async def post(self, pipeline_id: str) -> None:
+        async def call() -> object:
             data = await self.body()
             return await self.kfp.upload_pipeline_version(
                 self.text(data, "package", required=True),
@@ -166,8 +172,8 @@ class PipelineVersionsHandler(KFPHandler):
 class RunsHandler(KFPHandler):
     @tornado.web.authenticated
     @authorized
-    async def get(self):
-        async def call():
+    async def get(self) -> None:
+        async def call() -> object:
             size = self.get_query_argument("page_size", "20")
             if not size.isdigit() or not 0 < int(size) <= 200:
                 raise KFPError(400, "bad_request", "page_size must be a whole number from 1 to 200")
@@ -182,8 +188,8 @@ class RunsHandler(KFPHandler):
 
     @tornado.web.authenticated
     @authorized
-    async def post(self):
-        async def call():
+    async def post(self) -> None:
+        async def call() -> object:
             data = await self.body()
             parameters = data.get("parameters") or {}
             if not isinstance(parameters, dict):
@@ -205,26 +211,26 @@ class RunsHandler(KFPHandler):
 class RunHandler(KFPHandler):
     @tornado.web.authenticated
     @authorized
-    async def get(self, run_id: str):
+    async def get(self, run_id: str) -> None:
         await self.run(lambda: self.kfp.get_run(run_id))
 
 
 class RunActionHandler(KFPHandler):
     @tornado.web.authenticated
     @authorized
-    async def post(self, run_id: str, action: str):
+    async def post(self, run_id: str, action: str) -> None:
         if action == "terminate":
             await self.run(lambda: self.kfp.terminate_run(run_id))
         else:
             await self.run(lambda: self.kfp.retry_run(run_id))
 
 
-async def _wrap(key: str, call) -> dict:
+async def _wrap(key: str, call: Awaitable[object]) -> JSONObject:
     """`{key: result}`, so that a missing thing is `{key: null}` rather than a bare `null`."""
     return {key: await call}
 
 
-def routes(base_url: str) -> list:
+def routes(base_url: str) -> list[Route]:
     def route(*parts: str) -> str:
         return api_route(base_url, "kfp", *parts)
 

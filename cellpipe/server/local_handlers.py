@@ -8,6 +8,7 @@ parsed, checked and started off the IOLoop.
 
 import json
 import sys
+from typing import TypeVar, overload
 
 import tornado
 from jupyter_server.auth.decorator import authorized
@@ -16,9 +17,10 @@ from jupyter_server.base.handlers import APIHandler
 from ..local.command_shape import check_package_shape
 from ..local.package import PackageError
 from ..local.runner import RunError
-from ..local.service import LocalRunService
+from ..local.service import LocalRun, LocalRunService
 from .kfp_client import KFPError, check_parameters
 from .packages import (
+    JSONObject,
     RequestRefused,
     check_size,
     json_object,
@@ -27,29 +29,42 @@ from .packages import (
     off_loop,
     type_name,
 )
-from .routes import api_route
+from .routes import Route, api_route
 
 AUTH_RESOURCE = "kernels"
+
+T = TypeVar("T")
 
 
 def _service(handler: APIHandler) -> LocalRunService:
     settings = handler.settings
-    if "cellpipe_local" not in settings:
+    service = settings.get("cellpipe_local")
+    if not isinstance(service, LocalRunService):
         root = settings.get("server_root_dir") or "."
-        settings["cellpipe_local"] = LocalRunService(root, python=sys.executable)
-    return settings["cellpipe_local"]
+        service = settings["cellpipe_local"] = LocalRunService(root, python=sys.executable)
+    return service
 
 
-def _field(body: dict, name: str, kinds, expected: str, default=None):
+@overload
+def _field(body: JSONObject, name: str, kind: type[T], expected: str) -> T | None: ...
+@overload
+def _field(body: JSONObject, name: str, kind: type[T], expected: str, default: T) -> T: ...
+def _field(body: JSONObject, name: str, kind: type[T], expected: str, default: T | None = None) -> T | None:
     value = body.get(name, default)
     if value is None:
         return default
-    if not isinstance(value, kinds) or (kinds is not bool and isinstance(value, bool)):
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
         raise RequestRefused(400, f'Field "{name}" must be {expected}, not {type_name(value)}')
     return value
 
 
-def _start(service: LocalRunService, package: str, notebook_path: str, parameters, use_cache: bool):
+def _start(
+    service: LocalRunService,
+    package: str,
+    notebook_path: str,
+    parameters: JSONObject | None,
+    use_cache: bool,
+) -> LocalRun:
     """Check the package (no aliases, fields typed, only step programs, parameters typed), then start it."""
     spec, platform = load_package_documents(package)
     check_package_shape(spec, platform)
@@ -79,7 +94,7 @@ class LocalRunsHandler(APIHandler):
 
     @tornado.web.authenticated
     @authorized(action="execute")
-    async def post(self):
+    async def post(self) -> None:
         try:
             check_size(self.request.body, limits(self.settings, self.config).max_request_bytes)
             body = await off_loop(json_object, self.request.body)
@@ -91,9 +106,11 @@ class LocalRunsHandler(APIHandler):
             use_cache = _field(body, "useCache", bool, "true or false", True)
             run = await off_loop(_start, _service(self), package, notebook_path, parameters, use_cache)
         except RequestRefused as err:
-            return self.refuse(err.status, err.message, err.reason)
+            self.refuse(err.status, err.message, err.reason)
+            return
         except (PackageError, RunError) as err:
-            return self.refuse(400, str(err))
+            self.refuse(400, str(err))
+            return
         self.set_status(201)
         self.finish(json.dumps(run.snapshot()))
 
@@ -103,14 +120,14 @@ class LocalRunHandler(APIHandler):
 
     @tornado.web.authenticated
     @authorized(action="read")
-    def get(self, run_id):
+    def get(self, run_id: str) -> None:
         run = _service(self).get(run_id)
         if run is None:
             raise tornado.web.HTTPError(404, f"no local run {run_id}")
         self.finish(json.dumps(run.snapshot()))
 
 
-def routes(base_url: str) -> list:
+def routes(base_url: str) -> list[Route]:
     return [
         (api_route(base_url, "local", "runs"), LocalRunsHandler),
         (api_route(base_url, "local", "runs", r"([0-9a-f]{12})"), LocalRunHandler),

@@ -18,6 +18,9 @@ from traitlets.config import Configurable
 
 T = TypeVar("T")
 
+JSONObject = dict[str, Any]
+"""A JSON object as `json.loads` (or a YAML mapping as the safe loader) makes it: its values are any JSON."""
+
 # libyaml's C parser when PyYAML has it: packages embed the runtime as long block scalars.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -44,11 +47,12 @@ class RequestRefused(Exception):
         self.reason = reason
 
 
-def limits(settings: dict, config) -> CellpipeLimits:
-    """One `CellpipeLimits` per server (the web app's settings hold it)."""
-    if "cellpipe_limits" not in settings:
-        settings["cellpipe_limits"] = CellpipeLimits(config=config)
-    return settings["cellpipe_limits"]
+def limits(settings: dict[str, Any], config: dict[str, Any] | None) -> CellpipeLimits:
+    """One `CellpipeLimits` per server (the web app's settings hold it; `config` is the server's traitlets Config)."""
+    found = settings.get("cellpipe_limits")
+    if not isinstance(found, CellpipeLimits):
+        found = settings["cellpipe_limits"] = CellpipeLimits(config=config)
+    return found
 
 
 def check_size(body: bytes, max_bytes: int) -> None:
@@ -61,7 +65,7 @@ def check_size(body: bytes, max_bytes: int) -> None:
         )
 
 
-def json_object(body: bytes) -> dict:
+def json_object(body: bytes) -> JSONObject:
     """The body as a JSON object; anything else is a 400 that says what was expected."""
     try:
         data = json.loads(body or b"{}")
@@ -93,18 +97,20 @@ def refuse_yaml_aliases(text: str) -> None:
     """Raises RequestRefused(400) at the first anchor or alias of the YAML (named with its line)."""
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent) or anchor:
                 kind = "alias *" if isinstance(event, yaml.AliasEvent) else "anchor &"
+                line = f" (line {event.start_mark.line + 1})" if event.start_mark else ""
                 raise RequestRefused(
                     400,
-                    f"The pipeline package uses a YAML {kind}{event.anchor} (line {event.start_mark.line + 1}); "
+                    f"The pipeline package uses a YAML {kind}{anchor}{line}; "
                     "packages must not use anchors or aliases (cellpipe and the KFP SDK never write them)",
                 )
     except yaml.YAMLError as err:
         raise RequestRefused(400, f"The pipeline package is not valid YAML: {err}") from None
 
 
-def load_package_documents(text: str) -> tuple:
+def load_package_documents(text: str) -> tuple[JSONObject, JSONObject]:
     """(PipelineSpec, platform spec) of a package without aliases; RequestRefused(400) naming what is wrong."""
     refuse_yaml_aliases(text)
     try:
@@ -120,7 +126,7 @@ def load_package_documents(text: str) -> tuple:
             400,
             f'Field "root" of the pipeline package must be a mapping (the root DAG), not {type_name(docs[0]["root"])}',
         )
-    platform: dict = {}
+    platform: JSONObject = {}
     for doc in docs[1:]:
         if not isinstance(doc, dict):
             raise RequestRefused(400, "A platform spec document of the pipeline package is not a mapping")
@@ -128,6 +134,6 @@ def load_package_documents(text: str) -> tuple:
     return docs[0], platform
 
 
-async def off_loop(fn: Callable[..., T], *args) -> T:
+async def off_loop(fn: Callable[..., T], *args: object) -> T:
     """`fn(*args)` on the IOLoop's thread pool: the loop keeps serving other requests meanwhile."""
     return await IOLoop.current().run_in_executor(None, fn, *args)

@@ -7,8 +7,12 @@ collects them. This module imports no handler, so no handler module imports back
 from __future__ import annotations
 
 from jupyter_server.utils import url_path_join
+from tornado.web import RequestHandler
 
 API_PREFIX = ("cellpipe", "api")
+
+Route = tuple[str, type[RequestHandler]]
+"""(URL pattern, handler class), as tornado's `add_handlers` takes them."""
 
 
 def api_route(base_url: str, *parts: str) -> str:

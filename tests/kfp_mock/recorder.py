@@ -103,9 +103,12 @@ def route(table: dict) -> Callable:
     def answer(req: Recorded) -> Answer:
         best = None
         for (method, prefix), value in table.items():
-            if req.method == method and req.path.startswith(prefix):
-                if best is None or len(prefix) > len(best[0]):
-                    best = (prefix, value)
+            if (
+                req.method == method
+                and req.path.startswith(prefix)
+                and (best is None or len(prefix) > len(best[0]))
+            ):
+                best = (prefix, value)
         return best[1] if best else Answer(404, {"message": f"no route for {req.method} {req.path}"})
 
     return answer
