@@ -7,7 +7,7 @@
  * its cache key) and which artifact carries which path out of or into the step.
  */
 import { NotebookInput } from '../model/notebook';
-import { resolveDeployConfig, kaleMetadata } from '../model/deploy';
+import { resolveDeployConfig, kaleMetadata } from '../model/notebook-settings';
 import { isNotebookRelative, normalizeDataPath } from '../model/data-files';
 import { AnalysisResult, StepInfo } from '../analysis/types';
 import { DATA_FILE_INPUT_PREFIX, DataFileImports, inputName, uniqueName } from './importers';

@@ -5,7 +5,7 @@
  * `abs_working_dir`), the file is in the image, or `cellpipe.dataFiles` brings it in. Warned at
  * compile time, naming the step and the file, before the run fails on it.
  */
-import { kaleMetadata } from '../model/deploy';
+import { kaleMetadata } from '../model/notebook-settings';
 import { dataFileChoice, readDataFiles } from '../model/data-files';
 import type { NotebookInput } from '../model/notebook';
 import { globMatcher } from '../analysis/file-flow';

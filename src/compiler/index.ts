@@ -3,7 +3,8 @@
  * Pure: no DOM, no kernel, no network; the same input gives byte-identical YAML.
  */
 import { NotebookInput } from '../model/notebook';
-import { DeployConfig, resolveDeployConfig } from '../model/deploy';
+import { DeployConfig } from '../model/deploy';
+import { resolveDeployConfig } from '../model/notebook-settings';
 import { addClaimTasks, metadataProblems } from './metadata';
 import { AnalysisResult, Analyzer } from '../analysis/types';
 import { StepContext, containerSpec } from './container';

@@ -4,7 +4,7 @@
  * (the server's /cellpipe/api/bundles, or the CLI) and passed in as `LocalModules`.
  */
 import { NotebookInput } from '../model/notebook';
-import { cellpipeMetadata } from '../model/deploy';
+import { cellpipeMetadata } from '../model/notebook-settings';
 import { AnalysisResult } from '../analysis/types';
 import { cellCode } from './program';
 import { LocalModules } from './types';

@@ -2,7 +2,7 @@
  * Names KFP accepts: task and pipeline names in kebab-case, Python identifiers for variables.
  */
 import { NotebookInput } from '../model/notebook';
-import { kaleMetadata } from '../model/deploy';
+import { kaleMetadata } from '../model/notebook-settings';
 import { MAX_TASK_NAME, toKebab } from '../model/kfp-names';
 import { StepInfo } from '../analysis/types';
 import { Problems } from './types';

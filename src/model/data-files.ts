@@ -160,7 +160,7 @@ export function dataFileChoice(files: DataFiles, path: string): DataFileChoice |
 /** The part of JupyterLab's notebook model that writing needs (`INotebookModel` satisfies it). */
 export interface MetadataNotebook {
   getMetadata(key: string): unknown;
-  setMetadata(key: string, value: any): void;
+  setMetadata(key: string, value: unknown): void;
   deleteMetadata(key: string): void;
 }
 

@@ -5,12 +5,10 @@
  * limits (`limit:KEY:VALUE`, GPUs as `limit:nvidia.com/gpu:N`), pod labels and annotations
  * (`label:`/`annotation:` tags). Everything else lives under the `cellpipe` key:
  * cell `metadata.cellpipe.deploy` (on the cell that starts the step) and notebook
- * `metadata.cellpipe.defaults` (applied to every step first).
+ * `metadata.cellpipe.defaults` (applied to every step first). Read and combined per step by
+ * `notebook-settings.ts` (`resolveDeployConfig`).
  */
-import { NotebookInput } from './notebook';
-import { parseTags, setOwn } from './tags';
-import { deployFromKaleMaps, readKaleNotebook } from './kale-volumes';
-import { IssueSink, readCellpipeCell, readCellpipeNotebook } from './metadata';
+import { setOwn } from './tags';
 
 export interface EnvVar {
   name: string;
@@ -125,58 +123,4 @@ export function mergeDeploy(base: DeployConfig, over: DeployConfig): DeployConfi
     }
   }
   return out as DeployConfig;
-}
-
-/** The deploy settings Kale tags express, read from one cell's tags. */
-export function deployFromTags(tags: readonly string[]): DeployConfig {
-  const a = parseTags(tags);
-  const out = deployFromKaleMaps(a);
-  if (a.image) {
-    out.image = a.image;
-  }
-  if (a.cache !== undefined) {
-    out.caching = a.cache;
-  }
-  if (a.secrets?.length) {
-    out.secrets = a.secrets.map(s => ({ ...s }));
-  }
-  return out;
-}
-
-/** A sink for readings whose issues were reported elsewhere (`notebookIssues`). */
-const quiet = (): IssueSink => ({ cellIndex: -1, issues: [] });
-
-/** `metadata.kubeflow_notebook` as written (an object, else empty); `readKaleNotebook` checks it. */
-export function kaleMetadata(nb: NotebookInput): KaleNotebookMetadata {
-  const raw = nb.metadata.kubeflow_notebook;
-  return (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as KaleNotebookMetadata;
-}
-
-/** `metadata.cellpipe` of the notebook, validated (fields of the wrong shape left out). */
-export function cellpipeMetadata(nb: NotebookInput): CellpipeNotebookMetadata {
-  return readCellpipeNotebook(nb.metadata.cellpipe, quiet());
-}
-
-/**
- * The effective settings of the step that starts at `cellIndex`: Kale's notebook settings (image,
- * volumes, steps_defaults, timeout, caching), `cellpipe.defaults`, then the cell's Kale tags, then
- * the cell's `cellpipe.deploy` (GPU product and the like refine the tag). Only validated values:
- * a field of the wrong shape is left out here and reported by `notebookIssues`.
- */
-export function resolveDeployConfig(nb: NotebookInput, cellIndex: number): DeployConfig {
-  const kale = readKaleNotebook(nb.metadata.kubeflow_notebook, quiet());
-  let config: DeployConfig = kale.image ? { image: kale.image } : {};
-  config = mergeDeploy(config, kale.stepDefaults);
-  config = mergeDeploy(config, readCellpipeNotebook(nb.metadata.cellpipe, quiet()).defaults);
-  const cell = nb.cells[cellIndex];
-  if (!cell) {
-    return config;
-  }
-  config = mergeDeploy(config, deployFromTags(cell.tags));
-  const own = readCellpipeCell(cell.metadata.cellpipe, quiet());
-  if (own.gpu && config.gpu) {
-    config = { ...config, gpu: { ...config.gpu, ...own.gpu } };
-    return mergeDeploy(config, { ...own, gpu: undefined });
-  }
-  return mergeDeploy(config, own);
 }

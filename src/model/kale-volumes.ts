@@ -542,3 +542,19 @@ export function readKaleNotebook(raw: Json, sink: IssueSink): KaleSettings {
   out.stepDefaults = defaults;
   return out;
 }
+
+/** The deploy settings Kale tags express, read from one cell's tags. */
+export function deployFromTags(tags: readonly string[]): DeployConfig {
+  const a = parseTags(tags);
+  const out = deployFromKaleMaps(a);
+  if (a.image) {
+    out.image = a.image;
+  }
+  if (a.cache !== undefined) {
+    out.caching = a.cache;
+  }
+  if (a.secrets?.length) {
+    out.secrets = a.secrets.map(s => ({ ...s }));
+  }
+  return out;
+}

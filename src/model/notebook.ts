@@ -2,6 +2,7 @@
  * The notebook as cellpipe reads it: plain data, no JupyterLab objects, so the
  * analyzer (in a worker), the compiler and the CLI all take the same input.
  */
+import { readTags } from './tags';
 
 export type CellType = 'code' | 'markdown' | 'raw';
 
@@ -27,7 +28,7 @@ export interface NotebookInput {
 /** Read an nbformat 4 JSON object into a NotebookInput. Throws a clear error on bad input. */
 export function fromNbformat(nb: unknown, path?: string): NotebookInput {
   const where = path ? ` ${path}` : '';
-  if (!nb || typeof nb !== 'object' || !Array.isArray((nb as any).cells)) {
+  if (!nb || typeof nb !== 'object' || !Array.isArray((nb as { cells?: unknown }).cells)) {
     throw new Error(`Not a Jupyter notebook${where}: expected a JSON object with a "cells" list`);
   }
   const raw = nb as { cells: unknown[]; metadata?: unknown };
@@ -56,7 +57,7 @@ export function fromNbformat(nb: unknown, path?: string): NotebookInput {
         `Not a Jupyter notebook${where}: cell ${index + 1}: metadata.tags is ${describe(metadata.tags)}, expected a list of strings`
       );
     }
-    const tags = Array.isArray(metadata.tags) ? (metadata.tags as unknown[]).map(String) : [];
+    const tags = readTags(metadata.tags);
     const cellType: CellType =
       cell.cell_type === 'markdown' || cell.cell_type === 'raw' ? cell.cell_type : 'code';
     return {
@@ -98,6 +99,6 @@ function describe(value: unknown): string {
     : `a ${typeof value}`;
 }
 
-function isObject(value: unknown): value is Record<string, any> {
+function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -75,6 +75,14 @@ function secretOf(rest: string): SecretEnv | null {
   return { secretName: parts[0], key: parts[1], envVar: parts[2] };
 }
 
+/**
+ * A cell's `metadata.tags` as the list of strings it should be; anything else (absent, a hand-edited
+ * string) reads as no tags here — `fromNbformat` refuses a non-list before reading it.
+ */
+export function readTags(raw: unknown): string[] {
+  return Array.isArray(raw) ? raw.map(String) : [];
+}
+
 /** `map[key] = value` as an own data property, whatever the key (`__proto__` included). */
 export function setOwn<T>(map: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });

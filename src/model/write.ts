@@ -4,14 +4,9 @@
  * Pure: the cell is reached through the small `MetadataCell` interface, which JupyterLab's
  * `ICellModel` satisfies.
  */
-import {
-  CellpipeCellMetadata,
-  DeployConfig,
-  SecretEnv,
-  deployFromTags,
-  mergeDeploy
-} from './deploy';
-import { CellAnnotation, CellKind, parseTags, secretTag, setOwn, toTags } from './tags';
+import { CellpipeCellMetadata, DeployConfig, SecretEnv, mergeDeploy } from './deploy';
+import { deployFromTags } from './kale-volumes';
+import { CellAnnotation, CellKind, parseTags, readTags, secretTag, setOwn, toTags } from './tags';
 import { DEPLOY_KEYS, readDeploy } from './metadata';
 
 /** What the editor changes in one cell. */
@@ -35,7 +30,7 @@ export interface CellMetadataUpdate {
 /** The part of JupyterLab's cell model that writing needs. */
 export interface MetadataCell {
   getMetadata(key: string): unknown;
-  setMetadata(key: string, value: any): void;
+  setMetadata(key: string, value: unknown): void;
   deleteMetadata(key: string): void;
   sharedModel: { transact(f: () => void): void };
 }
@@ -48,10 +43,6 @@ const TAG_KEYS: ReadonlyArray<keyof DeployConfig> = [
   'annotations',
   'gpu'
 ];
-
-function tagsOf(raw: unknown): string[] {
-  return Array.isArray(raw) ? raw.map(String) : [];
-}
 
 function isEmpty(value: unknown): boolean {
   if (value === undefined || value === null) {
@@ -203,7 +194,7 @@ export function cellEditMetadata(
 
 /** Read a live cell into an edit. */
 export function readCell(cell: MetadataCell): CellEdit {
-  return readCellEdit(tagsOf(cell.getMetadata('tags')), cell.getMetadata('cellpipe'));
+  return readCellEdit(readTags(cell.getMetadata('tags')), cell.getMetadata('cellpipe'));
 }
 
 /**
@@ -213,7 +204,7 @@ export function readCell(cell: MetadataCell): CellEdit {
 export function applyCellEdit(cell: MetadataCell, edit: CellEdit): CellMetadataUpdate {
   const update = cellEditMetadata(
     edit,
-    tagsOf(cell.getMetadata('tags')),
+    readTags(cell.getMetadata('tags')),
     cell.getMetadata('cellpipe')
   );
   const same = (key: string, value: unknown) =>
@@ -231,4 +222,40 @@ export function applyCellEdit(cell: MetadataCell, edit: CellEdit): CellMetadataU
     }
   });
   return update;
+}
+
+/** The tags with `prev:dependsOn` added after the last `prev:` (or the `step:`/`block:` tag). */
+export function addPrevTag(tags: readonly string[], dependsOn: string): string[] {
+  const tag = `prev:${dependsOn}`;
+  if (tags.includes(tag)) {
+    return [...tags];
+  }
+  let at = -1;
+  tags.forEach((t, i) => {
+    if (t.startsWith('prev:') || t.startsWith('step:') || t.startsWith('block:')) {
+      at = i;
+    }
+  });
+  const next = [...tags];
+  next.splice(at + 1, 0, tag);
+  return next;
+}
+
+/**
+ * Make step `step` depend on `dependsOn` (the analyzer's `add-dependency` fix): `prev:` written on
+ * the step's first tagged cell. False when no cell starts that step.
+ */
+export function addDependency(
+  cells: Iterable<MetadataCell>,
+  step: string,
+  dependsOn: string
+): boolean {
+  for (const cell of cells) {
+    const tags = readTags(cell.getMetadata('tags'));
+    if (parseTags(tags).stepName === step) {
+      cell.setMetadata('tags', addPrevTag(tags, dependsOn));
+      return true;
+    }
+  }
+  return false;
 }

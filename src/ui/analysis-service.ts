@@ -12,6 +12,7 @@ import { AnalyzerClient } from '../analysis/client';
 import type { WorkerTiming } from '../analysis/protocol';
 import type { AnalysisResult, Diagnostic } from '../analysis/types';
 import type { CellType, NotebookCell, NotebookInput } from '../model/notebook';
+import { readTags } from '../model/tags';
 import { markerField, setMarkers } from './diagnostics/markers';
 import { diagnosticsByCell } from './diagnostics/ranges';
 import { mark } from './marks';
@@ -20,13 +21,12 @@ type SharedCell = ICellModel['sharedModel'];
 
 /** One cell of the notebook's shared model as the analyzer reads it. */
 function readCell(cell: ICellModel, index: number): NotebookCell {
-  const tags = cell.getMetadata('tags');
   const type = cell.type as CellType;
   return {
     id: cell.id || `cell-${index}`,
     cellType: type === 'markdown' || type === 'raw' ? type : 'code',
     source: cell.sharedModel.getSource(),
-    tags: Array.isArray(tags) ? tags.map(String) : [],
+    tags: readTags(cell.getMetadata('tags')),
     metadata: { ...(cell.metadata as Record<string, unknown>) }
   };
 }

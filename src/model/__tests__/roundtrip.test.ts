@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { resolveDeployConfig } from '../deploy';
+import { resolveDeployConfig } from '../notebook-settings';
 import { fromNbformat } from '../notebook';
 import { parseTags, toTags } from '../tags';
 import { cellEditMetadata, readCellEdit } from '../write';

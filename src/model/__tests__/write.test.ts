@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { resolveDeployConfig } from '../deploy';
+import { resolveDeployConfig } from '../notebook-settings';
 import { fromNbformat } from '../notebook';
 import { MetadataCell, applyCellEdit, cellEditMetadata, readCell, readCellEdit } from '../write';
 

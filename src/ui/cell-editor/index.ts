@@ -4,7 +4,7 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { Cell } from '@jupyterlab/cells';
 import { NotebookPanel } from '@jupyterlab/notebook';
-import { parseTags } from '../../model/tags';
+import { parseTags, readTags } from '../../model/tags';
 import { applyCellEdit, readCell } from '../../model/write';
 import { Trans, plainTrans } from '../run/trans';
 import type { IPipelineAnalysis } from '../tokens';
@@ -19,10 +19,6 @@ export interface EditorOptions {
   analysis?: IPipelineAnalysis | null;
 }
 
-function tagsOf(raw: unknown): string[] {
-  return Array.isArray(raw) ? raw.map(String) : [];
-}
-
 /** Show the editor for `cell`; Save writes (one undo step), Discard and Escape change nothing. */
 export async function editCellAnnotation(
   panel: NotebookPanel,
@@ -33,7 +29,7 @@ export async function editCellAnnotation(
   const cells = panel.content.widgets;
   const index = cells.indexOf(cell);
   const others = otherStepNames(
-    cells.map(c => tagsOf(c.model.getMetadata('tags'))),
+    cells.map(c => readTags(c.model.getMetadata('tags'))),
     index,
     parseTags
   );
@@ -41,7 +37,7 @@ export async function editCellAnnotation(
   const downstream =
     edit.kind === 'step'
       ? downstreamSteps(
-          cells.map(c => tagsOf(c.model.getMetadata('tags'))),
+          cells.map(c => readTags(c.model.getMetadata('tags'))),
           index,
           edit.stepName,
           parseTags
@@ -53,7 +49,7 @@ export async function editCellAnnotation(
     trans,
     downstream,
     storedIssues(
-      cells.map(c => tagsOf(c.model.getMetadata('tags'))),
+      cells.map(c => readTags(c.model.getMetadata('tags'))),
       index,
       cell.model.getMetadata('cellpipe')
     )

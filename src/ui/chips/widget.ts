@@ -8,6 +8,7 @@ import type { CommandRegistry } from '@lumino/commands';
 import type { ICellModel } from '@jupyterlab/cells';
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { Trans, plainTrans } from '../run/trans';
+import { readTags } from '../../model/tags';
 import { Chip, computeChips } from './chips';
 
 export const CHIP_CLASS = 'jp-cellpipe-chip';
@@ -64,7 +65,7 @@ export class CellChips {
     }
     const cells = Array.from(model.cells).map(cell => ({
       cellType: cell.type,
-      tags: toTags(cell.getMetadata('tags'))
+      tags: readTags(cell.getMetadata('tags'))
     }));
     const byIndex = new Map<number, Chip>(
       computeChips(cells, this._trans).map(c => [c.cellIndex, c])
@@ -115,8 +116,4 @@ export class CellChips {
 
   private _commands: CommandRegistry;
   private _trans: Trans;
-}
-
-function toTags(raw: unknown): string[] {
-  return Array.isArray(raw) ? raw.map(String) : [];
 }

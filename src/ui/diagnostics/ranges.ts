@@ -40,20 +40,3 @@ export function diagnosticsByCell(diagnostics: Diagnostic[]): Map<number, Diagno
   }
   return map;
 }
-
-/** The tags with `prev:dependsOn` added after the last `prev:` (or the `step:`/`block:` tag). */
-export function addPrevTag(tags: readonly string[], dependsOn: string): string[] {
-  const tag = `prev:${dependsOn}`;
-  if (tags.includes(tag)) {
-    return [...tags];
-  }
-  let at = -1;
-  tags.forEach((t, i) => {
-    if (t.startsWith('prev:') || t.startsWith('step:') || t.startsWith('block:')) {
-      at = i;
-    }
-  });
-  const next = [...tags];
-  next.splice(at + 1, 0, tag);
-  return next;
-}

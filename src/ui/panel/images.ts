@@ -9,7 +9,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import type { AnalysisResult } from '../../analysis/types';
 import { STDLIB_MODULES } from '../../cli/stdlib';
 import { stepModules } from '../../compiler';
-import { resolveDeployConfig } from '../../model/deploy';
+import { resolveDeployConfig } from '../../model/notebook-settings';
 import type { NotebookInput } from '../../model/notebook';
 import { readBody } from '../../kfp/client';
 

@@ -15,9 +15,8 @@ import { compileForRun } from '../run/submit';
 import type { CompiledPackage } from '../run/RunDialog';
 import { CellpipeSettings, DEFAULT_SETTINGS } from '../../settings';
 import { AnalysisService } from '../analysis-service';
-import { addPrevTag } from '../diagnostics/ranges';
 import { GraphLayout, Laidout, relayout, settle } from '../graph/layout';
-import { parseTags } from '../../model/tags';
+import { addDependency } from '../../model/write';
 import {
   BaseImage,
   ImportWarning,
@@ -28,9 +27,13 @@ import {
   importWarnings,
   nonStdlib
 } from './images';
-import { NotebookSettings, patchNotebookSettings, readNotebookSettings } from './notebook-settings';
+import {
+  NotebookSettings,
+  patchNotebookSettings,
+  readNotebookSettings
+} from '../../model/notebook-settings';
 
-export type { NotebookSettings } from './notebook-settings';
+export type { NotebookSettings } from '../../model/notebook-settings';
 
 const NO_WARNINGS: ImportWarning[] = [];
 
@@ -178,16 +181,7 @@ export class PanelModel {
     if (!model || fix.kind !== 'add-dependency') {
       return false;
     }
-    for (const cell of model.cells) {
-      const raw = cell.getMetadata('tags');
-      const tags = Array.isArray(raw) ? raw.map(String) : [];
-      const a = parseTags(tags);
-      if (a.stepName === fix.step) {
-        cell.setMetadata('tags', addPrevTag(tags, fix.dependsOn));
-        return true;
-      }
-    }
-    return false;
+    return addDependency(model.cells, fix.step, fix.dependsOn);
   }
 
   /** Compile the current notebook from the latest analysis (throws CompileError on problems). */

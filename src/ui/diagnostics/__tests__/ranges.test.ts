@@ -1,4 +1,5 @@
-import { addPrevTag, diagnosticsByCell, rangeToOffsets } from '../ranges';
+import { addPrevTag } from '../../../model/write';
+import { diagnosticsByCell, rangeToOffsets } from '../ranges';
 import { EditorState } from '@codemirror/state';
 import { markerField, setMarkers } from '../markers';
 import type { Diagnostic } from '../../../analysis/types';

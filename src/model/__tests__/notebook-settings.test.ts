@@ -1,10 +1,10 @@
 /** The panel's notebook settings over Kale notebooks of each generation (tests/fixtures/kale). */
 import * as fs from 'fs';
 import * as path from 'path';
-import { readKaleNotebook } from '../../../model/kale-volumes';
+import { readKaleNotebook } from '../kale-volumes';
 import { imageKey, patchNotebookSettings, readNotebookSettings } from '../notebook-settings';
 
-const KALE = path.resolve(__dirname, '../../../../tests/fixtures/kale');
+const KALE = path.resolve(__dirname, '../../../tests/fixtures/kale');
 
 /** The file's text and its notebook, as JupyterLab saves it (nbformat: one-space indent). */
 function fixture(name: string): { text: string; notebook: any } {
