@@ -8,7 +8,7 @@
  * `metadata.cellpipe.defaults` (applied to every step first). Read and combined per step by
  * `notebook-settings.ts` (`resolveDeployConfig`).
  */
-import { setOwn } from './tags';
+import { setOwn } from './own';
 
 export interface EnvVar {
   name: string;

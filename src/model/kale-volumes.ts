@@ -12,8 +12,9 @@
  */
 import type { DeployConfig, EnvVar, VolumeMount } from './deploy';
 import { MAX_TASK_NAME, toKebab } from './kfp-names';
-import { IssueSink, describeJson, own, readDeploy, type MetadataIssue } from './metadata';
-import { parseTags, setOwn } from './tags';
+import { IssueSink, describeJson, readDeploy, type MetadataIssue } from './metadata';
+import { own, setOwn } from './own';
+import { parseTags } from './tags';
 
 const VOLUME_TYPES = ['pv', 'pvc', 'new_pvc', 'clone', 'snapshot'] as const;
 type VolumeType = (typeof VOLUME_TYPES)[number];

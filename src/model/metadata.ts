@@ -16,7 +16,8 @@ import type {
   Toleration,
   VolumeMount
 } from './deploy';
-import { parseTags, setOwn } from './tags';
+import { own, setOwn } from './own';
+import { parseTags } from './tags';
 import { taggedStepNameError } from './validate';
 
 export interface MetadataIssue {
@@ -78,11 +79,6 @@ function add(sink: IssueSink, severity: MetadataIssue['severity'], field: string
 
 function expected(sink: IssueSink, field: string, what: string, got: Json): void {
   add(sink, 'error', field, `expected ${what}, got ${describeJson(got)}`);
-}
-
-/** `obj[key]` when it is the object's own key, else undefined. */
-export function own(obj: Record<string, Json>, key: string): Json {
-  return Object.hasOwn(obj, key) ? obj[key] : undefined;
 }
 
 function readString(raw: Json, field: string, sink: IssueSink): string | undefined {

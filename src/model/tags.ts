@@ -8,6 +8,7 @@
  * Tags we do not know are kept, in place, untouched (`tagIssues` says which, once each).
  */
 import type { SecretEnv } from './deploy';
+import { setOwn } from './own';
 
 export type CellKind =
   'imports' | 'functions' | 'pipeline-parameters' | 'pipeline-metrics' | 'step' | 'skip';
@@ -81,11 +82,6 @@ function secretOf(rest: string): SecretEnv | null {
  */
 export function readTags(raw: unknown): string[] {
   return Array.isArray(raw) ? raw.map(String) : [];
-}
-
-/** `map[key] = value` as an own data property, whatever the key (`__proto__` included). */
-export function setOwn<T>(map: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** Split `key:rest` at the first colon after the prefix; keys may contain `/` and `.`. */

@@ -3,7 +3,7 @@
  * and says what is wrong in the user's words.
  */
 import { DeployConfig } from './deploy';
-import { CellEdit } from './write';
+import type { CellEdit } from './cell-edit';
 
 export interface FieldError {
   /** Path of the field in the edit, e.g. `stepName`, `deploy.env[0].name`, `deploy.gpu.count`. */

@@ -4,22 +4,12 @@
  * Pure: the cell is reached through the small `MetadataCell` interface, which JupyterLab's
  * `ICellModel` satisfies.
  */
+import type { CellEdit } from './cell-edit';
 import { CellpipeCellMetadata, DeployConfig, SecretEnv, mergeDeploy } from './deploy';
 import { deployFromTags } from './kale-volumes';
-import { CellAnnotation, CellKind, parseTags, readTags, secretTag, setOwn, toTags } from './tags';
+import { setOwn } from './own';
+import { CellAnnotation, parseTags, readTags, secretTag, toTags } from './tags';
 import { DEPLOY_KEYS, readDeploy } from './metadata';
-
-/** What the editor changes in one cell. */
-export interface CellEdit {
-  kind: CellKind | null;
-  /** For kind 'step'. */
-  stepName: string;
-  /** Upstream steps (`prev:` tags), in order. */
-  prev: string[];
-  /** The cell's own deploy settings: Kale-expressible ones (image, limits, GPU, labels,
-   * annotations) and the `cellpipe.deploy` ones together. */
-  deploy: DeployConfig;
-}
 
 /** The metadata a cell gets for an edit. `cellpipe` undefined: the key is removed. */
 export interface CellMetadataUpdate {

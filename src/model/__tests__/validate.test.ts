@@ -6,7 +6,7 @@ import {
   stepNameError,
   validateCellEdit
 } from '../validate';
-import { CellEdit } from '../write';
+import { CellEdit } from '../cell-edit';
 
 function step(name: string, prev: string[] = [], deploy: DeployConfig = {}): CellEdit {
   return { kind: 'step', stepName: name, prev, deploy };

@@ -3,7 +3,7 @@ import { addIcon, deleteIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import type { MetadataIssue } from '../../model/metadata';
 import { FieldError } from '../../model/validate';
-import { CellEdit } from '../../model/write';
+import { CellEdit } from '../../model/cell-edit';
 import { Trans, plainTrans } from '../run/trans';
 import { EditorForm, FormIcons } from './form';
 import { CellForm, SuggestedDependency, editToForm, formToEdit } from './model';

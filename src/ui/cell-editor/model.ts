@@ -10,7 +10,7 @@ import { CellKind } from '../../model/tags';
 import { cellIssues } from '../../model/issues';
 import { MetadataIssue, stepOfCells } from '../../model/metadata';
 import { FieldError, validateCellEdit } from '../../model/validate';
-import { CellEdit } from '../../model/write';
+import { CellEdit } from '../../model/cell-edit';
 
 export type KindChoice = CellKind | 'none';
 
