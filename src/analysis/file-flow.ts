@@ -9,6 +9,8 @@
  */
 import { CellAnalysis } from './cell';
 import type { CellSource } from './dataflow';
+import { ancestorSets } from './dataflow/graph';
+import { sameKey } from './dataflow/memo';
 import { Diagnostics } from './diagnostics';
 import type { Argument, FileCall, PathExpr } from './files';
 import { cellLabel } from './labels';
@@ -168,22 +170,18 @@ export class FileMemo {
   ancestors(steps: StepInfo[]): Map<string, Set<string>> {
     const key = JSON.stringify(steps.map(s => [s.name, s.depends]));
     if (this.graph?.key !== key) {
-      this.graph = { key, ancestors: Private.ancestorSets(steps) };
+      this.graph = { key, ancestors: ancestorSets(steps) };
     }
     return this.graph.ancestors;
   }
 }
 
-function sameKey(a: unknown[], b: unknown[]): boolean {
-  return a.length === b.length && a.every((k, i) => k === b[i]);
-}
-
-/** Fill `StepInfo.files`, add file edges and file diagnostics to `result` (in place). */
-export function addFileFlow(
+/** `result` with each step's `StepInfo.files`, the file edges and the file diagnostics added. */
+export function withFileFlow(
   result: AnalysisResult,
   cellAt: CellSource,
   memo: FileMemo = new FileMemo()
-): void {
+): AnalysisResult {
   const sharedCells = [...result.importsCells, ...result.functionsCells].sort((a, b) => a - b);
   const baseKey: unknown[] = [JSON.stringify(result.parameters.map(p => [p.name, p.value]))];
   for (const index of sharedCells) {
@@ -193,6 +191,7 @@ export function addFileFlow(
   const base = memo.baseOf(baseKey, () => Private.baseOf(result, sharedCells, cellAt));
   const byName = new Map<string, Resolved>();
   const all: StepAccesses[] = [];
+  const steps: StepInfo[] = [];
   for (const info of result.steps) {
     const key: unknown[] = [base];
     for (const index of info.cellIndices) {
@@ -208,20 +207,22 @@ export function addFileFlow(
     const resolved = memo.step(info.name, key, () =>
       Private.resolveStep(info, base, byName, cellAt)
     );
-    info.files = resolved.files;
+    const withFiles = { ...info, files: resolved.files };
+    steps.push(withFiles);
     byName.set(info.name, resolved);
-    all.push({ ...resolved, info });
+    all.push({ ...resolved, info: withFiles });
   }
   memo.keepOnly(new Set(byName.keys()));
   const diagnostics = new Diagnostics();
-  const ancestors = () => memo.ancestors(result.steps);
-  result.edges.push(...Private.fileEdges(all, ancestors, cellAt, diagnostics));
+  const ancestors = () => memo.ancestors(steps);
+  const edges = [...result.edges, ...Private.fileEdges(all, ancestors, cellAt, diagnostics)];
   Private.races(all, ancestors, cellAt, diagnostics);
-  if (diagnostics.list.length) {
-    const merged = new Diagnostics();
-    merged.list.push(...result.diagnostics, ...diagnostics.list);
-    result.diagnostics = merged.sorted();
+  if (!diagnostics.list.length) {
+    return { ...result, steps, edges };
   }
+  const merged = new Diagnostics();
+  merged.list.push(...result.diagnostics, ...diagnostics.list);
+  return { ...result, steps, edges, diagnostics: merged.sorted() };
 }
 
 /** `a/./b//c` → `a/b/c`; `./x` → `x` (the path as pathlib would print it). */
@@ -651,25 +652,6 @@ namespace Private {
   }
 
   /** Every step's transitive upstream steps. */
-  export function ancestorSets(steps: StepInfo[]): Map<string, Set<string>> {
-    const deps = new Map(steps.map(s => [s.name, s.depends]));
-    const result = new Map<string, Set<string>>();
-    for (const step of steps) {
-      const seen = new Set<string>();
-      const stack = [...step.depends];
-      while (stack.length) {
-        const name = stack.pop()!;
-        if (!seen.has(name)) {
-          seen.add(name);
-          stack.push(...(deps.get(name) ?? []));
-        }
-      }
-      seen.delete(step.name);
-      result.set(step.name, seen);
-    }
-    return result;
-  }
-
   export function place(access: Access, cellAt: CellSource) {
     return {
       cellIndex: access.cellIndex,

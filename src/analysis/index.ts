@@ -6,7 +6,7 @@
 import type { NotebookInput } from '../model/notebook';
 import { CellAnalysis, CellCache } from './cell';
 import { buildAnalysis, FlowMemo } from './dataflow';
-import { addFileFlow, FileMemo } from './file-flow';
+import { FileMemo, withFileFlow } from './file-flow';
 import { loadGrammar } from './parse';
 import type { AnalysisResult, Analyzer, AnalyzerInit } from './types';
 
@@ -30,8 +30,7 @@ export async function createAnalyzer(init?: AnalyzerInit): Promise<Analyzer> {
         }
         return cell;
       };
-      const result = buildAnalysis(notebook, cellAt, memo);
-      addFileFlow(result, cellAt, files);
+      const result = withFileFlow(buildAnalysis(notebook, cellAt, memo), cellAt, files);
       cache.keepOnly(new Set(notebook.cells.map(c => c.id)));
       return result;
     },

@@ -94,7 +94,9 @@ function unknownDependency(step: string, dep: string, known: string[]): string {
 }
 
 /** Every step's transitive upstream steps (a cycle makes its members ancestors of each other). */
-export function ancestorSets(steps: Step[]): Map<string, Set<string>> {
+export function ancestorSets(
+  steps: ReadonlyArray<Pick<Step, 'name' | 'depends'>>
+): Map<string, Set<string>> {
   const deps = new Map(steps.map(s => [s.name, s.depends]));
   const result = new Map<string, Set<string>>();
   for (const step of steps) {

@@ -75,6 +75,7 @@ export class FlowMemo {
   }
 }
 
-function sameKey(a: unknown[], b: unknown[]): boolean {
+/** Keys of a memo entry are equal when each part is the same value or the very same object. */
+export function sameKey(a: unknown[], b: unknown[]): boolean {
   return a.length === b.length && a.every((k, i) => k === b[i]);
 }
