@@ -11,9 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+
+from cellpipe.local.command_shape import check_package_shape
+from cellpipe.local.package import PackageError
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "tests" / "fixtures" / "kale" / "kale0_wild.ipynb"
+KALE_BLOCKS = ROOT / "tests" / "fixtures" / "kale" / "kale0_blocks.ipynb"
 INSTALLED_BUNDLE = ROOT / "cellpipe" / "compiler_js" / "cellpipe.cjs"
 STEPS = ["loaddata", "featureengineering", "training", "evaluation", "metrics"]
 
@@ -104,3 +109,32 @@ def test_the_notebook_itself_runs_with_cellpipe_run(tmp_path):
     assert result["states"] == dict.fromkeys(STEPS, "succeeded"), result["out"]
     assert 0 < result["metrics"]["test_rmse"] < 1.5 < 5 < result["metrics"]["baseline_rmse"]
     assert (tmp_path / ".cellpipe").is_dir()
+
+
+def test_volumes_created_for_the_run_are_cluster_only_here(bundle, tmp_path):
+    """Kale new_pvc/pv volumes compile to kfp-kubernetes CreatePVC/DeletePVC tasks (stub containers the KFP
+    driver acts on). On this machine they create nothing and say so; the steps run (was: IndexError)."""
+    notebook = tmp_path / "kale0_blocks.ipynb"
+    shutil.copy(KALE_BLOCKS, notebook)
+    package = tmp_path / "blocks.yaml"
+    compiled = subprocess.run(
+        ["node", str(bundle), "compile", str(notebook), "-o", str(package)], capture_output=True, text=True
+    )
+    assert compiled.returncode == 0, compiled.stderr
+    docs = list(yaml.safe_load_all(package.read_text()))
+    check_package_shape(docs[0], docs[1])  # what the server checks before a local run from the panel
+
+    run = cellpipe_run(package, tmp_path)
+    assert run["code"] == 0, run["out"]
+    claims = ["create-pvc-archive-pv", "create-pvc-scratch", "delete-pvc-archive-pv", "delete-pvc-scratch"]
+    assert run["states"] == dict.fromkeys(
+        ["load_data", "transform", "summarize", "metrics", *claims], "succeeded"
+    )
+    assert "the claim <run>-scratch (2Gi) is created only on a cluster" in run["out"]
+    assert "no claim <run>-scratch to delete on this machine" in run["out"]
+
+    # A stub image that does run something is not a claim task: the server still refuses it.
+    executor = docs[0]["deploymentSpec"]["executors"]["exec-create-pvc-scratch"]
+    executor["container"]["command"] = ["sh", "-c", "echo hi"]
+    with pytest.raises(PackageError, match="task 'create-pvc-scratch': the server runs only cellpipe step"):
+        check_package_shape(docs[0], docs[1])

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, List
 
-from .package import PackageError
+from .package import PackageError, claim_action
 
 # Byte for byte STEP_COMMAND and the args of src/compiler/container.ts (a test compares them).
 STEP_COMMAND = [
@@ -117,6 +117,8 @@ def check_package_shape(spec: dict, platform: dict | None = None) -> None:
             continue  # load_package refuses tasks without a container executor
         if not isinstance(container, dict):
             raise PackageError(f"deploymentSpec.executors.{label}.container must be a mapping")
+        if claim_action(container):
+            continue  # a kfp-kubernetes CreatePVC/DeletePVC stub: nothing runs (see the runner)
         check_step_command(name, container)
 
 

@@ -8,7 +8,7 @@ caching option, as the KFP backend reads them.
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import yaml
 
@@ -93,6 +93,17 @@ def _default(spec: dict):
 # libyaml's C loader when PyYAML has it: the step programs embed the runtime as block scalars,
 # which the pure-Python scanner reads at ~1 ms per line.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# kfp-kubernetes' CreatePVC/DeletePVC tasks (Kale new_pvc/pv volumes): the KFP driver acts on them in the
+# cluster; their container is a stub with no command. This machine has no claims to create or delete.
+CLAIM_IMAGES = {"argostub/createpvc": "create", "argostub/deletepvc": "delete"}
+
+
+def claim_action(container: dict) -> Optional[str]:
+    """'create' or 'delete' for a CreatePVC/DeletePVC stub container, else None."""
+    if container.get("command") or container.get("args"):
+        return None
+    return CLAIM_IMAGES.get(container.get("image"))
 
 
 def load_package(text: str) -> Package:

@@ -28,7 +28,7 @@ from typing import Callable, Dict, List, Optional
 from ..runtime.bootstrap import _cellpipe_private_dir
 from . import cache
 from .environment import InterpreterError, describe_interpreter, imported_modules, step_environment
-from .package import Package, PackageError, load_package, resolve_placeholders
+from .package import Package, PackageError, claim_action, load_package, resolve_placeholders
 
 PENDING, RUNNING, SUCCEEDED, FAILED, SKIPPED, CACHED, INTERRUPTED = (
     "pending",
@@ -388,6 +388,8 @@ class LocalRunner:
             if self._stopping:
                 raise RunInterrupted("the run was stopped")
             params, artifacts = self._arguments(name, produced)
+            if claim_action(task.container):
+                return self._claim_task(name, params, state)
             key = self._cache_key(name, params, artifacts)
             state.cache_key = key
             cache_dir = os.path.join(self.store, "cache", key)
@@ -424,6 +426,31 @@ class LocalRunner:
                 )
             self.on_event(state)
             return None
+
+    def _claim_task(self, name: str, params: dict, state: TaskState) -> dict:
+        """A CreatePVC/DeletePVC task: nothing to do here (no cluster); said in the step's log."""
+        task = self.package.tasks[name]
+        state.state, state.started = RUNNING, time.time()
+        self.on_event(state)
+        if claim_action(task.container) == "create":
+            claim = params.get("pvc_name") or f"<run>{params.get('pvc_name_suffix') or ''}"
+            self._say(
+                state,
+                f"cellpipe: the claim {claim} ({params.get('size')}) is created only on a cluster; "
+                "on this machine steps see no volume where it would be mounted",
+            )
+        else:
+            claim = params.get("pvc_name")
+            self._say(state, f"cellpipe: no claim {claim} to delete on this machine")
+        state.state, state.finished = SUCCEEDED, time.time()
+        self.on_event(state)
+        return {
+            "key": None,
+            "artifacts": {},
+            "parameters": {"name": claim},
+            "executor_output": {},
+            "task": name,
+        }
 
     def _pump(self, proc, log, tail: List[str], step: str, problems: List[BaseException]) -> None:
         """The step's output, line by line, to its log file and the run's log stream."""
