@@ -42,8 +42,6 @@ export function groupCells(notebook: NotebookInput, diagnostics: Diagnostics): G
   return grouper.result();
 }
 
-type BlockKind = 'imports' | 'functions' | 'parameters' | 'metrics' | 'step' | 'skip';
-
 /** A step while grouping collects its cells; `Grouper.result` hands out finished `Step`s. */
 interface Draft {
   name: string;
@@ -51,10 +49,11 @@ interface Draft {
   prevCell: Map<string, number>;
 }
 
-interface Block {
-  kind: BlockKind;
-  step?: Draft;
-}
+/** The block a tagged cell opens: untagged cells below it join it. */
+type Block =
+  | { kind: 'step' | 'metrics'; step: Draft }
+  | { kind: 'imports' | 'functions' | 'parameters'; cells: number[] }
+  | { kind: 'skip' };
 
 class Grouper {
   private readonly steps = new Map<string, Draft>();
@@ -63,11 +62,9 @@ class Grouper {
   /** The first metrics cell; -2 once a step after it was reported. */
   private metricsCell = -1;
   private current: Block | null = null;
-  private readonly cells: Record<'imports' | 'functions' | 'parameters', number[]> = {
-    imports: [],
-    functions: [],
-    parameters: []
-  };
+  private readonly imports: number[] = [];
+  private readonly functions: number[] = [];
+  private readonly parameters: number[] = [];
   private readonly analysed: number[] = [];
 
   constructor(private readonly diagnostics: Diagnostics) {}
@@ -116,15 +113,15 @@ class Grouper {
       return;
     }
     this.analysed.push(index);
-    if (block.step) {
-      block.step.cells.push(index);
-    } else {
-      this.cells[block.kind as keyof Grouper['cells']].push(index);
+    if ('cells' in block) {
+      block.cells.push(index);
+      return;
     }
+    block.step.cells.push(index);
     if (block.kind === 'step') {
       for (const dep of tags.prev) {
-        if (!block.step!.prevCell.has(dep)) {
-          block.step!.prevCell.set(dep, index);
+        if (!block.step.prevCell.has(dep)) {
+          block.step.prevCell.set(dep, index);
         }
       }
     }
@@ -142,9 +139,9 @@ class Grouper {
     return {
       steps: [...this.steps.values()].map(d => finish(d, d.name, 'step')),
       metrics: this.metrics && finish(this.metrics, metricsName, 'metrics'),
-      importsCells: this.cells.imports,
-      functionsCells: this.cells.functions,
-      parameterCells: this.cells.parameters,
+      importsCells: this.imports,
+      functionsCells: this.functions,
+      parameterCells: this.parameters,
       analysed: this.analysed
     };
   }
@@ -152,11 +149,13 @@ class Grouper {
   private open(tags: CellAnnotation, index: number): Block {
     switch (tags.kind) {
       case 'imports':
+        return { kind: 'imports', cells: this.imports };
       case 'functions':
-      case 'skip':
-        return { kind: tags.kind };
+        return { kind: 'functions', cells: this.functions };
       case 'pipeline-parameters':
-        return { kind: 'parameters' };
+        return { kind: 'parameters', cells: this.parameters };
+      case 'skip':
+        return { kind: 'skip' };
       case 'pipeline-metrics':
         return { kind: 'metrics', step: this.openMetrics(index) };
       default:
@@ -197,7 +196,8 @@ class Grouper {
       this.checkStepName(name, index);
       return draft;
     }
-    if (this.current?.step !== step) {
+    const current = this.current;
+    if (!(current?.kind === 'step' && current.step === step)) {
       this.diagnostics.add(
         'step-merged',
         'info',
