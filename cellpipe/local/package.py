@@ -8,7 +8,7 @@ caching option, as the KFP backend reads them.
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import yaml
 
@@ -99,11 +99,12 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CLAIM_IMAGES = {"argostub/createpvc": "create", "argostub/deletepvc": "delete"}
 
 
-def claim_action(container: dict) -> Optional[str]:
+def claim_action(container: Dict[str, Any]) -> Optional[str]:
     """'create' or 'delete' for a CreatePVC/DeletePVC stub container, else None."""
-    if container.get("command") or container.get("args"):
+    image = container.get("image")
+    if container.get("command") or container.get("args") or not isinstance(image, str):
         return None
-    return CLAIM_IMAGES.get(container.get("image"))
+    return CLAIM_IMAGES.get(image)
 
 
 def load_package(text: str) -> Package:

@@ -23,7 +23,7 @@ import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from ..runtime.bootstrap import _cellpipe_private_dir
 from . import cache
@@ -427,7 +427,7 @@ class LocalRunner:
             self.on_event(state)
             return None
 
-    def _claim_task(self, name: str, params: dict, state: TaskState) -> dict:
+    def _claim_task(self, name: str, params: Dict[str, Any], state: TaskState) -> Dict[str, Any]:
         """A CreatePVC/DeletePVC task: nothing to do here (no cluster); said in the step's log."""
         task = self.package.tasks[name]
         state.state, state.started = RUNNING, time.time()
