@@ -47,6 +47,26 @@ export type MapSection = (typeof MAP_SECTIONS)[number];
 export const LIST_SECTIONS = ['tolerations', 'secrets', 'secretVolumes', 'volumes'] as const;
 export type ListSection = (typeof LIST_SECTIONS)[number];
 
+/** A DeployConfig section of the form: key/value rows, or a list of entries. */
+export type FormSection = { kind: 'map'; name: MapSection } | { kind: 'list'; name: ListSection };
+
+/**
+ * Every section of `MAP_SECTIONS` and `LIST_SECTIONS` once, in the order the dialog shows them (those
+ * two lists keep the order the edit is written in).
+ */
+export const FORM_SECTIONS: readonly FormSection[] = [
+  { kind: 'map', name: 'env' },
+  { kind: 'list', name: 'secrets' },
+  { kind: 'map', name: 'requests' },
+  { kind: 'map', name: 'limits' },
+  { kind: 'map', name: 'labels' },
+  { kind: 'map', name: 'annotations' },
+  { kind: 'map', name: 'nodeSelector' },
+  { kind: 'list', name: 'tolerations' },
+  { kind: 'list', name: 'volumes' },
+  { kind: 'list', name: 'secretVolumes' }
+];
+
 /** One input of a list row; `name` is the key of the DeployConfig entry it edits. */
 export interface ListField {
   name: string;

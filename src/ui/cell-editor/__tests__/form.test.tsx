@@ -383,3 +383,28 @@ describe('the stored metadata issues of the cell (issue 13 item 17)', () => {
     expect(latest.errors.map(e => e.field)).toEqual(['stepName']);
   });
 });
+
+describe('pencil editor form: rows keyed by a stable id', () => {
+  it.each([
+    ['Environment variables', 'key'],
+    ['Volumes', 'claim name']
+  ])(
+    'removing the first of two %s rows keeps the second, what was typed in it and its focus',
+    (title, field) => {
+      render(TRAIN);
+      click(button(`Add ${title}`));
+      click(button(`Add ${title}`));
+      type(`${title} 1 ${field}`, 'first');
+      const second = byLabel<HTMLInputElement>(`${title} 2 ${field}`);
+      type(second, 'second');
+      act(() => second.focus());
+      click(button(`Remove ${title} 1`));
+      // The same input, now the first row: not the first row's input given the second's text.
+      expect(second.isConnected).toBe(true);
+      expect(byLabel(`${title} 1 ${field}`)).toBe(second);
+      expect(second.value).toBe('second');
+      expect(document.activeElement).toBe(second);
+      expect(host.querySelectorAll(`[aria-label="${title} 2 ${field}"]`)).toHaveLength(0);
+    }
+  );
+});

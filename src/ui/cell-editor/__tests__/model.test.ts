@@ -7,6 +7,9 @@ import { NotebookInput, fromNbformat } from '../../../model/notebook';
 import { parseTags } from '../../../model/tags';
 import { cellEditMetadata, readCellEdit } from '../../../model/write';
 import {
+  FORM_SECTIONS,
+  LIST_SECTIONS,
+  MAP_SECTIONS,
   addSuggested,
   downstreamSteps,
   editToForm,
@@ -344,5 +347,18 @@ describe('steps that run after the edited one (no cycles from the editor)', () =
       'train_logreg',
       'evaluate'
     ]);
+  });
+});
+
+describe('the form sections', () => {
+  it('the dialog shows every map and list section once', () => {
+    const shown = FORM_SECTIONS.map(s => s.name);
+    expect(new Set(shown).size).toBe(shown.length);
+    expect([...shown].sort()).toEqual([...MAP_SECTIONS, ...LIST_SECTIONS].sort());
+    for (const s of FORM_SECTIONS) {
+      expect((s.kind === 'map' ? MAP_SECTIONS : LIST_SECTIONS) as readonly string[]).toContain(
+        s.name
+      );
+    }
   });
 });
