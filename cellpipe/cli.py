@@ -49,6 +49,7 @@ def _parse_params(pairs) -> dict:
 
 
 def cmd_run(args) -> int:
+    from .local.files import working_folder
     from .local.package import PackageError
     from .local.runner import FAILED, RunError, RunInterrupted, run_package_file
 
@@ -56,6 +57,10 @@ def cmd_run(args) -> int:
     if not os.path.exists(source):
         raise CliError(f"no such file: {args.pipeline}")
     store = args.store or os.path.join(os.path.dirname(source), ".cellpipe")
+    try:
+        workdir = working_folder(source, args.workdir)
+    except ValueError as err:
+        raise CliError(str(err)) from None
     package_path = source
     if source.endswith(".ipynb"):
         os.makedirs(store, exist_ok=True)
@@ -89,6 +94,7 @@ def cmd_run(args) -> int:
             workers=args.workers,
             from_step=args.from_step,
             only=args.only,
+            cwd=workdir,
             on_event=on_event,
             on_log=on_log,
         )
@@ -126,6 +132,11 @@ def main(argv=None) -> int:
     run.add_argument("--from", dest="from_step", metavar="STEP", help="re-run STEP and everything after it")
     run.add_argument("--only", metavar="STEP", help="run only STEP, its inputs taken from the cache")
     run.add_argument("--store", help="artifact store (default: .cellpipe beside the file)")
+    run.add_argument(
+        "--workdir",
+        metavar="DIR",
+        help="folder the steps run in, where they read and write files (default: the notebook's or YAML's folder)",
+    )
     run.add_argument(
         "--workers", type=int, default=max(2, min(4, os.cpu_count() or 2)), help="parallel steps"
     )

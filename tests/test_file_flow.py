@@ -1,14 +1,19 @@
 """Files around steps (docs/step-program.md, "Files"): the working folder, files carried between steps by
 artifacts, imported data files, and a local cache key that sees the files a step reads."""
 
+import asyncio
 import json
 import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from cellpipe.local.files import FileHashes, program_files, read_hashes, working_folder
+from cellpipe.local.runner import SUCCEEDED, run_package_file
 from cellpipe.runtime import files as step_files
 from cellpipe.runtime import marshal
 from cellpipe.runtime.executor import ExecutorInput
@@ -186,3 +191,269 @@ def test_working_folder_of_a_run(tmp_path):
     assert working_folder(str(nb), str(tmp_path)) == str(tmp_path)
     with pytest.raises(ValueError, match="does not exist"):
         working_folder(str(nb), str(tmp_path / "nope"))
+
+
+# --- real runs of tests/fixtures/files/readers.ipynb (beside data/a.txt, data/b.txt) --------------------------
+# load_a reads data/a.txt and writes clean.txt; load_b reads data/b.txt; combine (after both) reads clean.txt and
+# takes text_b; report takes combined.
+
+
+@pytest.fixture(scope="module")
+def compiler(tmp_path_factory):
+    out = tmp_path_factory.mktemp("compiler_js")
+    subprocess.run(["node", str(ROOT / "scripts" / "build-cli.js"), str(out)], cwd=ROOT, check=True)
+
+    def run(notebook: Path, target: Path) -> Path:
+        done = subprocess.run(
+            ["node", str(out / "cellpipe.cjs"), "compile", str(notebook), "-o", str(target)],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return target
+
+    return run
+
+
+def project(tmp_path: Path) -> Path:
+    """A copy of the fixture folder; the notebook in it."""
+    folder = tmp_path / "project"
+    shutil.copytree(FIXTURES, folder)
+    return folder / "readers.ipynb"
+
+
+@needs_node
+def test_a_file_one_step_writes_reaches_the_next_by_its_artifact_not_the_disk(
+    compiler, tmp_path, monkeypatch
+):
+    notebook = project(tmp_path)
+    folder = notebook.parent
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the run is started from another folder
+    package = compiler(notebook, tmp_path / "readers.yaml")
+    removed = []
+
+    def on_event(state):
+        # Called before the consumer is scheduled: the producer's copy is gone when combine starts.
+        if state.step == "load_a" and state.state == SUCCEEDED:
+            (folder / "clean.txt").unlink()
+            removed.append(state.step)
+
+    logs = []
+    result = run_package_file(
+        str(package),
+        store=str(tmp_path / "store"),
+        cwd=str(folder),
+        on_event=on_event,
+        on_log=lambda step, line: logs.append((step, line)),
+    )
+    assert result.succeeded, {n: s.error for n, s in result.states.items() if s.error}
+    assert removed == ["load_a"]
+    assert ("combine", "combined ALPHA+beta") in logs
+    assert (folder / "clean.txt").read_text() == "ALPHA"  # placed back by combine, from the artifact
+    assert list(elsewhere.iterdir()) == []
+
+
+def cli_run(notebook: Path, cwd: Path, *args: str) -> dict:
+    """`cellpipe run` from the shell in `cwd`: {step: state} from its progress lines, and its output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "cellpipe.cli", "run", str(notebook), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    # Searched, not split by line: the CLI's progress lines from parallel steps may share a line.
+    states = dict(re.findall(r"[✔⚡✘–] (\w+): (succeeded|cached|failed|skipped)\b", done.stdout))
+    return {"states": states, "out": done.stdout}
+
+
+CLI_BUNDLE = ROOT / "cellpipe" / "compiler_js" / "cellpipe.cjs"
+
+
+@needs_node
+@pytest.mark.skipif(not CLI_BUNDLE.exists(), reason="needs the built compiler bundle (npm run build:cli)")
+def test_from_the_shell_an_edited_data_file_reruns_exactly_its_readers_and_what_follows(tmp_path):
+    notebook = project(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    steps = {"load_a", "load_b", "combine", "report"}
+
+    first = cli_run(notebook, elsewhere)
+    assert first["states"] == dict.fromkeys(steps, "succeeded"), first["out"]
+    assert "combined ALPHA+beta" in first["out"]
+    assert cli_run(notebook, elsewhere)["states"] == dict.fromkeys(steps, "cached")
+
+    (notebook.parent / "data" / "a.txt").write_text("gamma\n")
+    edited_a = cli_run(notebook, elsewhere)
+    assert edited_a["states"] == {
+        "load_a": "succeeded",
+        "load_b": "cached",
+        "combine": "succeeded",
+        "report": "succeeded",
+    }
+    assert "combined GAMMA+beta" in edited_a["out"]
+
+    (notebook.parent / "data" / "b.txt").write_text("delta\n")
+    edited_b = cli_run(notebook, elsewhere)
+    assert edited_b["states"] == {
+        "load_a": "cached",
+        "load_b": "succeeded",
+        "combine": "succeeded",
+        "report": "succeeded",
+    }
+    assert "combined GAMMA+delta" in edited_b["out"]
+    assert list(elsewhere.iterdir()) == []
+
+
+@needs_node
+def test_a_package_runs_in_its_own_folder_or_workdir(compiler, tmp_path):
+    notebook = project(tmp_path)
+    package = compiler(notebook, notebook.parent / "readers.yaml")
+    run = cli_run(package, tmp_path, "--store", str(tmp_path / "store"))
+    assert run["states"] == dict.fromkeys(["load_a", "load_b", "combine", "report"], "succeeded")
+    other = tmp_path / "other"
+    shutil.copytree(notebook.parent / "data", other / "data")
+    (other / "data" / "b.txt").write_text("other\n")
+    moved = cli_run(package, tmp_path, "--store", str(tmp_path / "store"), "--workdir", str(other))
+    assert "combined ALPHA+other" in moved["out"]
+    assert moved["states"]["load_a"] == "cached" and moved["states"]["load_b"] == "succeeded"
+
+
+async def poll(jp_fetch, run_id):
+    for _ in range(1200):
+        response = await jp_fetch("cellpipe", "api", "local", "runs", run_id)
+        body = json.loads(response.body)
+        if body["done"]:
+            return body
+        await asyncio.sleep(0.05)
+    raise AssertionError("the local run did not finish")
+
+
+@needs_node
+async def test_from_the_server_api_the_steps_read_beside_the_notebook(
+    compiler, jp_fetch, jp_root_dir, tmp_path
+):
+    shutil.copytree(FIXTURES, jp_root_dir / "proj")
+    package = compiler(jp_root_dir / "proj" / "readers.ipynb", tmp_path / "readers.yaml").read_text()
+    request = {"package": package, "notebookPath": "proj/readers.ipynb"}
+    response = await jp_fetch("cellpipe", "api", "local", "runs", method="POST", body=json.dumps(request))
+    body = await poll(jp_fetch, json.loads(response.body)["id"])
+    assert body["error"] is None, body
+    assert {s["step"]: s["state"] for s in body["steps"]} == dict.fromkeys(
+        ["load_a", "load_b", "combine", "report"], "succeeded"
+    )
+    assert "[combine] combined ALPHA+beta" in body["logs"]
+    (jp_root_dir / "proj" / "data" / "b.txt").write_text("edited\n")
+    response = await jp_fetch("cellpipe", "api", "local", "runs", method="POST", body=json.dumps(request))
+    again = await poll(jp_fetch, json.loads(response.body)["id"])
+    assert {s["step"]: s["state"] for s in again["steps"]} == {
+        "load_a": "cached",
+        "load_b": "succeeded",
+        "combine": "succeeded",
+        "report": "succeeded",
+    }
+    assert "[combine] combined ALPHA+edited" in again["logs"]
+
+
+@needs_node
+def test_kfp_loads_a_package_with_file_flow(compiler, tmp_path):
+    from google.protobuf import json_format
+    from kfp import compiler as kfp_compiler
+    from kfp import components, dsl
+    from kfp.pipeline_spec import pipeline_spec_pb2
+
+    package = compiler(project(tmp_path), tmp_path / "readers.yaml")
+    spec_doc = yaml_load(package)
+    spec = json_format.ParseDict(spec_doc, pipeline_spec_pb2.PipelineSpec())  # strict: unknown fields fail
+    for executor_spec in spec_doc["deploymentSpec"]["executors"].values():
+        json_format.ParseDict(executor_spec, pipeline_spec_pb2.PipelineDeploymentConfig.ExecutorSpec())
+    wired = spec.root.dag.tasks["combine"].inputs.artifacts["cellpipe_file_clean_txt"].task_output_artifact
+    assert (wired.producer_task, wired.output_artifact_key) == ("load-a", "cellpipe_file_clean_txt")
+    outputs = spec.components["comp-load-a"].output_definitions.artifacts
+    assert outputs["cellpipe_file_clean_txt"].artifact_type.schema_title == "system.Artifact"
+
+    loaded = components.load_component_from_file(str(package))
+
+    @dsl.pipeline(name="outer")
+    def outer():
+        loaded()
+
+    kfp_compiler.Compiler().compile(outer, str(tmp_path / "outer.yaml"))
+    again = yaml_load(tmp_path / "outer.yaml")
+    # kfp compiles the loaded package as a nested DAG: its inner tasks keep the file wiring.
+    inner = next(c for c in again["components"].values() if "dag" in c and "combine" in c["dag"]["tasks"])
+    assert inner["dag"]["tasks"]["combine"]["inputs"]["artifacts"]["cellpipe_file_clean_txt"] == {
+        "taskOutputArtifact": {"outputArtifactKey": "cellpipe_file_clean_txt", "producerTask": "load-a"}
+    }
+
+
+def yaml_load(path: Path) -> dict:
+    import yaml
+
+    return next(yaml.safe_load_all(path.read_text()))
+
+
+@needs_node
+def test_as_on_kfp_each_step_in_its_own_pod_starts_in_the_mounted_notebook_folder(compiler, tmp_path):
+    """Kale's workspace volume mounted at `mount` holds the notebook's folder (abs_working_dir); each task
+    runs from its own empty folder with the executor input kfp builds; clean.txt is removed from the
+    workspace after load_a, so combine reads the copy its input artifact carries."""
+    from google.protobuf import json_format
+    from kfp import dsl
+    from kfp.local import executor_input_utils
+    from kfp.pipeline_spec import pipeline_spec_pb2
+
+    mount = tmp_path / "workspace"
+    notebook = project(mount)  # <mount>/project/readers.ipynb, data/ beside it
+    nb = json.loads(notebook.read_text())
+    nb["metadata"]["kubeflow_notebook"] = {
+        "abs_working_dir": str(notebook.parent),
+        "volumes": [{"type": "pvc", "name": "workspace-ws", "mount_point": str(mount)}],
+    }
+    notebook.write_text(json.dumps(nb))
+    spec = yaml_load(compiler(notebook, tmp_path / "readers.yaml"))
+    tasks = spec["root"]["dag"]["tasks"]
+    outputs: dict = {}
+    logs = {}
+    for name in ["load-a", "load-b", "combine", "report"]:
+        task = tasks[name]
+        component = spec["components"][task["componentRef"]["name"]]
+        arguments = {}
+        for key, source in task.get("inputs", {}).get("artifacts", {}).items():
+            ref = source["taskOutputArtifact"]
+            produced = outputs[ref["producerTask"]][ref["outputArtifactKey"]]
+            arguments[key] = dsl.Artifact(name=key, uri=produced["uri"], metadata=produced["metadata"])
+        pod = tmp_path / "pods" / name
+        pod.mkdir(parents=True)
+        message = executor_input_utils.construct_executor_input(
+            json_format.ParseDict(component, pipeline_spec_pb2.ComponentSpec()), arguments, str(pod), False
+        )
+        executor_input = executor_input_utils.executor_input_to_dict(
+            message, json_format.ParseDict(component, pipeline_spec_pb2.ComponentSpec())
+        )
+        container = spec["deploymentSpec"]["executors"][component["executorLabel"]]["container"]
+        args = [json.dumps(executor_input) if a == "{{$}}" else a for a in container["args"]]
+        env = {k: v for k, v in os.environ.items() if k != step_files.WORKDIR_ENV}
+        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+        done = subprocess.run(
+            [*container["command"], *args], cwd=pod, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, f"{name}:\n{done.stdout}\n{done.stderr}"
+        logs[name] = done.stdout
+        with open(executor_input["outputs"]["outputFile"]) as f:
+            reported = json.load(f).get("artifacts", {})
+        outputs[name] = {
+            key: {
+                "uri": entry["artifacts"][0]["uri"],
+                "metadata": reported.get(key, {}).get("artifacts", [{}])[0].get("metadata", {}),
+            }
+            for key, entry in executor_input["outputs"].get("artifacts", {}).items()
+        }
+        if name == "load-a":
+            (notebook.parent / "clean.txt").unlink()
+    assert "combined ALPHA+beta" in logs["combine"]
+    assert outputs["load-a"]["cellpipe_file_clean_txt"]["metadata"]["cellpipe.path"] == "clean.txt"
+    assert (notebook.parent / "clean.txt").read_text() == "ALPHA"  # placed by combine, in the notebook folder

@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
 from ..runtime.bootstrap import _cellpipe_private_dir
+from ..runtime.files import WORKDIR_ENV
 from . import cache
 from .environment import InterpreterError, describe_interpreter, imported_modules, step_environment
+from .files import FileHashes, reads_key
 from .package import Package, PackageError, claim_action, load_package, resolve_placeholders
 
 PENDING, RUNNING, SUCCEEDED, FAILED, SKIPPED, CACHED, INTERRUPTED = (
@@ -141,6 +143,7 @@ class LocalRunner:
         self.on_event = on_event or (lambda state: None)
         self.on_log = on_log or (lambda step, line: None)
         self.cwd = cwd
+        self._file_hashes = FileHashes(self.store)  # the files steps read, hashed once per change
         self._interpreter: Optional[dict] = None
         self._modules: Dict[str, List[str]] = {}  # task -> the modules its program imports
         self._processes: Dict[int, subprocess.Popen] = {}  # pid -> a running step (its group's leader)
@@ -284,6 +287,7 @@ class LocalRunner:
                 self.on_event(state)
 
     def _finish_record(self, run_dir: str, record: dict, states: Dict[str, TaskState], outcome: str) -> None:
+        self._file_hashes.save()
         cache.write_json(os.path.join(run_dir, "states.json"), {n: s.as_dict() for n, s in states.items()})
         cache.write_json(
             os.path.join(run_dir, "run.json"), {**record, "state": outcome, "finished": time.time()}
@@ -334,6 +338,9 @@ class LocalRunner:
             "python": {k: interpreter.get(k) for k in ("executable", "prefix", "version")},
             "packages": self._package_versions(modules),
         }
+        files = reads_key(_command_line(task), self.cwd or os.getcwd(), self._file_hashes)
+        if files:  # the content of the files the step reads (docs/step-program.md, "Files")
+            material["files"] = files
         return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
 
     def _package_versions(self, modules: List[str]) -> Dict[str, str]:
@@ -484,6 +491,8 @@ class LocalRunner:
         args = [resolve_placeholders(a, executor_input, text) for a in task.container.get("args") or []]
         env = step_environment({v["name"]: str(v.get("value", "")) for v in task.container.get("env") or []})
         env["PATH"] = _python_shim(self.python) + os.pathsep + env.get("PATH", os.defpath)
+        if self.cwd:  # the runtime starts there, not in a folder the package names for KFP
+            env[WORKDIR_ENV] = os.path.abspath(self.cwd)
         env.setdefault("PYTHONUNBUFFERED", "1")
         log_dir = os.path.join(run_dir, name)
         os.makedirs(log_dir, exist_ok=True)
@@ -605,5 +614,6 @@ def run_package_file(path: str, **kwargs) -> RunResult:
         package = load_package(f.read())
     store = kwargs.pop("store", None) or os.path.join(os.path.dirname(os.path.abspath(path)), ".cellpipe")
     from_step = kwargs.pop("from_step", None)
+    kwargs.setdefault("cwd", os.path.dirname(os.path.abspath(path)))  # the YAML's folder, as the notebook's
     only = kwargs.pop("only", None)
     return LocalRunner(package, store, **kwargs).run(from_step=from_step, only=only)
