@@ -3,14 +3,24 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { createServerApi } from './server-api';
 import { readSettings } from './settings';
 import { annotatePlugin } from './ui/annotate-plugin';
 import { AnalysisService } from './ui/analysis-service';
 import { PanelModel } from './ui/panel/model';
 import { PipelinePanel } from './ui/panel/widget';
-import { IPipelineAnalysis } from './ui/tokens';
+import { IPipelineAnalysis, IServerApi } from './ui/tokens';
 
 const PLUGIN_ID = 'cellpipe:plugin';
+
+/** The one set of clients of our server extension; every request the browser makes goes through it. */
+const serverApiPlugin: JupyterFrontEndPlugin<IServerApi> = {
+  id: 'cellpipe:server-api',
+  description: 'The clients of the cellpipe server extension.',
+  autoStart: true,
+  provides: IServerApi,
+  activate: (): IServerApi => createServerApi()
+};
 
 export namespace CommandIDs {
   export const openPanel = 'cellpipe:open-panel';
@@ -21,12 +31,13 @@ const plugin: JupyterFrontEndPlugin<IPipelineAnalysis> = {
   id: PLUGIN_ID,
   description: 'Turn an annotated notebook into a Kubeflow Pipelines pipeline.',
   autoStart: true,
-  requires: [INotebookTracker],
+  requires: [INotebookTracker, IServerApi],
   provides: IPipelineAnalysis,
   optional: [ICommandPalette, ISettingRegistry, ILayoutRestorer, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
+    api: IServerApi,
     palette: ICommandPalette | null,
     settingRegistry: ISettingRegistry | null,
     restorer: ILayoutRestorer | null,
@@ -35,8 +46,8 @@ const plugin: JupyterFrontEndPlugin<IPipelineAnalysis> = {
     const trans = (translator ?? nullTranslator).load('cellpipe');
     // One analysis of the current notebook, shared with the pencil editor (annotate plugin).
     const analysis = new AnalysisService();
-    const model = new PanelModel(tracker, analysis);
-    const panel = new PipelinePanel(model, trans);
+    const model = new PanelModel(tracker, analysis, api);
+    const panel = new PipelinePanel(model, trans, api);
     app.shell.add(panel, 'right', { rank: 600 });
     restorer?.add(panel, panel.id);
 
@@ -61,4 +72,4 @@ const plugin: JupyterFrontEndPlugin<IPipelineAnalysis> = {
   }
 };
 
-export default [plugin, annotatePlugin];
+export default [serverApiPlugin, plugin, annotatePlugin];

@@ -2,11 +2,9 @@
  * Client of our server extension's /cellpipe/api/files/stat (whether the files a notebook's steps read
  * and write exist beside it, and their sizes) and /cellpipe/api/datafiles/upload (data files into the
  * pipeline's object store, with the admin's credentials). Only the server sees the disk and the store.
- * XSRF is added by ServerConnection.
  */
-import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-import { readBody } from './client';
+import { requestServer } from './request';
 
 /** One path as the server found it (cellpipe/server/file_handlers.py). */
 export interface FileStat {
@@ -60,21 +58,10 @@ export class FileClient implements IFileClient {
     );
   }
 
-  /** POSTs `body`; answers its `files`, or throws `what: <the server's message>`. */
+  /** POSTs `body`; answers its `files`, or throws `ServerApiError` `what: <the server's message>`. */
   private async _post<T>(route: string[], body: unknown, what: string): Promise<T[]> {
-    const url = URLExt.join(this._settings.baseUrl, 'cellpipe', 'api', ...route);
-    const init: RequestInit = { method: 'POST', body: JSON.stringify(body) };
-    let response: Response;
-    try {
-      response = await ServerConnection.makeRequest(url, init, this._settings);
-    } catch (error) {
-      throw new Error(`Cannot reach the Jupyter server: ${(error as Error).message}`);
-    }
-    const data = await readBody(response);
-    if (!response.ok) {
-      throw new Error(`${what}: ${data.message || `the server answered ${response.status}`}`);
-    }
-    return Array.isArray(data.files) ? data.files : [];
+    const data = await requestServer(this._settings, route, { method: 'POST', body, what });
+    return Array.isArray(data.files) ? (data.files as T[]) : [];
   }
 
   private _settings: ServerConnection.ISettings;

@@ -88,34 +88,6 @@ export interface KfpRunList {
   next_page_token?: string;
 }
 
-/** Why a call failed, as our server says it (`reason`) — e.g. unreachable, forbidden, bad_parameters. */
-export type KfpErrorReason =
-  | 'unreachable'
-  | 'timeout'
-  | 'tls'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'rejected'
-  | 'bad_request'
-  | 'bad_parameters'
-  | 'bad_response'
-  | 'kfp_error'
-  | 'network';
-
-export class KfpApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly reason: KfpErrorReason | string,
-    readonly kfpStatus?: number
-  ) {
-    super(message);
-    this.name = 'KfpApiError';
-  }
-}
-
 export interface CreateRunRequest {
   name: string;
   experiment_id?: string;

@@ -1,12 +1,10 @@
 /**
- * The browser's client of OUR server extension (/cellpipe/api/kfp/...). It never sees a KFP URL to
- * fetch or a credential: the server holds both. XSRF is added by ServerConnection.
+ * The browser's client of OUR server extension's KFP routes (/cellpipe/api/kfp/...). It never sees a
+ * KFP URL to fetch or a credential: the server holds both.
  */
-import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import {
   CreateRunRequest,
-  KfpApiError,
   KfpExperiment,
   KfpHealth,
   KfpPipeline,
@@ -15,21 +13,8 @@ import {
   KfpRunList,
   ListRunsRequest,
   PublishRequest
-} from './types';
-
-export * from './types';
-
-const API = ['cellpipe', 'api', 'kfp'];
-
-/** The server extension's JSON answer; a body that is not JSON becomes its `message`. */
-export async function readBody(response: Response): Promise<any> {
-  const text = await response.text();
-  try {
-    return text ? JSON.parse(text) : {};
-  } catch {
-    return { message: text.slice(0, 300) };
-  }
-}
+} from './kfp-types';
+import { RequestOptions, requestServer } from './request';
 
 /** The calls the run dialog and the run view need; `KfpClient` is the real one. */
 export interface IKfpClient {
@@ -102,41 +87,17 @@ export class KfpClient implements IKfpClient {
     await this._request('POST', ['runs', encodeURIComponent(runId), 'retry']);
   }
 
+  /** A refusal keeps the server's message, reason and KFP's status (`ServerApiError`). */
   private async _request<T>(
     method: 'GET' | 'POST',
     parts: string[],
-    options: { query?: Record<string, string | undefined>; body?: unknown } = {}
+    options: Pick<RequestOptions, 'query' | 'body'> = {}
   ): Promise<T> {
-    let url = URLExt.join(this.settings.baseUrl, ...API, ...parts);
-    const query = Object.entries(options.query ?? {}).filter(
-      (entry): entry is [string, string] => !!entry[1]
-    );
-    if (query.length) {
-      url += '?' + new URLSearchParams(query).toString();
-    }
-    const init: RequestInit = { method };
-    if (method === 'POST') {
-      init.body = JSON.stringify(options.body ?? {});
-    }
-    let response: Response;
-    try {
-      response = await ServerConnection.makeRequest(url, init, this.settings);
-    } catch (error) {
-      throw new KfpApiError(
-        `Cannot reach the Jupyter server: ${(error as Error).message}`,
-        0,
-        'network'
-      );
-    }
-    const data = await readBody(response);
-    if (!response.ok) {
-      throw new KfpApiError(
-        data.message || `The server answered ${response.status} ${response.statusText}`,
-        response.status,
-        data.reason ?? 'kfp_error',
-        data.kfp_status
-      );
-    }
+    const data = await requestServer(this.settings, ['kfp', ...parts], {
+      ...options,
+      method,
+      defaultReason: 'kfp_error'
+    });
     return data as T;
   }
 }

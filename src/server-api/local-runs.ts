@@ -2,15 +2,14 @@
  * Client of our server extension's local runs (/cellpipe/api/local/runs): the browser posts the
  * package it compiled, so running on this machine needs no node on the server.
  */
-import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-
-export type LocalStepState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cached';
+import { requestServer } from './request';
+import type { StepState } from './step-state';
 
 export interface LocalStep {
   task: string;
   step: string;
-  state: LocalStepState;
+  state: StepState;
   started?: number | null;
   finished?: number | null;
   error?: string | null;
@@ -39,32 +38,23 @@ export interface ILocalRunClient {
   get(runId: string): Promise<LocalRunSnapshot>;
 }
 
+/** A refusal is a `ServerApiError` with the server's own message (the run section says where it is). */
 export class LocalRunClient implements ILocalRunClient {
   constructor(settings?: ServerConnection.ISettings) {
     this._settings = settings ?? ServerConnection.makeSettings();
   }
 
-  start(request: StartLocalRun): Promise<LocalRunSnapshot> {
-    return this._request('POST', [], request);
+  async start(request: StartLocalRun): Promise<LocalRunSnapshot> {
+    const data = await requestServer(this._settings, ['local', 'runs'], {
+      method: 'POST',
+      body: request
+    });
+    return data as unknown as LocalRunSnapshot;
   }
 
-  get(runId: string): Promise<LocalRunSnapshot> {
-    return this._request('GET', [encodeURIComponent(runId)]);
-  }
-
-  private async _request<T>(method: string, parts: string[], body?: unknown): Promise<T> {
-    const url = URLExt.join(this._settings.baseUrl, 'cellpipe', 'api', 'local', 'runs', ...parts);
-    const init: RequestInit = { method };
-    if (body !== undefined) {
-      init.body = JSON.stringify(body);
-    }
-    const response = await ServerConnection.makeRequest(url, init, this._settings);
-    const text = await response.text();
-    const data = text ? JSON.parse(text) : {};
-    if (!response.ok) {
-      throw new Error(data.message || `local run request failed (${response.status})`);
-    }
-    return data as T;
+  async get(runId: string): Promise<LocalRunSnapshot> {
+    const data = await requestServer(this._settings, ['local', 'runs', encodeURIComponent(runId)]);
+    return data as unknown as LocalRunSnapshot;
   }
 
   private _settings: ServerConnection.ISettings;

@@ -1,11 +1,21 @@
 /**
- * Tokens the cellpipe plugins share. The Pipeline panel's plugin provides the analysis of the
- * current notebook; the pencil editor reads its suggested dependencies from it (no second worker).
+ * Tokens the cellpipe plugins share. The server API plugin provides the one set of clients of our
+ * server extension; the Pipeline panel's plugin provides the analysis of the current notebook; the
+ * pencil editor reads its suggested dependencies from it (no second worker).
  */
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { AnalysisResult } from '../analysis/types';
 import type { NotebookInput } from '../model/notebook';
+import type { ServerApi } from '../server-api';
+
+/** The clients of our server extension (KFP, bundles, files, local runs, notebook image), made once. */
+export type IServerApi = ServerApi;
+
+export const IServerApi = new Token<IServerApi>(
+  'cellpipe:IServerApi',
+  'The clients of the cellpipe server extension: every request the browser makes to it.'
+);
 
 /** The latest analysis of the current notebook (`AnalysisService` is one). */
 export interface IPipelineAnalysis {

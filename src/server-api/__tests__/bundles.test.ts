@@ -1,5 +1,5 @@
 import { BundleClient } from '../bundles';
-import { FakeServerExtension } from './server';
+import { FakeServerExtension } from './fake-server';
 
 describe('BundleClient', () => {
   let server: FakeServerExtension;

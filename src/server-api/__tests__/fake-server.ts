@@ -14,7 +14,8 @@ export interface Seen {
   headers: http.IncomingHttpHeaders;
 }
 
-export type Reply = { status?: number; body?: unknown };
+/** `body` is sent as JSON; `raw` as it is (a proxy's HTML error page, say), `statusText` as the reason phrase. */
+export type Reply = { status?: number; body?: unknown; raw?: string; statusText?: string };
 export type Route = Reply | ((seen: Seen) => Reply);
 
 export class FakeServerExtension {
@@ -46,6 +47,13 @@ export class FakeServerExtension {
         const route =
           match === undefined ? { status: 404, body: { message: 'no route' } } : this.routes[match];
         const reply = typeof route === 'function' ? route(seen) : route;
+        if (reply.raw !== undefined) {
+          res.writeHead(reply.status ?? 200, reply.statusText ?? '', {
+            'Content-Type': 'text/html'
+          });
+          res.end(reply.raw);
+          return;
+        }
         res.writeHead(reply.status ?? 200, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify(reply.body ?? {}));
       });

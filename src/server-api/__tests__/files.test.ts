@@ -1,5 +1,5 @@
 import { FileClient } from '../files';
-import { FakeServerExtension } from './server';
+import { FakeServerExtension } from './fake-server';
 
 describe('FileClient', () => {
   let server: FakeServerExtension;

@@ -1,5 +1,6 @@
-import { KfpApiError, KfpClient } from '../client';
-import { FakeServerExtension } from './server';
+import { KfpClient } from '../kfp';
+import { ServerApiError } from '../request';
+import { FakeServerExtension } from './fake-server';
 
 describe('KfpClient', () => {
   let server: FakeServerExtension;
@@ -103,7 +104,7 @@ describe('KfpClient', () => {
     ]);
   });
 
-  it("turns the server's error answers into KfpApiError with its message and reason", async () => {
+  it("turns the server's error answers into ServerApiError with its message and reason", async () => {
     server.routes['GET /cellpipe/api/kfp/experiments'] = {
       status: 403,
       body: {
@@ -113,7 +114,7 @@ describe('KfpClient', () => {
       }
     };
     const error = await client.listExperiments('team-b').catch(e => e);
-    expect(error).toBeInstanceOf(KfpApiError);
+    expect(error).toBeInstanceOf(ServerApiError);
     expect(error).toMatchObject({
       status: 403,
       reason: 'forbidden',
@@ -125,7 +126,7 @@ describe('KfpClient', () => {
   it('names an unreachable Jupyter server as a network error', async () => {
     await server.stop();
     const error = await client.health().catch(e => e);
-    expect(error).toBeInstanceOf(KfpApiError);
+    expect(error).toBeInstanceOf(ServerApiError);
     expect(error.reason).toBe('network');
     expect(error.message).toMatch(/^Cannot reach the Jupyter server/);
     server = await new FakeServerExtension().start(); // for afterEach

@@ -1,19 +1,11 @@
 /**
  * Running the pipeline on this machine from the panel. Mount:
  *
- *   const model = new LocalRunModel(new LocalRunClient());
+ *   const model = new LocalRunModel(api.localRuns);   // api: the IServerApi token (src/ui/tokens.ts)
  *   <LocalRunView model={model} compile={async () => (await compileNotebook(...)).yaml}
  *                 notebookPath={panel.context.path} />
  *   model.changed → colour the graph by model.steps[stepName] (same states as remote runs).
  */
-export { LocalRunClient } from './client';
-export type {
-  ILocalRunClient,
-  LocalRunSnapshot,
-  LocalStep,
-  LocalStepState,
-  StartLocalRun
-} from './client';
 export { LocalRunModel } from './model';
 export { LocalRunView } from './LocalRunView';
 export type { LocalRunViewProps } from './LocalRunView';

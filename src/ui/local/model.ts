@@ -1,5 +1,5 @@
 import { ISignal, Signal } from '@lumino/signaling';
-import { ILocalRunClient, LocalRunSnapshot, LocalStepState, StartLocalRun } from './client';
+import type { ILocalRunClient, LocalRunSnapshot, StartLocalRun, StepState } from '../../server-api';
 
 /** Sleeps between polls; injectable so tests need no timers. */
 export type Sleep = (ms: number) => Promise<void>;
@@ -33,8 +33,8 @@ export class LocalRunModel {
     return this._running;
   }
 
-  get steps(): Record<string, LocalStepState> {
-    const out: Record<string, LocalStepState> = {};
+  get steps(): Record<string, StepState> {
+    const out: Record<string, StepState> = {};
     for (const step of this._snapshot?.steps ?? []) {
       out[step.step] = step.state;
     }

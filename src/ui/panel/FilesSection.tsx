@@ -1,7 +1,7 @@
 import * as React from 'react';
 import { cellLabel } from '../../analysis/labels';
 import type { AnalysisResult, StepInfo } from '../../analysis/types';
-import { FileClient, FileStat, IFileClient } from '../../kfp/files';
+import type { FileStat, IFileClient } from '../../server-api';
 import {
   ALL_DATA_FILES,
   DataFileChoice,
@@ -17,8 +17,6 @@ import type { Trans } from '../run/trans';
 export const FILES_DELAY_MS = 300;
 /** The server answers for at most this many paths per request. */
 const MAX_PATHS = 500;
-
-let defaultClient: IFileClient | null = null;
 
 /** The notebook whose `cellpipe.dataFiles` the section reads and writes (JupyterLab's `INotebookModel`). */
 export interface DataFilesNotebook extends MetadataNotebook {
@@ -39,12 +37,13 @@ export const FilesSection = React.memo(function FilesSection(props: {
   analysis: Pick<AnalysisResult, 'steps' | 'edges'> | null;
   notebookPath: string;
   trans: Trans;
-  client?: IFileClient;
+  /** The plugin's one client (IServerApi's `files`). */
+  client: IFileClient;
   /** Where the data file choices are read and written; without it they are not shown. */
   notebook?: DataFilesNotebook | null;
 }): JSX.Element {
   const { analysis, notebookPath, trans, notebook } = props;
-  const client = props.client ?? (defaultClient ??= new FileClient());
+  const { client } = props;
   const steps = React.useMemo(
     () => (analysis?.steps ?? []).filter(s => Private.hasFiles(s)),
     [analysis?.steps]

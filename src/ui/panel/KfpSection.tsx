@@ -4,17 +4,10 @@
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
-import { IKfpClient, KfpClient } from '../../kfp/client';
+import type { IFileClient, IKfpClient } from '../../server-api';
 import { RunSection, RunStatusModel, showRunDialog } from '../run';
 import type { CompileRequest } from '../run/RunDialog';
 import { PanelModel } from './model';
-
-let sharedClient: IKfpClient | null = null;
-
-/** One client for the page: it only talks to our server extension. */
-function kfpClient(): IKfpClient {
-  return (sharedClient ??= new KfpClient());
-}
 
 /** Drawn again only when its inputs changed (not on every keystroke's analysis). */
 export const KfpSection = React.memo(function KfpSection(props: {
@@ -24,10 +17,13 @@ export const KfpSection = React.memo(function KfpSection(props: {
   pipelineName?: string;
   namespace?: string;
   disabledReason?: string;
-  client?: IKfpClient;
+  /** The plugin's one client (IServerApi's `kfp`): it only talks to our server extension. */
+  client: IKfpClient;
+  /** Uploads a run's data files (IServerApi's `files`). */
+  files: Pick<IFileClient, 'uploadDataFiles'>;
 }): JSX.Element {
   const { model, trans } = props;
-  const client = props.client ?? kfpClient();
+  const { client } = props;
   // The run being watched and the slot copying its step states into the panel model.
   const watched = React.useRef<{ run: RunStatusModel; copy: () => void } | null>(null);
   const follow = React.useCallback(
@@ -56,6 +52,7 @@ export const KfpSection = React.memo(function KfpSection(props: {
       <summary>{trans.__('Run on Kubeflow Pipelines')}</summary>
       <RunSection
         client={client}
+        files={props.files}
         compile={compile}
         openDialog={showRunDialog}
         pipelineName={props.pipelineName}

@@ -1,52 +1,15 @@
 /**
  * Which image the steps run in, as Kale does it: the notebook server's own image when the server can see it
- * (GET /cellpipe/api/notebook-image), else the settings' default. And, per step, the imported packages that
+ * (src/server-api/notebook-image.ts), else the settings' default. And, per step, the imported packages that
  * image may lack: not in Python's standard library, not one of the notebook's own modules (which travel with
  * the step). Only said when the image is not the notebook server's own, where the imports already work.
  */
-import { URLExt } from '@jupyterlab/coreutils';
-import { ServerConnection } from '@jupyterlab/services';
 import type { AnalysisResult } from '../../analysis/types';
 import { STDLIB_MODULES } from '../../cli/stdlib';
 import { stepModules } from '../../compiler';
 import { resolveDeployConfig } from '../../model/notebook-settings';
 import type { NotebookInput } from '../../model/notebook';
-import { readBody } from '../../kfp/client';
-
-/** The server's answer: `image` null outside a Kubeflow notebook server (or when the lookup failed: `detail`). */
-export interface NotebookImage {
-  image: string | null;
-  source: string | null;
-  declared?: string | null;
-  detail?: string | null;
-}
-
-export const NO_NOTEBOOK_IMAGE: NotebookImage = { image: null, source: null };
-
-/** Ask our server extension; an unreachable server or an old one answers "no image". */
-export async function fetchNotebookImage(
-  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
-): Promise<NotebookImage> {
-  const url = URLExt.join(settings.baseUrl, 'cellpipe', 'api', 'notebook-image');
-  try {
-    const response = await ServerConnection.makeRequest(url, { method: 'GET' }, settings);
-    const data = await readBody(response);
-    if (!response.ok || (data.image !== null && typeof data.image !== 'string')) {
-      return {
-        ...NO_NOTEBOOK_IMAGE,
-        detail: data.message ?? `the server answered ${response.status}`
-      };
-    }
-    return {
-      image: data.image ?? null,
-      source: data.source ?? null,
-      declared: data.declared ?? null,
-      detail: data.detail ?? null
-    };
-  } catch (error) {
-    return { ...NO_NOTEBOOK_IMAGE, detail: (error as Error).message };
-  }
-}
+import type { NotebookImage } from '../../server-api';
 
 /** The steps' default image: the notebook server's own when known, else the settings' default. */
 export interface BaseImage {

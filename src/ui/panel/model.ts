@@ -10,23 +10,19 @@ import {
   notebookModules
 } from '../../compiler';
 import { PanelCompileProblem, compileProblemsOf } from './CompileProblems';
-import { BundleClient } from '../../kfp/bundles';
+import {
+  IBundleClient,
+  INotebookImageClient,
+  NO_NOTEBOOK_IMAGE,
+  NotebookImage
+} from '../../server-api';
 import { compileForRun } from '../run/submit';
 import type { CompiledPackage } from '../run/RunDialog';
 import { CellpipeSettings, DEFAULT_SETTINGS } from '../../settings';
 import { AnalysisService } from '../analysis-service';
 import { GraphLayout, Laidout, relayout, settle } from '../graph/layout';
 import { addDependency } from '../../model/write';
-import {
-  BaseImage,
-  ImportWarning,
-  NO_NOTEBOOK_IMAGE,
-  NotebookImage,
-  baseImageOf,
-  fetchNotebookImage,
-  importWarnings,
-  nonStdlib
-} from './images';
+import { BaseImage, ImportWarning, baseImageOf, importWarnings, nonStdlib } from './images';
 import {
   NotebookSettings,
   patchNotebookSettings,
@@ -47,15 +43,17 @@ const SETTLE_DELAY_MS = 400;
 export class PanelModel {
   constructor(
     tracker: INotebookTracker,
-    service: AnalysisService = new AnalysisService(),
-    loadNotebookImage: () => Promise<NotebookImage> = fetchNotebookImage
+    service: AnalysisService,
+    /** The plugin's clients of our server (IServerApi). */
+    clients: { bundles: IBundleClient; notebookImage: INotebookImageClient }
   ) {
     this._tracker = tracker;
     this._service = service;
+    this._bundles = clients.bundles;
     service.changed.connect(this._onResult, this);
     tracker.currentChanged.connect(this._onCurrentChanged, this);
     this._onCurrentChanged();
-    void loadNotebookImage().then(image => {
+    void clients.notebookImage.notebookImage().then(image => {
       this._notebookImage = image;
       this._changed.emit();
     });
@@ -229,7 +227,6 @@ export class PanelModel {
     if (!input || !analysis) {
       throw new Error('The notebook has not been analysed yet');
     }
-    this._bundles ??= new BundleClient();
     const options = { notebookPath: input.path, defaultImage: this.baseImage.image, ...extra };
     return compileForRun(input, analysis, options, this._bundles);
   }
@@ -297,7 +294,6 @@ export class PanelModel {
       this._local = { key, names: new Set() };
       return;
     }
-    this._bundles ??= new BundleClient();
     this._bundles.localModules(input.path, names, [...modulesFromImage(input)]).then(
       local => {
         if (this._localWanted === key) {
@@ -311,7 +307,7 @@ export class PanelModel {
 
   private _tracker: INotebookTracker;
   private _service: AnalysisService;
-  private _bundles: BundleClient | null = null;
+  private _bundles: IBundleClient;
   private _notebook: NotebookPanel | null = null;
   private _layout: Laidout | null = null;
   private _settleTimer: ReturnType<typeof setTimeout> | null = null;

@@ -7,7 +7,8 @@ import { DiagnosticsList } from '../diagnostics/DiagnosticsList';
 import { GraphView } from '../graph/GraphView';
 import type { GraphNode } from '../graph/layout';
 import type { Diagnostic, QuickFix } from '../../analysis/types';
-import { LocalRunClient, LocalRunModel, LocalRunView } from '../local';
+import { LocalRunModel, LocalRunView } from '../local';
+import type { IFileClient, IKfpClient, ILocalRunClient } from '../../server-api';
 import { pipelineIcon } from '../icons';
 import { mark } from '../marks';
 import { CompileProblems } from './CompileProblems';
@@ -17,17 +18,25 @@ import { FilesSection } from './FilesSection';
 import { YamlSection } from './YamlSection';
 import { NotebookSettings, PanelModel } from './model';
 
+/** The clients of our server the panel's sections use (the plugin's IServerApi). */
+export interface PanelClients {
+  kfp: IKfpClient;
+  files: IFileClient;
+  localRuns: ILocalRunClient;
+}
+
 /** The deployment panel: a Lumino widget hosting the React body. */
 export class PipelinePanel extends ReactWidget {
-  constructor(model: PanelModel, trans: TranslationBundle) {
+  constructor(model: PanelModel, trans: TranslationBundle, clients: PanelClients) {
     super();
     this.model = model;
     this._trans = trans;
+    this._clients = clients;
     this.id = 'cellpipe-panel';
     this.addClass('jp-cellpipe-panel');
     this.title.icon = pipelineIcon;
     this.title.caption = trans.__('Pipeline');
-    this._local = new LocalRunModel(new LocalRunClient());
+    this._local = new LocalRunModel(clients.localRuns);
     this._local.changed.connect(() => {
       const steps = this._local.steps as Record<string, string> | undefined;
       if (steps) {
@@ -46,12 +55,20 @@ export class PipelinePanel extends ReactWidget {
   render(): JSX.Element {
     return (
       <Follow signal={this.model.changed}>
-        {() => <PanelBody model={this.model} trans={this._trans} local={this._local} />}
+        {() => (
+          <PanelBody
+            model={this.model}
+            trans={this._trans}
+            local={this._local}
+            clients={this._clients}
+          />
+        )}
       </Follow>
     );
   }
 
   private _trans: TranslationBundle;
+  private _clients: PanelClients;
   private _local: LocalRunModel;
 }
 
@@ -254,6 +271,7 @@ function PanelBody(props: {
   model: PanelModel;
   trans: TranslationBundle;
   local: LocalRunModel;
+  clients: PanelClients;
 }): JSX.Element {
   const { model, trans } = props;
   // Callbacks that stay the same function, so the memoized sections are not drawn again.
@@ -349,6 +367,7 @@ function PanelBody(props: {
         analysis={analysis}
         notebookPath={panel.context.path}
         notebook={panel.model}
+        client={props.clients.files}
         trans={trans}
       />
       <YamlSection
@@ -359,6 +378,8 @@ function PanelBody(props: {
       />
       <KfpSection
         model={model}
+        client={props.clients.kfp}
+        files={props.clients.files}
         trans={trans}
         pipelineName={settings?.pipelineName || undefined}
         namespace={model.settings.namespace || undefined}

@@ -5,9 +5,7 @@
  * URIs); data files with no way to the pods are listed and the user asked before submitting.
  */
 import * as React from 'react';
-import { IKfpClient } from '../../kfp/client';
-import { FileClient, IFileClient } from '../../kfp/files';
-import { KfpExperiment } from '../../kfp/types';
+import { FileClient, IFileClient, IKfpClient, KfpExperiment } from '../../server-api';
 import { parseAllDocuments } from 'yaml';
 import { FieldValue, TypedParameter, fieldText, parametersOfSpec, parseFields } from './fields';
 import { taskToStepOf } from './status';

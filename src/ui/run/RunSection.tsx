@@ -3,8 +3,7 @@
  * the live status of the run being watched, and the pipeline's recent runs.
  */
 import * as React from 'react';
-import { IKfpClient } from '../../kfp/client';
-import { KfpRun } from '../../kfp/types';
+import type { IFileClient, IKfpClient, KfpRun } from '../../server-api';
 import { CompileRequest, CompiledPackage, SubmittedRun } from './RunDialog';
 import { RecentRuns, RunStatusView } from './RunStatusView';
 import { RunStatusModel } from './status';
@@ -12,11 +11,14 @@ import { Trans, plainTrans } from './trans';
 
 export interface RunSectionProps {
   client: IKfpClient;
+  /** Uploads the data files chosen for upload (the plugin's IServerApi `files`); see `RunDialogProps.files`. */
+  files?: Pick<IFileClient, 'uploadDataFiles'>;
   /** Compiles the current notebook (e.g. the compiler's `compileNotebook(...)`); see `RunDialogProps.compile`. */
   compile: (request?: CompileRequest) => Promise<string | CompiledPackage>;
   /** Opens the dialog; the panel passes `showRunDialog` (a modal), tests may render inline. */
   openDialog: (props: {
     client: IKfpClient;
+    files?: Pick<IFileClient, 'uploadDataFiles'>;
     compile: (request?: CompileRequest) => Promise<string | CompiledPackage>;
     pipelineName?: string;
     namespace?: string;
@@ -72,6 +74,7 @@ export function RunSection(props: RunSectionProps): JSX.Element {
   const open = async () => {
     const result = await props.openDialog({
       client: props.client,
+      files: props.files,
       compile: props.compile,
       pipelineName: props.pipelineName,
       namespace: props.namespace,

@@ -4,8 +4,7 @@
  */
 import { ISignal } from '@lumino/signaling';
 import * as React from 'react';
-import { IKfpClient } from '../../kfp/client';
-import { KfpRun, ListRunsRequest } from '../../kfp/types';
+import { IKfpClient, KfpRun, ListRunsRequest } from '../../server-api';
 import { StepState, isFinished, runPhase } from './state';
 import { LINK } from './RunDialog';
 import { RunStatusModel } from './status';
@@ -18,7 +17,8 @@ export const STEP_STATE_COLORS: Record<StepState, string> = {
   succeeded: 'var(--jp-success-color1)',
   failed: 'var(--jp-error-color1)',
   skipped: 'var(--jp-layout-color4)',
-  cached: 'var(--jp-info-color1)'
+  cached: 'var(--jp-info-color1)',
+  interrupted: 'var(--jp-warn-color1)'
 };
 
 export interface RunStatusViewProps {

@@ -4,7 +4,7 @@
  * The deployment panel mounts it all with one component:
  *
  *   <RunSection
- *     client={kfpClient}                       // one `new KfpClient()` (src/kfp/client.ts)
+ *     client={kfpClient}                       // the plugin's one KfpClient (IServerApi's `kfp`)
  *     compile={() => Promise.resolve(compileNotebook(notebook, analyzer, options))}  // CompileResult
  *     openDialog={showRunDialog}               // the modal
  *     namespace={settings.namespace}           // '' → the server's default
@@ -14,8 +14,7 @@
  *   />
  *
  * or uses the pieces: `showRunDialog` / `<RunDialog>`, `RunStatusModel` + `<RunStatusView>`,
- * `<RecentRuns>`. `model.steps` is `{ [stepName]: 'pending' | 'running' | 'succeeded' | 'failed' |
- * 'skipped' | 'cached' }`; `STEP_STATE_COLORS` gives theme colours for them.
+ * `<RecentRuns>`. `model.steps` is `{ [stepName]: StepState }` (src/server-api/step-state.ts); `STEP_STATE_COLORS` gives theme colours for them.
  */
 export { RunDialog, readPackage } from './RunDialog';
 export { showRunDialog } from './modal';

@@ -1,9 +1,9 @@
 /**
  * From a KFP run to the state of each notebook step, in the words the graph colours by.
  */
-import { KfpRun, KfpTaskDetail } from '../../kfp/types';
+import type { KfpRun, KfpTaskDetail, StepState } from '../../server-api';
 
-export type StepState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cached';
+export type { StepState } from '../../server-api';
 
 /** Where a whole run is: its steps' states plus whether it is still moving. */
 export type RunPhase = 'pending' | 'running' | 'succeeded' | 'failed' | 'canceled';
@@ -60,7 +60,8 @@ export function taskState(task: KfpTaskDetail): StepState {
 
 /** When several entries name one task (driver, executor, retries), the most telling one wins. */
 const WEIGHT: Record<StepState, number> = {
-  failed: 6,
+  failed: 7,
+  interrupted: 6, // a local run's word: KFP's tasks are never said to be interrupted
   running: 5,
   pending: 4,
   succeeded: 3,

@@ -3,8 +3,7 @@
  * step (keyed by step name) for the pipeline graph to colour.
  */
 import { ISignal, Signal } from '@lumino/signaling';
-import { IKfpClient } from '../../kfp/client';
-import { KfpApiError, KfpRun } from '../../kfp/types';
+import { IKfpClient, KfpRun, ServerApiError } from '../../server-api';
 import { RunPhase, StepState, isFinished, runPhase, stepStates } from './state';
 
 export interface Backoff {
@@ -128,12 +127,12 @@ export class RunStatusModel {
       if (this._disposed) {
         return;
       }
-      const message = error instanceof KfpApiError ? error.message : String(error);
+      const message = error instanceof ServerApiError ? error.message : String(error);
       changed = message !== this._error;
       this._error = message;
       this._delay = Math.min(this._backoff.max, this._delay * this._backoff.factor);
       // A run that does not exist (deleted, or another namespace) will not come back: stop asking.
-      if (error instanceof KfpApiError && error.status === 404) {
+      if (error instanceof ServerApiError && error.status === 404) {
         this._stopped = true;
       }
     } finally {

@@ -12,10 +12,7 @@ import {
   notebookModules,
   refuseErrors
 } from '../../compiler';
-import type { IBundleClient } from '../../kfp/bundles';
-import { IKfpClient } from '../../kfp/client';
-import type { IFileClient } from '../../kfp/files';
-import { KfpPublished, KfpRun } from '../../kfp/types';
+import { IBundleClient, IFileClient, IKfpClient, KfpPublished, KfpRun } from '../../server-api';
 import type { NotebookInput } from '../../model/notebook';
 import { planDataFiles, unplacedOf, uploadsOf } from './data-files';
 

@@ -1,4 +1,4 @@
-import { ILocalRunClient, LocalRunSnapshot, StartLocalRun } from '../client';
+import { ILocalRunClient, LocalRunSnapshot, StartLocalRun } from '../../../server-api';
 import { LocalRunModel } from '../model';
 
 function snapshot(id: string, done: boolean, states: [string, string][]): LocalRunSnapshot {

@@ -5,7 +5,7 @@ import * as React from 'react';
 import { act } from 'react';
 import { createRoot, Root } from 'react-dom/client';
 import type { AnalysisResult, StepInfo } from '../../../analysis/types';
-import type { FileStat, IFileClient, UploadedDataFile } from '../../../kfp/files';
+import type { FileStat, IFileClient, UploadedDataFile } from '../../../server-api';
 import { plainTrans } from '../../run/trans';
 import { DataFilesNotebook, FILES_DELAY_MS, FilesSection } from '../FilesSection';
 

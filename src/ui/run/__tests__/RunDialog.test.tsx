@@ -7,9 +7,8 @@ import { act } from 'react';
 import { setValue, until } from './dom';
 import { createRoot, Root } from 'react-dom/client';
 import { ServerConnection } from '@jupyterlab/services';
-import { KfpClient } from '../../../kfp/client';
-import type { UploadedDataFile } from '../../../kfp/files';
-import { FakeServerExtension } from '../../../kfp/__tests__/server';
+import { KfpClient, UploadedDataFile } from '../../../server-api';
+import { FakeServerExtension } from '../../../server-api/__tests__/fake-server';
 import { RunDialog, SubmittedRun, readPackage } from '../RunDialog';
 
 const PACKAGE = `# PIPELINE DEFINITION

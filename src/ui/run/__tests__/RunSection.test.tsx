@@ -5,8 +5,8 @@
 import * as React from 'react';
 import { act } from 'react';
 import { createRoot, Root } from 'react-dom/client';
-import { KfpClient } from '../../../kfp/client';
-import { FakeServerExtension } from '../../../kfp/__tests__/server';
+import { KfpClient } from '../../../server-api';
+import { FakeServerExtension } from '../../../server-api/__tests__/fake-server';
 import { RunSection } from '../RunSection';
 import { RunStatusModel } from '../status';
 import { submitRun } from '../submit';

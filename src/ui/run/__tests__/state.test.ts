@@ -1,4 +1,4 @@
-import { KfpRun } from '../../../kfp/types';
+import { KfpRun } from '../../../server-api';
 import { isFinished, runPhase, stepStates, taskState } from '../state';
 
 const TASKS = { 'load-data': 'load_data', 'train-model': 'train_model', report: 'report' };

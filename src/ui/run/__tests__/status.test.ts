@@ -1,5 +1,5 @@
-import { KfpClient } from '../../../kfp/client';
-import { FakeServerExtension } from '../../../kfp/__tests__/server';
+import { KfpClient } from '../../../server-api';
+import { FakeServerExtension } from '../../../server-api/__tests__/fake-server';
 import { RunStatusModel, taskToStepOf } from '../status';
 
 /** Collects what the model asks to schedule; `next()` runs the pending poll. */

@@ -1,7 +1,5 @@
-import { KfpClient } from '../../../kfp/client';
-import { FakeServerExtension } from '../../../kfp/__tests__/server';
-import { BundleClient } from '../../../kfp/bundles';
-import { FileClient } from '../../../kfp/files';
+import { BundleClient, FileClient, KfpClient } from '../../../server-api';
+import { FakeServerExtension } from '../../../server-api/__tests__/fake-server';
 import { LocalModules } from '../../../compiler';
 import { loadNotebook, step } from '../../../compiler/__tests__/fixtures';
 import { AnalysisResult } from '../../../analysis/types';
