@@ -6,7 +6,6 @@ import { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 import { IKfpClient, KfpRun, ListRunsRequest } from '../../server-api';
 import { StepState, isFinished, runPhase } from './state';
-import { LINK } from './RunDialog';
 import { RunStatusModel } from './status';
 import { Trans, plainTrans } from './trans';
 
@@ -64,32 +63,35 @@ function RunStatusBody(props: RunStatusViewProps): JSX.Element {
   };
   return (
     <div className="jp-cellpipe-run-status" data-phase={model.phase}>
-      <div style={styles.header}>
+      <div className="jp-cellpipe-run-status-row">
         <strong>{run?.display_name ?? model.runId}</strong>
-        <span className="jp-cellpipe-run-phase" style={styles.phase}>
-          {trans.__(model.phase)}
-        </span>
+        <span className="jp-cellpipe-run-phase">{trans.__(model.phase)}</span>
         {run?.ui_url && (
-          <a href={run.ui_url} target="_blank" rel="noopener noreferrer" style={LINK}>
+          <a
+            href={run.ui_url}
+            target="_blank"
+            rel="noopener noreferrer"
+            className="jp-cellpipe-link"
+          >
             {trans.__('Open in Kubeflow Pipelines')}
           </a>
         )}
       </div>
-      <ul className="jp-cellpipe-run-steps" style={styles.list}>
+      <ul className="jp-cellpipe-run-steps jp-cellpipe-run-list">
         {Object.entries(model.steps).map(([step, state]) => (
-          <li key={step} data-step={step} data-state={state} style={styles.item}>
-            <span style={{ ...styles.dot, background: STEP_STATE_COLORS[state] }} />
-            {step} <span style={styles.muted}>{trans.__(state)}</span>
+          <li key={step} data-step={step} data-state={state} className="jp-cellpipe-run-item">
+            <span className="jp-cellpipe-run-dot" />
+            {step} <span className="jp-cellpipe-muted">{trans.__(state)}</span>
           </li>
         ))}
       </ul>
-      {model.error && <div style={styles.error}>{model.error}</div>}
+      {model.error && <div className="jp-cellpipe-run-status-error">{model.error}</div>}
       {run?.error?.message && (model.phase === 'failed' || model.phase === 'canceled') && (
-        <div style={styles.error}>{run.error.message}</div>
+        <div className="jp-cellpipe-run-status-error">{run.error.message}</div>
       )}
-      {actionError && <div style={styles.error}>{actionError}</div>}
+      {actionError && <div className="jp-cellpipe-run-status-error">{actionError}</div>}
       {client && run && (
-        <div style={styles.header}>
+        <div className="jp-cellpipe-run-status-row">
           {!isFinished(run) && (
             <button className="jp-mod-styled" onClick={() => void act('terminate')}>
               {trans.__('Terminate')}
@@ -138,28 +140,29 @@ export function RecentRuns(props: RecentRunsProps): JSX.Element {
     };
   }, [filterKey, props.reloadKey]);
   if (error) {
-    return <div style={styles.error}>{error}</div>;
+    return <div className="jp-cellpipe-run-status-error">{error}</div>;
   }
   if (runs === null) {
-    return <div style={styles.muted}>{trans.__('Loading runs…')}</div>;
+    return <div className="jp-cellpipe-muted">{trans.__('Loading runs…')}</div>;
   }
   if (!runs.length) {
-    return <div style={styles.muted}>{trans.__('No runs yet.')}</div>;
+    return <div className="jp-cellpipe-muted">{trans.__('No runs yet.')}</div>;
   }
   return (
-    <ul className="jp-cellpipe-recent-runs" style={styles.list}>
+    <ul className="jp-cellpipe-recent-runs jp-cellpipe-run-list">
       {runs.map(run => (
-        <li key={run.run_id} data-run={run.run_id} style={styles.item}>
+        <li key={run.run_id} data-run={run.run_id} className="jp-cellpipe-run-item">
           <button
-            className="jp-cellpipe-recent-run"
-            style={styles.linkButton}
+            className="jp-cellpipe-recent-run jp-cellpipe-link-button"
             onClick={() => props.onSelect?.(run)}
           >
             {run.display_name || run.run_id}
           </button>
-          <span style={styles.muted}>{trans.__(runPhase(run))}</span>
+          <span className="jp-cellpipe-muted">{trans.__(runPhase(run))}</span>
           {run.created_at && (
-            <span style={styles.muted}>{run.created_at.replace('T', ' ').slice(0, 19)}</span>
+            <span className="jp-cellpipe-muted">
+              {run.created_at.replace('T', ' ').slice(0, 19)}
+            </span>
           )}
           {run.ui_url && (
             <a
@@ -176,24 +179,3 @@ export function RecentRuns(props: RecentRunsProps): JSX.Element {
     </ul>
   );
 }
-
-const styles: Record<string, React.CSSProperties> = {
-  header: { display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap', margin: '4px 0' },
-  phase: { textTransform: 'uppercase', fontSize: 'var(--jp-ui-font-size0)' },
-  list: { listStyle: 'none', padding: 0, margin: '4px 0' },
-  item: { display: 'flex', flexWrap: 'wrap', gap: 6, alignItems: 'baseline', margin: '2px 0' },
-  dot: { width: 10, height: 10, borderRadius: 5, display: 'inline-block' },
-  muted: { color: 'var(--jp-ui-font-color2)' },
-  error: { color: 'var(--jp-error-color1)', whiteSpace: 'pre-wrap' },
-  linkButton: {
-    background: 'none',
-    border: 'none',
-    padding: 0,
-    height: 'auto',
-    font: 'inherit',
-    textAlign: 'left',
-    overflowWrap: 'anywhere',
-    cursor: 'pointer',
-    color: 'var(--jp-content-link-color)'
-  }
-};

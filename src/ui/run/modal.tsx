@@ -14,7 +14,6 @@ export function showRunDialog(
     const backdrop = ReactWidget.create(
       <div
         className="jp-Dialog-content jp-cellpipe-run-dialog-content"
-        style={CONTENT_STYLE}
         onKeyDown={e => e.key === 'Escape' && close()}
       >
         <RunDialog
@@ -37,5 +36,3 @@ export function showRunDialog(
     ReactWidget.attach(backdrop, props.host ?? document.body);
   });
 }
-
-const CONTENT_STYLE: React.CSSProperties = { maxHeight: '85vh', width: 640, maxWidth: '95vw' };
