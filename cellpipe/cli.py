@@ -29,7 +29,10 @@ def compile_notebook(notebook: str, out_path: str) -> None:
             "and pass the YAML: cellpipe run pipeline.yaml"
         )
     done = subprocess.run(
-        [node, COMPILER_JS, "compile", notebook, "-o", out_path], capture_output=True, text=True
+        # A local run reads data files from the notebook's folder: no importer tasks (the runner runs none).
+        [node, COMPILER_JS, "compile", notebook, "-o", out_path, "--no-data-imports"],
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         raise CliError(done.stderr.strip() or done.stdout.strip() or f"compiling {notebook} failed")

@@ -457,3 +457,15 @@ def test_as_on_kfp_each_step_in_its_own_pod_starts_in_the_mounted_notebook_folde
     assert "combined ALPHA+beta" in logs["combine"]
     assert outputs["load-a"]["cellpipe_file_clean_txt"]["metadata"]["cellpipe.path"] == "clean.txt"
     assert (notebook.parent / "clean.txt").read_text() == "ALPHA"  # placed by combine, in the notebook folder
+
+
+@needs_node
+@pytest.mark.skipif(not CLI_BUNDLE.exists(), reason="needs the built compiler bundle (npm run build:cli)")
+def test_from_the_shell_a_data_file_with_an_importer_choice_is_read_beside_the_notebook(tmp_path):
+    notebook = project(tmp_path)
+    nb = json.loads(notebook.read_text())
+    nb["metadata"]["cellpipe"] = {"dataFiles": {"data/a.txt": {"source": "uri", "uri": "s3://bucket/a.txt"}}}
+    notebook.write_text(json.dumps(nb))
+    run = cli_run(notebook, tmp_path)  # compiled without importers: the local runner runs none
+    assert run["states"] == dict.fromkeys(["load_a", "load_b", "combine", "report"], "succeeded")
+    assert "combined ALPHA+beta" in run["out"]

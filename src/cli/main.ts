@@ -29,6 +29,7 @@ options:
   -o, --output FILE           where to write the package (default: the notebook's name with .yaml; - for stdout)
   --default-image IMAGE       image of steps that name none (default: python:3.11)
   --node-selector-key KEY     node label that selects a GPU product (default: cloud.google.com/gke-accelerator)
+  --no-data-imports           no importer tasks for data files (a local run reads them from the notebook's folder)
   -h, --help                  show this help
   --version                   show the version
 
@@ -72,8 +73,13 @@ const OPTION_FLAGS: Record<string, keyof CompileOptions | 'output'> = {
 function parseCompileArgs(args: string[]): CompileArgs {
   const positional: string[] = [];
   const values: Record<string, string> = {};
+  let importDataFiles: boolean | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
+    if (arg === '--no-data-imports') {
+      importDataFiles = false;
+      continue;
+    }
     const [flag, inline] =
       arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
     const key = OPTION_FLAGS[flag];
@@ -100,7 +106,10 @@ function parseCompileArgs(args: string[]): CompileArgs {
   return {
     notebook,
     output: output ?? notebook.replace(/\.ipynb$/i, '') + '.yaml',
-    options: options as CompileOptions
+    options: {
+      ...(options as CompileOptions),
+      ...(importDataFiles === false ? { importDataFiles } : {})
+    }
   };
 }
 

@@ -52,6 +52,27 @@ describe('cellpipe compile', () => {
     expect(result.stdout).toContain('image: "python:3.11"\n');
   });
 
+  it('leaves the data-file importers out with --no-data-imports (cellpipe run: a local run)', async () => {
+    const copy = path.join(dir, 'data.ipynb');
+    const nb = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8'));
+    nb.metadata.cellpipe = {
+      dataFiles: { 'data/train.csv': { source: 'uri', uri: 's3://b/train.csv' } }
+    };
+    fs.writeFileSync(copy, JSON.stringify(nb));
+    const analysis = exampleAnalysis();
+    const use = { path: 'data/train.csv', cellIndex: 4, line: 0 };
+    analysis.steps[0] = {
+      ...analysis.steps[0],
+      files: { reads: [use], writes: [], unresolved: [] }
+    };
+    const withImports = await cli(['compile', copy, '-o', '-'], analysis);
+    expect(withImports.stdout).toContain('importer:');
+    const local = await cli(['compile', copy, '-o', '-', '--no-data-imports'], analysis);
+    expect(local.code).toBe(0);
+    expect(local.stdout).not.toContain('importer:');
+    expect(local.stdout).toContain('_CELLPIPE_FILES = {"reads":["data/train.csv"]}');
+  });
+
   it('defaults the output to the notebook name with .yaml', async () => {
     const copy = path.join(dir, 'demo.ipynb');
     fs.copyFileSync(EXAMPLE, copy);
