@@ -4,7 +4,7 @@
  * No React and no requests here: `RunDialog` runs the effects and dispatches their answers.
  */
 import { parseAllDocuments } from 'yaml';
-import type { KfpExperiment } from '../../server-api';
+import type { IFileClient, IKfpClient, KfpExperiment } from '../../server-api';
 import { FieldValue, TypedParameter, fieldText, parametersOfSpec, parseFields } from './fields';
 import type {
   ExperimentChoice,
@@ -25,6 +25,42 @@ export interface CompiledPackage {
   warnings?: readonly { message: string }[];
   /** Data files to upload before the run, and those that will not reach the pods (`compileForRun`). */
   dataFiles?: RunDataFiles;
+}
+
+/** What `compile` is given: after the data files' upload, the URIs the importers bring in. */
+export interface CompileRequest {
+  dataFileUris?: Record<string, string>;
+}
+
+export interface RunDialogProps {
+  /** Our server extension's client (`new KfpClient()`). */
+  client: IKfpClient;
+  /**
+   * Compiles the notebook (e.g. `() => compileNotebook(nb, analyzer, options)`). Called when the dialog
+   * opens, and again on submit with the uploaded data files' URIs when there are files to upload.
+   */
+  compile: (request?: CompileRequest) => Promise<string | CompiledPackage>;
+  /** Uploads data files (`new FileClient()` by default). */
+  files?: Pick<IFileClient, 'uploadDataFiles'>;
+  /** The pipeline parameters with their notebook defaults; default: those of the compiled spec. */
+  parameters?: readonly TypedParameter[];
+  /** The pipeline's name in KFP (a new version is uploaded when it exists); default: the spec's name. */
+  pipelineName?: string;
+  /** Starting namespace; default: the server's (the notebook server's own namespace). */
+  namespace?: string;
+  /** Starting experiment name (picked if it exists, else offered for creation). */
+  experimentName?: string;
+  /** Called once the run exists; `taskToStep` feeds a `RunStatusModel`. */
+  onSubmitted?: (result: SubmittedRun) => void;
+  /** Called when the user closes the dialog. */
+  onClose: () => void;
+  /** JupyterLab's TranslationBundle for 'cellpipe'; default: English as written. */
+  trans?: Trans;
+}
+
+/** The created run, plus KFP task name → step name for following it with a `RunStatusModel`. */
+export interface SubmittedRun extends SubmitResult {
+  taskToStep: Record<string, string>;
 }
 
 /** The value of the experiment select that means "create one named `newExperiment`". */
