@@ -38,7 +38,10 @@ const SETTLE_DELAY_MS = 400;
 
 /**
  * State of the deployment panel: which notebook it shows, its latest analysis and graph layout,
- * the user settings. Emits `changed` whenever the view should render again.
+ * the user settings. Each part has its own signal, so a view renders again on what it shows:
+ * `notebookChanged` (another notebook), `analysisChanged` (a new analysis, its graph laid out again),
+ * `notebookSettingsChanged` (the notebook's metadata), `settingsChanged` (the user settings),
+ * `imagesChanged` (the base image, or which imports are the notebook's own), `stepStatesChanged`.
  */
 export class PanelModel {
   constructor(
@@ -55,7 +58,7 @@ export class PanelModel {
     this._onCurrentChanged();
     void clients.notebookImage.notebookImage().then(image => {
       this._notebookImage = image;
-      this._changed.emit();
+      this._imagesChanged.emit();
     });
   }
 
@@ -86,8 +89,34 @@ export class PanelModel {
     return this._warnings.value;
   }
 
-  get changed(): ISignal<this, void> {
-    return this._changed;
+  /** The panel shows another notebook (or none). */
+  get notebookChanged(): ISignal<this, void> {
+    return this._notebookChanged;
+  }
+
+  /** A new analysis result (or error), or its graph laid out again. */
+  get analysisChanged(): ISignal<this, void> {
+    return this._analysisChanged;
+  }
+
+  /** The notebook's settings in its metadata (`notebookSettings`). */
+  get notebookSettingsChanged(): ISignal<this, void> {
+    return this._notebookSettingsChanged;
+  }
+
+  /** The user settings (`settings`). */
+  get settingsChanged(): ISignal<this, void> {
+    return this._settingsChanged;
+  }
+
+  /** The base image, or which imports are the notebook's own (`baseImage`, `importWarnings`). */
+  get imagesChanged(): ISignal<this, void> {
+    return this._imagesChanged;
+  }
+
+  /** The run states of the steps (`stepStates`). */
+  get stepStatesChanged(): ISignal<this, void> {
+    return this._stepStatesChanged;
   }
 
   get notebook(): NotebookPanel | null {
@@ -117,7 +146,8 @@ export class PanelModel {
 
   set settings(value: CellpipeSettings) {
     this._settings = value;
-    this._changed.emit();
+    this._settingsChanged.emit();
+    this._imagesChanged.emit(); // the settings' base image
   }
 
   /** Run states by step name (from a watched remote or local run). */
@@ -127,19 +157,12 @@ export class PanelModel {
 
   set stepStates(value: Readonly<Record<string, string>>) {
     this._states = value;
-    this._changed.emit();
+    this._stepStatesChanged.emit();
   }
 
-  /** The notebook's deployment settings as stored in its metadata. */
+  /** The notebook's deployment settings as stored in its metadata (the same object until they change). */
   notebookSettings(): NotebookSettings | null {
-    const model = this._notebook?.model;
-    if (!model) {
-      return null;
-    }
-    return readNotebookSettings(
-      model.getMetadata('kubeflow_notebook'),
-      model.getMetadata('cellpipe')
-    );
+    return this._notebookSettings;
   }
 
   /** Write one notebook setting through the shared model (a user action only). */
@@ -236,6 +259,7 @@ export class PanelModel {
       clearTimeout(this._settleTimer);
     }
     this._tracker.currentChanged.disconnect(this._onCurrentChanged, this);
+    this._notebook?.model?.metadataChanged.disconnect(this._onMetadataChanged, this);
     this._service.dispose();
     Signal.clearData(this);
   }
@@ -243,7 +267,7 @@ export class PanelModel {
   private _onResult(_: AnalysisService, result: AnalysisResult | null): void {
     this._layout = result ? relayout(result, this._layout) : null;
     this._revision++;
-    this._changed.emit();
+    this._analysisChanged.emit();
     this._askLocalModules();
     if (this._layout?.provisional) {
       this._settleLater();
@@ -260,7 +284,7 @@ export class PanelModel {
       const layout = this._layout;
       if (layout?.provisional) {
         this._layout = settle(layout);
-        this._changed.emit();
+        this._analysisChanged.emit();
       }
     }, SETTLE_DELAY_MS);
   }
@@ -270,11 +294,36 @@ export class PanelModel {
     if (next === this._notebook) {
       return;
     }
+    this._notebook?.model?.metadataChanged.disconnect(this._onMetadataChanged, this);
     this._notebook = next;
     this._layout = null;
     this._states = {};
+    next?.model?.metadataChanged.connect(this._onMetadataChanged, this);
+    this._notebookSettings = this._readNotebookSettings();
     this._service.setNotebook(next);
-    this._changed.emit();
+    this._notebookChanged.emit();
+    this._analysisChanged.emit();
+    this._notebookSettingsChanged.emit();
+    this._stepStatesChanged.emit();
+  }
+
+  private _onMetadataChanged(): void {
+    const read = this._readNotebookSettings();
+    if (JSON.stringify(read) !== JSON.stringify(this._notebookSettings)) {
+      this._notebookSettings = read;
+      this._notebookSettingsChanged.emit();
+    }
+  }
+
+  private _readNotebookSettings(): NotebookSettings | null {
+    const model = this._notebook?.model;
+    if (!model) {
+      return null;
+    }
+    return readNotebookSettings(
+      model.getMetadata('kubeflow_notebook'),
+      model.getMetadata('cellpipe')
+    );
   }
 
   /** Which imports are the notebook's own modules: asked again only when the imported set changes. */
@@ -298,7 +347,7 @@ export class PanelModel {
       local => {
         if (this._localWanted === key) {
           this._local = { key, names: new Set(Object.keys(local.bundles)) };
-          this._changed.emit();
+          this._imagesChanged.emit();
         }
       },
       () => undefined // the server cannot tell: no warning rather than a wrong one
@@ -319,5 +368,11 @@ export class PanelModel {
   private _local: { key: string; names: ReadonlySet<string> } | null = null;
   private _localWanted: string | null = null;
   private _warnings: { key: unknown[]; value: ImportWarning[] } | null = null;
-  private _changed = new Signal<this, void>(this);
+  private _notebookSettings: NotebookSettings | null = null;
+  private _notebookChanged = new Signal<this, void>(this);
+  private _analysisChanged = new Signal<this, void>(this);
+  private _notebookSettingsChanged = new Signal<this, void>(this);
+  private _settingsChanged = new Signal<this, void>(this);
+  private _imagesChanged = new Signal<this, void>(this);
+  private _stepStatesChanged = new Signal<this, void>(this);
 }
