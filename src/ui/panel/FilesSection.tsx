@@ -12,6 +12,7 @@ import {
 } from '../../model/data-files';
 import { DataFilePlace, DataFilesPlan, DataFileWay, planDataFiles } from '../run/data-files';
 import type { Trans } from '../run/trans';
+import type { NotebookInput } from '../../model/notebook';
 
 /** How long after the latest analysis the open section asks the server about its files. */
 export const FILES_DELAY_MS = 300;
@@ -48,8 +49,9 @@ export const FilesSection = React.memo(function FilesSection(props: {
     () => (analysis?.steps ?? []).filter(s => Private.hasFiles(s)),
     [analysis?.steps]
   );
-  const paths = React.useMemo(() => Private.pathsOf(steps), [steps]);
-  const key = paths.join('\n');
+  // The same list while the paths are (an analysis per keystroke makes new steps, mostly same paths).
+  const key = JSON.stringify(Private.pathsOf(steps));
+  const paths = React.useMemo(() => JSON.parse(key) as string[], [key]);
   const [open, setOpen] = React.useState(false);
   const [refresh, setRefresh] = React.useState(0);
   const [stats, setStats] = React.useState<{ key: string; byPath: Map<string, FileStat> }>({
@@ -77,32 +79,22 @@ export const FilesSection = React.memo(function FilesSection(props: {
       live = false;
       clearTimeout(timer);
     };
-  }, [open, key, notebookPath, client, refresh]);
+  }, [open, key, paths, notebookPath, client, refresh]);
   const sources = React.useMemo(() => Private.sources(analysis?.edges ?? []), [analysis?.edges]);
   // The choices are the notebook's metadata: read again whenever it changes (an edit, an undo).
-  const [metadataVersion, setMetadataVersion] = React.useState(0);
+  const [metadata, setMetadata] = React.useState(() => Private.metadataOf(notebook));
   React.useEffect(() => {
+    setMetadata(Private.metadataOf(notebook));
     if (!notebook) {
       return;
     }
-    const changed = () => setMetadataVersion(v => v + 1);
+    const changed = () => setMetadata(Private.metadataOf(notebook));
     notebook.metadataChanged.connect(changed);
     return () => void notebook.metadataChanged.disconnect(changed);
   }, [notebook]);
   const plan = React.useMemo(
-    () =>
-      notebook
-        ? planDataFiles(
-            {
-              metadata: {
-                kubeflow_notebook: notebook.getMetadata('kubeflow_notebook'),
-                cellpipe: notebook.getMetadata('cellpipe')
-              }
-            },
-            { steps }
-          )
-        : null,
-    [notebook, steps, metadataVersion]
+    () => (metadata ? planDataFiles({ metadata }, { steps }) : null),
+    [metadata, steps]
   );
   const [writeError, setWriteError] = React.useState('');
   const choose = React.useCallback(
@@ -336,7 +328,7 @@ function DataFileRow(props: {
         >
           {mounted && <option value="mounted">{labels.mounted}</option>}
           <option value="">
-            {inherited ? trans.__('the default: %1', labels[all!.source]) : trans.__('not chosen')}
+            {inherited ? trans.__('the default: %1', labels[all.source]) : trans.__('not chosen')}
           </option>
           {ways.map(way => (
             <option key={way} value={way}>
@@ -380,6 +372,18 @@ function DataFileRow(props: {
 }
 
 namespace Private {
+  /** The metadata the data file plan reads, as it is now (a new object: the plan is made again). */
+  export function metadataOf(
+    notebook: DataFilesNotebook | null | undefined
+  ): NotebookInput['metadata'] | null {
+    return notebook
+      ? {
+          kubeflow_notebook: notebook.getMetadata('kubeflow_notebook'),
+          cellpipe: notebook.getMetadata('cellpipe')
+        }
+      : null;
+  }
+
   export function wayLabels(trans: Trans): Record<DataFileWay, string> {
     return {
       mounted: trans.__('workspace volume (mounted)'),

@@ -54,22 +54,29 @@ export function RunSection(props: RunSectionProps): JSX.Element {
     void next.start();
   };
 
+  const { client, pipelineName, namespace } = props;
   React.useEffect(() => {
     let live = true;
-    if (props.pipelineName) {
+    if (pipelineName) {
       setPipelineId(undefined);
-      props.client
-        .findPipeline(props.pipelineName, props.namespace || undefined)
+      client
+        .findPipeline(pipelineName, namespace || undefined)
         .then(found => live && setPipelineId(current => current ?? found?.pipeline_id ?? null))
         .catch(() => live && setPipelineId(current => current ?? null));
     }
     return () => {
       live = false;
     };
-  }, [props.pipelineName, props.namespace]);
+  }, [client, pipelineName, namespace]);
 
   React.useEffect(() => () => model?.dispose(), [model]);
-  React.useEffect(() => () => props.onWatch?.(null), []);
+  // On unmount, the watcher of the moment hears that nothing is watched any more.
+  const onWatch = React.useRef(props.onWatch);
+  onWatch.current = props.onWatch;
+  React.useEffect(() => {
+    const latest = onWatch;
+    return () => latest.current?.(null);
+  }, []);
 
   const open = async () => {
     const result = await props.openDialog({

@@ -123,22 +123,25 @@ export function RecentRuns(props: RecentRunsProps): JSX.Element {
   const trans = props.trans ?? plainTrans;
   const [runs, setRuns] = React.useState<KfpRun[] | null>(null);
   const [error, setError] = React.useState<string | null>(null);
+  const { client, reloadKey } = props;
+  // By value: a filter written inline is a new object each render, the same runs.
   const filterKey = JSON.stringify(props.filter ?? {});
   React.useEffect(() => {
     let live = true;
-    props.client
-      .listRuns({ page_size: 10, ...props.filter })
+    const filter = JSON.parse(filterKey) as ListRunsRequest;
+    client
+      .listRuns({ page_size: 10, ...filter })
       .then(data => {
         if (live) {
           setRuns(data.runs);
           setError(null);
         }
       })
-      .catch(e => live && setError(String(e?.message ?? e)));
+      .catch((e: unknown) => live && setError(String((e as Error)?.message ?? e)));
     return () => {
       live = false;
     };
-  }, [filterKey, props.reloadKey]);
+  }, [client, filterKey, reloadKey]);
   if (error) {
     return <div className="jp-cellpipe-run-status-error">{error}</div>;
   }

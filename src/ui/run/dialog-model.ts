@@ -19,7 +19,7 @@ import type { Trans } from './trans';
 /** What `compile` may answer: the YAML, or the compiler's `CompileResult` (which has these fields). */
 export interface CompiledPackage {
   yaml: string;
-  pipelineSpec?: Record<string, any>;
+  pipelineSpec?: Record<string, unknown>;
   steps?: readonly { step: string; task: string }[];
   /** What compiles but may not run as expected (the compiler's `warnings`). */
   warnings?: readonly { message: string }[];
@@ -265,7 +265,19 @@ export function formOf(
 
 /** The package's own name (`pipelineInfo.name`), or ''. */
 export function specName(pkg: Required<CompiledPackage> | null): string {
-  return String(pkg?.pipelineSpec?.pipelineInfo?.name ?? '');
+  const name = at(pkg?.pipelineSpec, 'pipelineInfo', 'name');
+  return typeof name === 'string' || typeof name === 'number' ? String(name) : '';
+}
+
+/** What is at `path` in parsed YAML/JSON, or undefined when a step of the way is not an object. */
+function at(value: unknown, ...path: string[]): unknown {
+  for (const key of path) {
+    if (!value || typeof value !== 'object') {
+      return undefined;
+    }
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
 }
 
 /** The package from what `compile` answered: YAML, spec, task → step names. */
@@ -274,21 +286,22 @@ export function readPackage(compiled: string | CompiledPackage): Required<Compil
   let spec = typeof compiled === 'string' ? undefined : compiled.pipelineSpec;
   if (!spec) {
     const first = parseAllDocuments(yaml)[0];
-    spec = (first && 'toJSON' in first ? first.toJSON() : {}) ?? {};
+    const read: unknown = first && 'toJSON' in first ? first.toJSON() : undefined;
+    spec = read && typeof read === 'object' ? (read as Record<string, unknown>) : {};
   }
   let steps = typeof compiled === 'string' ? undefined : compiled.steps;
   if (!steps) {
     // Without the compiler's list, a step is named by its task's display name (cellpipe writes the
     // step's own name there), else by the task's key.
-    const tasks: Record<string, any> = spec?.root?.dag?.tasks ?? {};
-    steps = Object.entries(tasks).map(([task, t]) => ({
-      step: String(t?.taskInfo?.name || task),
-      task
-    }));
+    const tasks = at(spec, 'root', 'dag', 'tasks');
+    steps = Object.keys(tasks && typeof tasks === 'object' ? tasks : {}).map(task => {
+      const name = at(tasks, task, 'taskInfo', 'name');
+      return { step: typeof name === 'string' && name ? name : task, task };
+    });
   }
   const warnings = typeof compiled === 'string' ? [] : (compiled.warnings ?? []);
   const dataFiles = (typeof compiled !== 'string' && compiled.dataFiles) || NO_DATA_FILES;
-  return { yaml, pipelineSpec: spec as Record<string, any>, steps, warnings, dataFiles };
+  return { yaml, pipelineSpec: spec, steps, warnings, dataFiles };
 }
 
 /** A stage's label; the data files' stage says how many files, and once answered, how many were sent. */
