@@ -1,4 +1,5 @@
 import { ReactWidget } from '@jupyterlab/apputils';
+import type { Message } from '@lumino/messaging';
 import { addIcon, deleteIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import type { MetadataIssue } from '../../model/metadata';
@@ -75,13 +76,13 @@ export class CellEditorBody extends ReactWidget {
     );
   }
 
-  protected onAfterAttach(msg: any): void {
+  protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     // Before the dialog's own keydown handler (a capture listener on the dialog's node).
     window.addEventListener('keydown', this._onKeydown, true);
   }
 
-  protected onBeforeDetach(msg: any): void {
+  protected onBeforeDetach(msg: Message): void {
     window.removeEventListener('keydown', this._onKeydown, true);
     super.onBeforeDetach(msg);
   }

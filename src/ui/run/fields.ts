@@ -63,7 +63,7 @@ export function parseField(name: string, type: KfpParameterType, input: FieldVal
       return fail(type === 'LIST' ? 'a JSON list, e.g. [1, 2]' : 'a JSON object, e.g. {"a": 1}');
     }
   }
-  return fail(`a value of type ${type}`);
+  return fail(`a value of type ${String(type)}`);
 }
 
 /** All fields parsed: the values for `runtime_config.parameters`, or the errors by parameter. */
@@ -85,13 +85,23 @@ export function parseFields(
 }
 
 /** The pipeline's parameters as declared in a compiled PipelineSpec (root input definitions). */
-export function parametersOfSpec(pipelineSpec: Record<string, any>): TypedParameter[] {
-  const defs: Record<string, any> = pipelineSpec?.root?.inputDefinitions?.parameters ?? {};
+export function parametersOfSpec(pipelineSpec: Record<string, unknown>): TypedParameter[] {
+  const defs = objectAt(objectAt(objectAt(pipelineSpec, 'root'), 'inputDefinitions'), 'parameters');
   return Object.keys(defs)
     .sort()
-    .map(name => ({
-      name,
-      type: (defs[name].parameterType ?? 'STRING') as KfpParameterType,
-      value: defs[name].defaultValue ?? null
-    }));
+    .map(name => {
+      const def = objectAt(defs, name);
+      return {
+        name,
+        type: (def.parameterType ?? 'STRING') as KfpParameterType,
+        // Parsed from the package's YAML/JSON: JSON values.
+        value: (def.defaultValue ?? null) as TypedParameter['value']
+      };
+    });
+}
+
+/** The object at `key` of parsed YAML/JSON, or {} when there is none. */
+function objectAt(value: Record<string, unknown>, key: string): Record<string, unknown> {
+  const found = value[key];
+  return found && typeof found === 'object' ? (found as Record<string, unknown>) : {};
 }

@@ -63,10 +63,10 @@ describe('SettingsSection', () => {
   it('removing the first of two volumes keeps the second row, what is being typed in it and its focus', () => {
     draw();
     const second = host.querySelector<HTMLInputElement>('input[name="pvc-1"]')!;
-    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
     act(() => {
       second.focus();
-      setter.call(second, 'models-v2'); // typed, not yet written (that happens on blur or Enter)
+      // As React sees typing: the prototype's value setter. Typed, not yet written (on blur or Enter).
+      Reflect.set(HTMLInputElement.prototype, 'value', 'models-v2', second);
       second.dispatchEvent(new Event('input', { bubbles: true }));
     });
     const trash = host.querySelectorAll<HTMLButtonElement>(
