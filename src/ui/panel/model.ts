@@ -53,8 +53,8 @@ export class PanelModel {
     this._tracker = tracker;
     this._service = service;
     this._bundles = clients.bundles;
-    service.changed.connect(this._onResult, this);
-    tracker.currentChanged.connect(this._onCurrentChanged, this);
+    service.changed.connect(this._onResult);
+    tracker.currentChanged.connect(this._onCurrentChanged);
     this._onCurrentChanged();
     void clients.notebookImage.notebookImage().then(image => {
       this._notebookImage = image;
@@ -258,13 +258,14 @@ export class PanelModel {
     if (this._settleTimer !== null) {
       clearTimeout(this._settleTimer);
     }
-    this._tracker.currentChanged.disconnect(this._onCurrentChanged, this);
-    this._notebook?.model?.metadataChanged.disconnect(this._onMetadataChanged, this);
+    this._service.changed.disconnect(this._onResult);
+    this._tracker.currentChanged.disconnect(this._onCurrentChanged);
+    this._notebook?.model?.metadataChanged.disconnect(this._onMetadataChanged);
     this._service.dispose();
     Signal.clearData(this);
   }
 
-  private _onResult(_: AnalysisService, result: AnalysisResult | null): void {
+  private _onResult = (_: AnalysisService, result: AnalysisResult | null): void => {
     this._layout = result ? relayout(result, this._layout) : null;
     this._revision++;
     this._analysisChanged.emit();
@@ -272,7 +273,7 @@ export class PanelModel {
     if (this._layout?.provisional) {
       this._settleLater();
     }
-  }
+  };
 
   /** Lay a provisional graph out again once the typing pauses (dagre takes a while). */
   private _settleLater(): void {
@@ -289,31 +290,31 @@ export class PanelModel {
     }, SETTLE_DELAY_MS);
   }
 
-  private _onCurrentChanged(): void {
+  private _onCurrentChanged = (): void => {
     const next = this._tracker.currentWidget;
     if (next === this._notebook) {
       return;
     }
-    this._notebook?.model?.metadataChanged.disconnect(this._onMetadataChanged, this);
+    this._notebook?.model?.metadataChanged.disconnect(this._onMetadataChanged);
     this._notebook = next;
     this._layout = null;
     this._states = {};
-    next?.model?.metadataChanged.connect(this._onMetadataChanged, this);
+    next?.model?.metadataChanged.connect(this._onMetadataChanged);
     this._notebookSettings = this._readNotebookSettings();
     this._service.setNotebook(next);
     this._notebookChanged.emit();
     this._analysisChanged.emit();
     this._notebookSettingsChanged.emit();
     this._stepStatesChanged.emit();
-  }
+  };
 
-  private _onMetadataChanged(): void {
+  private _onMetadataChanged = (): void => {
     const read = this._readNotebookSettings();
     if (JSON.stringify(read) !== JSON.stringify(this._notebookSettings)) {
       this._notebookSettings = read;
       this._notebookSettingsChanged.emit();
     }
-  }
+  };
 
   private _readNotebookSettings(): NotebookSettings | null {
     const model = this._notebook?.model;
