@@ -4,7 +4,7 @@
  * cross into wasm.
  */
 import type { Language, Parser as TSParser, Tree } from 'web-tree-sitter';
-import type { Binding, SyntaxNode } from './syntax';
+import type { Binding, SyntaxNode, WasmHandle } from './syntax';
 import { copyFromMemory, languageLayout } from './tree-memory';
 import type { AnalyzerInit } from './types';
 
@@ -42,8 +42,7 @@ type WebTreeSitter = typeof import('web-tree-sitter');
 
 function loadModule(): WebTreeSitter {
   // The CJS build in node and jest; webpack resolves the ESM build for the browser.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  return require('web-tree-sitter');
+  return require('web-tree-sitter') as WebTreeSitter;
 }
 
 function isNode(): boolean {
@@ -55,10 +54,8 @@ function isNode(): boolean {
 /** Node only: the bytes of a file, or of the package file when no location is given. */
 function readBytes(location: string | undefined, packageFile: string): Uint8Array {
   // Through createRequire: bundlers leave a runtime-made require alone (no warnings, no copies).
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { createRequire } = require('module');
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const fs = require('fs');
+  const { createRequire } = require('module') as typeof import('module');
+  const fs = require('fs') as typeof import('fs');
   return new Uint8Array(
     fs.readFileSync(location ?? createRequire(__filename).resolve(packageFile))
   );
@@ -324,8 +321,7 @@ export function copyThroughBinding(b: Binding, tree: Tree, code: string): Syntax
   const table = typeTable(tree.language);
   const { names, kept, noFields, identifier, fields } = table;
   const known = kept.length;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const id: number = (tree as any)[0];
+  const id = (tree as unknown as WasmHandle)[0];
   b._ts_tree_root_node_wasm(id);
   const hasError = b._ts_node_has_error_wasm(id) === 1;
   b._ts_tree_cursor_new_wasm(id);

@@ -115,7 +115,7 @@ export function serveAnalyzer(
       if (!scheduled) {
         scheduled = true;
         // Let messages already in the queue arrive first, so a burst of edits costs one analysis.
-        setTimeout(drain, 0);
+        setTimeout(() => void drain(), 0);
       }
     }
   };

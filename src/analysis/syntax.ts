@@ -39,3 +39,11 @@ export interface Binding {
   HEAPU16: Uint16Array;
   HEAPU32: Uint32Array;
 }
+
+/**
+ * web-tree-sitter's Tree and Language keep their wasm address at index 0 (not in its typings);
+ * the binding's functions take that address.
+ */
+export interface WasmHandle {
+  readonly 0: number;
+}

@@ -11,7 +11,7 @@
  * file of the standard library.
  */
 import type { Language, Tree } from 'web-tree-sitter';
-import type { Binding, SyntaxNode } from './syntax';
+import type { Binding, SyntaxNode, WasmHandle } from './syntax';
 
 /** What the walk needs of the grammar's `TSLanguage` (addresses in wasm memory). */
 export interface LanguageLayout {
@@ -70,8 +70,7 @@ const LAYOUTS = new WeakMap<Language, LanguageLayout | null>();
 export function languageLayout(b: Binding, language: Language): LanguageLayout | null {
   let layout = LAYOUTS.get(language);
   if (layout === undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const at: number = (language as any)[0];
+    const at = (language as unknown as WasmHandle)[0];
     const u32 = b.HEAPU32;
     const word = (offset: number) => u32[(at + offset) >> 2];
     const abi = word(LANGUAGE_ABI_VERSION);
@@ -161,8 +160,7 @@ export function copyFromMemory(
   const publicSymbol = (symbol: number) =>
     symbol === SYMBOL_ERROR ? symbol : u16[publicSymbols + symbol];
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const treeAt: number = (tree as any)[0];
+  const treeAt = (tree as unknown as WasmHandle)[0];
   b._ts_tree_root_node_wasm(treeAt);
   const hasError = b._ts_node_has_error_wasm(treeAt) === 1;
 

@@ -34,7 +34,8 @@ export function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(code => {
+  // main never rejects: run() reports every error as an exit code.
+  void main(process.argv.slice(2)).then(code => {
     process.exitCode = code;
   });
 }

@@ -43,8 +43,8 @@ export interface CliEnvironment {
   createAnalyzer(init?: AnalyzerInit): Promise<Analyzer>;
   /** Where the two wasm files are when they ship beside the bundle; omitted in a source checkout. */
   analyzerInit?: AnalyzerInit;
-  stdout(text: string): void;
-  stderr(text: string): void;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
 }
 
 /** A problem the user can fix, reported as one message. */
@@ -207,7 +207,8 @@ export async function run(argv: string[], env: CliEnvironment): Promise<number> 
       env.stderr(`cellpipe: ${e.message}\n`);
       return e.code;
     }
-    env.stderr(`cellpipe: internal error: ${(e as Error)?.stack ?? e}\n`);
+    const detail = e instanceof Error ? (e.stack ?? String(e)) : String(e);
+    env.stderr(`cellpipe: internal error: ${detail}\n`);
     return EXIT_FAILED;
   }
 }

@@ -11,7 +11,13 @@ import { resolveDeployConfig, kaleMetadata } from '../model/notebook-settings';
 import { isNotebookRelative, normalizeDataPath } from '../model/data-files';
 import { AnalysisResult, StepInfo } from '../analysis/types';
 import { DATA_FILE_INPUT_PREFIX, DataFileImports, inputName, uniqueName } from './importers';
-import { ARTIFACT_SCHEMA_VERSION, METRICS_OUTPUT, componentName } from './pipeline';
+import {
+  ARTIFACT_SCHEMA_VERSION,
+  METRICS_OUTPUT,
+  PipelineIR,
+  componentIR,
+  taskIR
+} from './pipeline';
 
 /** What a step program is told about files (`_CELLPIPE_FILES`); empty parts are left out. */
 export interface StepFileSpec {
@@ -144,25 +150,23 @@ function sortedMap(entries: [string, string][]): Record<string, string> {
 
 const ARTIFACT_TYPE = { schemaTitle: 'system.Artifact', schemaVersion: ARTIFACT_SCHEMA_VERSION };
 
-type Spec = Record<string, any>;
-
 /** Adds each flow's output to the writer's component, its input to the reader's component and task (in place). */
 export function addFileFlow(
   plan: FileFlowPlan,
-  spec: { components: Spec; dagTasks: Spec },
+  spec: Pick<PipelineIR, 'components' | 'dagTasks'>,
   taskOf: (step: string) => string
 ): void {
   for (const flow of plan.flows) {
-    const writer = spec.components[componentName(taskOf(flow.from))];
-    const outputs: Spec = ((writer.outputDefinitions ??= {}).artifacts ??= {});
+    const writer = componentIR(spec, taskOf(flow.from));
+    const outputs = ((writer.outputDefinitions ??= {}).artifacts ??= {});
     outputs[flow.output] = { artifactType: ARTIFACT_TYPE, description: `file ${flow.path}` };
 
-    const reader = spec.components[componentName(taskOf(flow.to))];
-    const inputs: Spec = ((reader.inputDefinitions ??= {}).artifacts ??= {});
+    const reader = componentIR(spec, taskOf(flow.to));
+    const inputs = ((reader.inputDefinitions ??= {}).artifacts ??= {});
     inputs[flow.input] = { artifactType: ARTIFACT_TYPE, description: `file ${flow.path}` };
 
-    const task = spec.dagTasks[taskOf(flow.to)];
-    const taskInputs: Spec = ((task.inputs ??= {}).artifacts ??= {});
+    const task = taskIR(spec, taskOf(flow.to));
+    const taskInputs = ((task.inputs ??= {}).artifacts ??= {});
     taskInputs[flow.input] = {
       taskOutputArtifact: { outputArtifactKey: flow.output, producerTask: taskOf(flow.from) }
     };

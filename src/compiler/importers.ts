@@ -16,7 +16,16 @@ import {
   uriProblem
 } from '../model/data-files';
 import { AnalysisResult, StepInfo } from '../analysis/types';
-import { ARTIFACT_SCHEMA_VERSION, componentName, executorLabel } from './pipeline';
+import {
+  ARTIFACT_SCHEMA_VERSION,
+  ComponentIR,
+  PipelineIR,
+  TaskIR,
+  componentIR,
+  componentName,
+  executorLabel,
+  taskIR
+} from './pipeline';
 import { CompileOptions, CompileProblem, Problems } from './types';
 
 /** The consumer's STRUCT input parameter: input artifact name → path relative to the working folder. */
@@ -211,33 +220,31 @@ function importerIR(importer: DataFileImporter): {
   };
 }
 
-type Spec = Record<string, any>;
-
 /** The reading step's component takes each data file as an input artifact, and the STRUCT of paths. */
-function addToComponent(component: Spec, files: StepDataFile[]): void {
-  const inputs: Spec = (component.inputDefinitions ??= {});
-  inputs.artifacts ??= {};
+function addToComponent(component: ComponentIR, files: StepDataFile[]): void {
+  const inputs = (component.inputDefinitions ??= {});
+  const artifacts = (inputs.artifacts ??= {});
   for (const file of files) {
-    inputs.artifacts[file.input] = {
+    artifacts[file.input] = {
       artifactType: ARTIFACT_TYPE,
       description: `data file ${file.path}`
     };
   }
-  inputs.parameters ??= {};
-  inputs.parameters[DATA_FILES_PARAMETER] = { parameterType: 'STRUCT' };
+  const parameters = (inputs.parameters ??= {});
+  parameters[DATA_FILES_PARAMETER] = { parameterType: 'STRUCT' };
 }
 
 /** The reading step's task takes each importer's output and the constant map of paths; it waits for them. */
-function addToTask(task: Spec, files: StepDataFile[]): void {
-  const inputs: Spec = (task.inputs ??= {});
-  inputs.artifacts ??= {};
+function addToTask(task: TaskIR, files: StepDataFile[]): void {
+  const inputs = (task.inputs ??= {});
+  const artifacts = (inputs.artifacts ??= {});
   for (const file of files) {
-    inputs.artifacts[file.input] = {
+    artifacts[file.input] = {
       taskOutputArtifact: { outputArtifactKey: IMPORTER_OUTPUT, producerTask: file.importer }
     };
   }
-  inputs.parameters ??= {};
-  inputs.parameters[DATA_FILES_PARAMETER] = {
+  const parameters = (inputs.parameters ??= {});
+  parameters[DATA_FILES_PARAMETER] = {
     runtimeValue: { constant: Object.fromEntries(files.map(f => [f.input, f.path])) }
   };
   const upstream = new Set<string>([...(task.dependentTasks ?? []), ...files.map(f => f.importer)]);
@@ -247,7 +254,7 @@ function addToTask(task: Spec, files: StepDataFile[]): void {
 /** Adds the importers and wires them into the reading steps' components and tasks (in place). */
 export function addDataFileImports(
   plan: DataFileImports,
-  spec: { components: Spec; executors: Spec; dagTasks: Spec },
+  spec: PipelineIR,
   taskOf: (step: string) => string
 ): void {
   for (const importer of plan.importers) {
@@ -258,7 +265,7 @@ export function addDataFileImports(
   }
   for (const [step, files] of plan.byStep) {
     const task = taskOf(step);
-    addToComponent(spec.components[componentName(task)], files);
-    addToTask(spec.dagTasks[task], files);
+    addToComponent(componentIR(spec, task), files);
+    addToTask(taskIR(spec, task), files);
   }
 }

@@ -14,6 +14,36 @@ const artifactType = (schemaTitle: string) => ({
   artifactType: { schemaTitle, schemaVersion: ARTIFACT_SCHEMA_VERSION }
 });
 
+/** Inputs or outputs of one kind (artifacts or parameters) of a component or task, by name. */
+export type IRSection = Record<string, unknown>;
+
+/** The parts of a step's component that later stages add inputs and outputs to (importers, file flow). */
+export interface ComponentIR {
+  inputDefinitions?: { artifacts?: IRSection; parameters?: IRSection };
+  outputDefinitions?: { artifacts?: IRSection; parameters?: IRSection };
+}
+
+/** The parts of a step's task in the root DAG that later stages add inputs and upstream tasks to. */
+export interface TaskIR {
+  inputs?: { artifacts?: IRSection; parameters?: IRSection };
+  dependentTasks?: string[];
+}
+
+/** The components and tasks made so far, by component name and task name. */
+export interface PipelineIR {
+  components: Record<string, unknown>;
+  executors: Record<string, unknown>;
+  dagTasks: Record<string, unknown>;
+}
+
+/** The component made for a task (by component() or an importer), as the stages that extend it see it. */
+export const componentIR = (ir: Pick<PipelineIR, 'components'>, task: string) =>
+  ir.components[componentName(task)] as ComponentIR;
+
+/** The task made for a DAG task name (by task() or an importer), as the stages that extend it see it. */
+export const taskIR = (ir: Pick<PipelineIR, 'dagTasks'>, task: string) =>
+  ir.dagTasks[task] as TaskIR;
+
 export const componentName = (task: string) => `comp-${task}`;
 export const executorLabel = (task: string) => `exec-${task}`;
 

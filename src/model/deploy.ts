@@ -115,7 +115,10 @@ export function mergeDeploy(base: DeployConfig, over: DeployConfig): DeployConfi
     }
     const prev = Object.hasOwn(base, key) ? (base as Record<string, unknown>)[key] : undefined;
     if (Array.isArray(value)) {
-      setOwn(out, key, [...(Array.isArray(prev) ? prev : []), ...value]);
+      setOwn(out, key, [
+        ...(Array.isArray(prev) ? (prev as unknown[]) : []),
+        ...(value as unknown[])
+      ]);
     } else if (value && typeof value === 'object' && key !== 'gpu') {
       setOwn(out, key, { ...(prev && typeof prev === 'object' ? prev : {}), ...value });
     } else {

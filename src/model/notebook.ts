@@ -49,7 +49,7 @@ export function fromNbformat(nb: unknown, path?: string): NotebookInput {
         `Not a Jupyter notebook${where}: cell ${index + 1}: its metadata is not an object`
       );
     }
-    const metadata = (cell.metadata ?? {}) as Record<string, unknown>;
+    const metadata = cell.metadata ?? {};
     if (metadata.tags !== undefined && metadata.tags !== null && !Array.isArray(metadata.tags)) {
       // A string here is a hand-edited `"tags": "step:train"`: reading it as no tags would silently
       // turn the notebook into something else.
@@ -71,7 +71,7 @@ export function fromNbformat(nb: unknown, path?: string): NotebookInput {
   if (raw.metadata !== undefined && !isObject(raw.metadata)) {
     throw new Error(`Not a Jupyter notebook${where}: its metadata is not an object`);
   }
-  return { cells, metadata: (raw.metadata ?? {}) as Record<string, unknown>, path };
+  return { cells, metadata: raw.metadata ?? {}, path };
 }
 
 function readSource(source: unknown): string | null {

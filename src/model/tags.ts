@@ -336,7 +336,7 @@ export function toTags(annotation: CellAnnotation, originalTags: readonly string
     out.unshift(newKind);
     lastPrevAt = lastPrevAt >= 0 ? lastPrevAt + 1 : lastPrevAt;
   }
-  const newPrev = [...prevLeft].flatMap(([name, left]) => Array(left).fill(`prev:${name}`));
+  const newPrev = [...prevLeft].flatMap(([name, left]) => Array<string>(left).fill(`prev:${name}`));
   if (newPrev.length) {
     // New upstream steps go beside the existing `prev:` tags, else after the kind tag.
     const kindAt = newKind === null ? -1 : out.indexOf(newKind);

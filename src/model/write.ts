@@ -41,7 +41,7 @@ function isEmpty(value: unknown): boolean {
   if (Array.isArray(value)) {
     return value.length === 0;
   }
-  return typeof value === 'object' && Object.keys(value as object).length === 0;
+  return typeof value === 'object' && Object.keys(value).length === 0;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -100,13 +100,12 @@ export function cellEditMetadata(
   const d = edit.deploy;
   // Kale-expressible keys already kept in `cellpipe.deploy` stay there (an unchanged edit
   // writes nothing new); the others are Kale tags.
-  const oldDeploy = (((originalCellpipe ?? {}) as CellpipeCellMetadata).deploy ??
-    {}) as DeployConfig;
+  const oldDeploy = ((originalCellpipe ?? {}) as CellpipeCellMetadata).deploy ?? {};
   const inMeta: Partial<Record<'limits' | 'labels' | 'annotations', Record<string, string>>> = {};
   const split = (which: 'limits' | 'labels' | 'annotations'): Record<string, string> => {
     const tagPart: Record<string, string> = {};
     for (const [key, value] of Object.entries(d[which] ?? {})) {
-      if (oldDeploy[which] && key in oldDeploy[which]!) {
+      if (oldDeploy[which] && key in oldDeploy[which]) {
         (inMeta[which] ??= {})[key] = value;
       } else {
         tagPart[key] = value;

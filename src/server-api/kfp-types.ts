@@ -59,7 +59,8 @@ export interface KfpTaskDetail {
   task_id?: string;
   /** The task's name in the PipelineSpec (our compiler's kebab-case task name). */
   display_name?: string;
-  state?: KfpRuntimeState | string;
+  /** A KfpRuntimeState, or a state a newer KFP adds. */
+  state?: string;
   pod_name?: string;
   executor_detail?: { main_job?: string; pre_caching_check_job?: string };
   parent_task_id?: string;
@@ -72,7 +73,8 @@ export interface KfpRun {
   run_id: string;
   display_name?: string;
   experiment_id?: string;
-  state?: KfpRuntimeState | string;
+  /** A KfpRuntimeState, or a state a newer KFP adds. */
+  state?: string;
   created_at?: string;
   finished_at?: string;
   error?: KfpStatus;

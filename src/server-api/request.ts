@@ -29,7 +29,8 @@ export class ServerApiError extends Error {
     message: string,
     /** The HTTP status; 0 when the server was not reached. */
     readonly status: number,
-    readonly reason: ServerErrorReason | string,
+    /** A ServerErrorReason, or a reason a newer server adds. */
+    readonly reason: string,
     /** The status Kubeflow Pipelines answered our server, when the call went on to KFP. */
     readonly kfpStatus?: number
   ) {

@@ -125,7 +125,7 @@ describe('differential test against CPython symtable over the standard library',
       const used = new Set([...facts.reads.keys(), ...facts.lateReads.keys()]);
       const wantDefined = new Set(expected.defined);
       const wantUsed = new Set(expected.used);
-      const problems = [
+      const problems: [string, string[]][] = [
         ['missing defined', difference(wantDefined, defined)],
         ['extra defined', difference(defined, wantDefined)],
         ['missing used', difference(wantUsed, used)],
@@ -133,7 +133,7 @@ describe('differential test against CPython symtable over the standard library',
       ].filter(([, names]) => names.length);
       if (problems.length) {
         const rel = path.basename(path.dirname(file)) + '/' + path.basename(file);
-        disagreements.push(`${rel}: ${problems.map(([k, v]) => `${k} ${v}`).join('; ')}`);
+        disagreements.push(`${rel}: ${problems.map(([k, v]) => `${k} ${v.join(',')}`).join('; ')}`);
       } else {
         agreed++;
       }

@@ -41,7 +41,7 @@ export function elideRuntime(program: string): string {
 function goldenText(notebookPath: string, analyzer: Analyzer): string {
   const result = compileNotebook(loadNotebook(notebookPath), analyzer);
   const spec = JSON.parse(JSON.stringify(result.pipelineSpec));
-  for (const executor of Object.values(spec.deploymentSpec.executors) as any[]) {
+  for (const executor of Object.values(spec.deploymentSpec.executors)) {
     executor.container.args[0] = elideRuntime(executor.container.args[0]);
   }
   const docs = result.platformSpec ? [spec, result.platformSpec] : [spec];

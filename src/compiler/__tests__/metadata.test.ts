@@ -205,7 +205,7 @@ const RESOURCE_FIELDS = [
 function checkCompiled(result: CompileResult): void {
   YAML.parseAllDocuments(result.yaml).forEach(doc => expect(doc.errors).toEqual([]));
   const spec = result.pipelineSpec as any;
-  for (const executor of Object.values(spec.deploymentSpec.executors) as any[]) {
+  for (const executor of Object.values(spec.deploymentSpec.executors)) {
     const c = executor.container;
     expect(typeof c.image).toBe('string');
     expect(c.image.trim()).not.toBe('');
@@ -222,7 +222,7 @@ function checkCompiled(result: CompileResult): void {
       }
     }
   }
-  for (const task of Object.values(spec.root.dag.tasks) as any[]) {
+  for (const task of Object.values(spec.root.dag.tasks)) {
     expect([{}, { enableCache: true }]).toContainEqual(task.cachingOptions);
     if (task.retryPolicy) {
       expect(Number.isInteger(task.retryPolicy.maxRetryCount)).toBe(true);
@@ -232,7 +232,7 @@ function checkCompiled(result: CompileResult): void {
     (result.platformSpec as any)?.platforms.kubernetes.deploymentSpec.executors ?? {};
   const strings = (map: unknown) =>
     Object.values((map ?? {}) as object).forEach(v => expect(typeof v).toBe('string'));
-  for (const config of Object.values(executors) as any[]) {
+  for (const config of Object.values(executors)) {
     strings(config.podMetadata?.labels);
     strings(config.podMetadata?.annotations);
     strings(config.nodeSelector?.labels);
