@@ -54,7 +54,7 @@ def _parse_params(pairs) -> dict:
 def cmd_run(args) -> int:
     from .local.files import working_folder
     from .local.package import PackageError
-    from .local.runner import FAILED, RunError, RunInterrupted, run_package_file
+    from .local.runner import RunError, RunInterrupted, run_package_file
 
     source = os.path.abspath(args.pipeline)
     if not os.path.exists(source):
@@ -114,9 +114,8 @@ def cmd_run(args) -> int:
     counts = {s: len(result.by_state(s)) for s in ("succeeded", "cached", "failed", "skipped")}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     print(f"run {result.run_id}: {summary} in {time.time() - started:.1f}s (store {store})")
-    for state in result.states.values():
-        if state.state == FAILED and state.error:
-            print("\n" + state.error.replace("<package>", args.pipeline), file=sys.stderr)
+    for failure in result.failures(args.pipeline):
+        print("\n" + failure, file=sys.stderr)
     return 0 if result.succeeded else 1
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from google.protobuf import json_format
+from kfp import compiler, dsl
 from kfp.local import executor_input_utils
 from kfp.pipeline_spec import pipeline_spec_pb2
 
 from cellpipe.cli import main as cli_main
 from cellpipe.local.package import PackageError, load_package
 from cellpipe.local.runner import CACHED, FAILED, SKIPPED, SUCCEEDED, LocalRunner
-from kfp import compiler, dsl
 
 PY = "python3"
 
@@ -255,3 +255,30 @@ def test_service_store_is_beside_the_notebook_and_inside_the_root(tmp_path):
     for bad in ["../pipeline.ipynb", "work/../../x.ipynb", "/etc/x.ipynb", "escape/x.ipynb"]:
         with pytest.raises(RunError, match="outside the server's root"):
             service.store_for(bad)
+
+
+def test_a_failure_reads_the_same_in_the_result_the_cli_and_the_server(tmp_path, capsys):
+    """The runner words a step's failure once (`RunResult.failures`); the CLI and a server run only name
+    the package their reader knows."""
+    import time
+
+    from cellpipe.local.service import LocalRunService
+
+    @dsl.pipeline(name="failing")
+    def pipe():
+        fail(code=3)
+
+    path = compile_to(pipe, tmp_path / "failing.yaml")
+    [failure] = runner(path, tmp_path / "store").run().failures("failing.yaml")
+    assert 'step "fail" failed (exit code 3)' in failure and "about to fail" in failure
+    assert failure.endswith("Re-run from this step: cellpipe run failing.yaml --from fail")
+
+    assert cli_main(["run", str(path), "--store", str(tmp_path / "cli"), "-q"]) == 1
+    assert f"Re-run from this step: cellpipe run {path} --from fail" in capsys.readouterr().err
+
+    run = LocalRunService(str(tmp_path)).start(path.read_text(), notebook_path="failing.ipynb")
+    deadline = time.monotonic() + 120  # a bound on waiting, not an assertion on time
+    while run.finished is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert run.error is not None and 'step "fail" failed (exit code 3)' in run.error
+    assert run.error.endswith("Re-run from this step: cellpipe run pipeline.yaml --from fail")

@@ -16,13 +16,13 @@ import os
 import shutil
 import time
 import uuid
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
 STALE_UNOWNED_SECONDS = 3600  # a staging folder named by an older cellpipe (no pid) is stale after an hour
 
 
 # --- artifact files: one pass gives the manifest an entry records and the hash keys see ------------
-def manifest(path: str) -> Dict[str, list]:
+def manifest(path: str) -> Dict[str, List[Any]]:
     """{relative path: [size, blake2b]} of a file or of every file under a folder."""
     base, files = _files(path)
     return {
@@ -33,7 +33,7 @@ def manifest(path: str) -> Dict[str, list]:
 def _files(path: str) -> Tuple[str, List[str]]:
     if not os.path.isdir(path):
         return os.path.dirname(path), [os.path.basename(path)]
-    found = []
+    found: List[str] = []
     for root, dirs, names in os.walk(path):
         dirs.sort()
         found.extend(os.path.relpath(os.path.join(root, n), path) for n in sorted(names))
@@ -48,12 +48,12 @@ def file_hash(path: str) -> str:
     return digest.hexdigest()
 
 
-def tree_hash(files: Dict[str, list]) -> str:
+def tree_hash(files: Dict[str, List[Any]]) -> str:
     """Content hash of an artifact (names, sizes, bytes): what a downstream cache key sees."""
     return hashlib.sha256(json.dumps(sorted(files.items())).encode()).hexdigest()
 
 
-def damage(path: str, recorded: Dict[str, list]) -> Optional[str]:
+def damage(path: str, recorded: Dict[str, List[Any]]) -> Optional[str]:
     """What differs between an artifact on disk and the manifest its entry recorded, or None."""
     name = os.path.basename(path)
     if not os.path.lexists(path):
@@ -75,7 +75,7 @@ def damage(path: str, recorded: Dict[str, list]) -> Optional[str]:
 
 # --- entries ------------------------------------------------------------------------------------------
 @contextlib.contextmanager
-def entry_lock(cache_root: str, key: str, exclusive: bool):
+def entry_lock(cache_root: str, key: str, exclusive: bool) -> Iterator[None]:
     """Readers verify an entry while no writer replaces it (flock: per open file, so threads too)."""
     os.makedirs(os.path.join(cache_root, ".locks"), exist_ok=True)
     fd = os.open(os.path.join(cache_root, ".locks", key), os.O_RDWR | os.O_CREAT, 0o600)
@@ -86,7 +86,9 @@ def entry_lock(cache_root: str, key: str, exclusive: bool):
         os.close(fd)
 
 
-def read_entry(cache_dir: str, key: str, outputs: Iterable[str]) -> Tuple[Optional[dict], Optional[str]]:
+def read_entry(
+    cache_dir: str, key: str, outputs: Iterable[str]
+) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:
     """(the verified entry, None), or (None, why it is unusable), or (None, None) when there is none."""
     entry_path = os.path.join(cache_dir, "entry.json")
     if not os.path.lexists(cache_dir):
@@ -119,7 +121,9 @@ def read_entry(cache_dir: str, key: str, outputs: Iterable[str]) -> Tuple[Option
     return entry, None
 
 
-def publish(cache_dir: str, key: str, staging: str, outputs: Iterable[str], replace: bool) -> Optional[dict]:
+def publish(
+    cache_dir: str, key: str, staging: str, outputs: Iterable[str], replace: bool
+) -> Optional[Dict[str, Any]]:
     """Make `staging` the entry for `key`, durably. Another run's valid entry for the same key wins
     (same step, same inputs) unless `replace` (a forced re-run, or that entry was damaged): then it is
     swapped out. Returns the winning entry when it is not ours (our staging copy is then left to the
@@ -142,7 +146,7 @@ def publish(cache_dir: str, key: str, staging: str, outputs: Iterable[str], repl
     return None
 
 
-def write_json(path: str, value) -> None:
+def write_json(path: str, value: object) -> None:
     """Whole or not at all: a reader never sees half a file."""
     partial = f"{path}.{os.getpid()}-{uuid.uuid4().hex[:6]}"
     with open(partial, "w") as f:
@@ -190,7 +194,7 @@ def pid_alive(pid: int) -> bool:
 
 def clean_stale_partials(cache_root: str) -> List[str]:
     """Remove staging and trash folders whose writer is gone; a live run's (its pid alive) are kept."""
-    removed = []
+    removed: List[str] = []
     try:
         names = os.listdir(cache_root)
     except FileNotFoundError:

@@ -12,7 +12,7 @@ malformed package is refused naming the field rather than failing inside the run
 
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any, Dict, List
 
 from .package import PackageError, claim_action
 
@@ -42,7 +42,7 @@ def _kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def _mapping(parent: dict, key: str, where: str) -> dict:
+def _mapping(parent: Dict[str, Any], key: str, where: str) -> Dict[str, Any]:
     """parent[key] as a mapping ({} when absent or null); PackageError naming the field otherwise."""
     value = parent.get(key)
     if value is None:
@@ -52,7 +52,7 @@ def _mapping(parent: dict, key: str, where: str) -> dict:
     return value
 
 
-def _mappings(parent: dict, key: str, where: str) -> dict:
+def _mappings(parent: Dict[str, Any], key: str, where: str) -> Dict[str, Any]:
     """parent[key] as a mapping whose every value is a mapping."""
     value = _mapping(parent, key, where)
     for name, item in value.items():
@@ -74,7 +74,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 160 else text[:157] + "..."
 
 
-def check_package_shape(spec: dict, platform: dict | None = None) -> None:
+def check_package_shape(spec: Dict[str, Any], platform: Dict[str, Any] | None = None) -> None:
     """Refuses (PackageError naming the task or field) a PipelineSpec the server must not run locally."""
     root = _mapping(spec, "root", "the package")
     _mappings(_mapping(root, "inputDefinitions", "root"), "parameters", "root.inputDefinitions")
@@ -98,7 +98,7 @@ def check_package_shape(spec: dict, platform: dict | None = None) -> None:
         comp_name = ref.get("name")
         if comp_name is not None and not isinstance(comp_name, str):
             raise PackageError(f"{where}.componentRef.name must be a string, not {_kind(comp_name)}")
-        component = components.get(comp_name)
+        component = components.get(comp_name) if comp_name is not None else None
         if component is None:
             continue  # load_package names the missing component
         comp_where = f"components.{comp_name}"
@@ -111,7 +111,7 @@ def check_package_shape(spec: dict, platform: dict | None = None) -> None:
         label = component.get("executorLabel")
         if label is not None and not isinstance(label, str):
             raise PackageError(f"{comp_where}.executorLabel must be a string, not {_kind(label)}")
-        executor = executors.get(label)
+        executor = executors.get(label) if label is not None else None
         container = executor.get("container") if executor else None
         if container is None:
             continue  # load_package refuses tasks without a container executor
@@ -122,7 +122,7 @@ def check_package_shape(spec: dict, platform: dict | None = None) -> None:
         check_step_command(name, container)
 
 
-def check_step_command(task: str, container: dict) -> None:
+def check_step_command(task: str, container: Dict[str, Any]) -> None:
     """The task's container is a cellpipe step: the compiler's command, its args shape, a safe env."""
     command, args = container.get("command"), container.get("args")
     if command != STEP_COMMAND:

@@ -6,7 +6,7 @@ import os
 import re
 import subprocess
 import sys
-from typing import Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 # What a step sees of the runner's environment: names that shape how programs run, never credentials
 # (the runner's env may hold KF_PIPELINES_TOKEN, cloud keys, a proxy URL with a password).
@@ -101,11 +101,11 @@ def describe(modules, dists=None):
 if __name__ == "__main__":
     print(json.dumps(describe(json.loads(sys.argv[1]))))
 """
-_probe: dict = {"__name__": "cellpipe_interpreter_probe"}
+_probe: Dict[str, Any] = {"__name__": "cellpipe_interpreter_probe"}
 exec(compile(_PROBE, "<cellpipe interpreter probe>", "exec"), _probe)
 # module → distributions of this process, per sys.path and its folders' mtimes (installing or removing a
 # distribution adds or removes a .dist-info folder): the slow part (~0.3 s); versions are read every run.
-_DISTRIBUTIONS: Dict[tuple, dict] = {}
+_DISTRIBUTIONS: Dict[Tuple[Tuple[str, int], ...], Mapping[str, List[str]]] = {}
 
 
 def _mtime(path: str) -> int:
@@ -119,14 +119,15 @@ class InterpreterError(Exception):
     pass
 
 
-def describe_interpreter(python: str, modules: List[str], cwd: Optional[str] = None) -> dict:
+def describe_interpreter(python: str, modules: List[str], cwd: Optional[str] = None) -> Dict[str, Any]:
     """`python`'s path (as given, not resolved through symlinks: a venv's python links to its base),
     prefix, version, and the installed versions of the distributions providing `modules`."""
     if os.path.abspath(python) == os.path.abspath(sys.executable):
         path_key = tuple((entry, _mtime(entry)) for entry in sys.path)
         if path_key not in _DISTRIBUTIONS:
             _DISTRIBUTIONS[path_key] = importlib.metadata.packages_distributions()
-        return _probe["describe"](modules, _DISTRIBUTIONS[path_key])
+        described: Dict[str, Any] = _probe["describe"](modules, _DISTRIBUTIONS[path_key])
+        return described
     try:
         done = subprocess.run(
             [python, "-c", _PROBE, json.dumps(modules)],
@@ -139,4 +140,5 @@ def describe_interpreter(python: str, modules: List[str], cwd: Optional[str] = N
         raise InterpreterError(f"the step interpreter {python} does not run: {err}") from None
     if done.returncode != 0:
         raise InterpreterError(f"the step interpreter {python} does not run: {done.stderr.strip()[-400:]}")
-    return json.loads(done.stdout)
+    probed: Dict[str, Any] = json.loads(done.stdout)
+    return probed

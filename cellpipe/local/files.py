@@ -14,7 +14,7 @@ import re
 import threading
 import time
 import uuid
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 HASHES_FILE = "file-hashes.json"
 _SPEC_LINE = re.compile(r"^_CELLPIPE_FILES = (\{.*\})$", re.MULTILINE)
@@ -33,7 +33,7 @@ def working_folder(source: str, workdir: Optional[str] = None) -> str:
     return folder
 
 
-def program_files(command_line: List[str]) -> dict:
+def program_files(command_line: List[str]) -> Dict[str, Any]:
     """The `_CELLPIPE_FILES` of a step's program (in its command or args), or {} when it has none."""
     for part in command_line:
         if isinstance(part, str) and "_CELLPIPE_FILES = " in part:
@@ -53,10 +53,10 @@ class FileHashes:
     def __init__(self, store: str):
         self.path = os.path.join(store, HASHES_FILE)
         self._lock = threading.Lock()
-        self._known: Dict[str, list] = self._load()
+        self._known: Dict[str, List[Any]] = self._load()
         self._dirty = False
 
-    def _load(self) -> Dict[str, list]:
+    def _load(self) -> Dict[str, List[Any]]:
         try:
             with open(self.path, encoding="utf-8") as f:
                 data = json.load(f)
@@ -70,7 +70,7 @@ class FileHashes:
         with self._lock:
             known = self._known.get(real)
         if isinstance(known, list) and len(known) == 3 and known[:2] == [info.st_size, info.st_mtime_ns]:
-            return known[2]
+            return str(known[2])
         digest = hashlib.sha256()
         with open(real, "rb") as f:
             while chunk := f.read(_BUFFER):
@@ -101,7 +101,7 @@ class FileHashes:
                 os.remove(staged)
 
 
-def read_hashes(spec: dict, workdir: str, hashes: FileHashes) -> Dict[str, object]:
+def read_hashes(spec: Dict[str, Any], workdir: str, hashes: FileHashes) -> Dict[str, object]:
     """For each path the step reads: its sha256, `missing`, or for a folder or a glob pattern
     {matching file: sha256} (relative to the working folder)."""
     out: Dict[str, object] = {}
@@ -117,7 +117,7 @@ def read_hashes(spec: dict, workdir: str, hashes: FileHashes) -> Dict[str, objec
     return out
 
 
-def _hash(path: str, hashes: FileHashes):
+def _hash(path: str, hashes: FileHashes) -> Union[str, Dict[str, Any]]:
     if os.path.isdir(path):
         tree = {}
         for root, dirs, names in os.walk(path):

@@ -8,7 +8,7 @@ caching option, as the KFP backend reads them.
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, FrozenSet, List, Optional
 
 import yaml
 
@@ -21,9 +21,9 @@ class PackageError(Exception):
 class Task:
     name: str
     display_name: str
-    component: dict
-    container: dict
-    inputs: dict
+    component: Dict[str, Any]
+    container: Dict[str, Any]
+    inputs: Dict[str, Any]
     dependencies: List[str]
     cache_enabled: bool
     output_artifacts: Dict[str, str] = field(default_factory=dict)  # name -> schemaTitle
@@ -35,15 +35,15 @@ class Package:
     name: str
     parameters: Dict[str, object]  # pipeline parameter -> default (None when required)
     tasks: Dict[str, Task]
-    platform: dict
+    platform: Dict[str, Any]
     text: str
 
     def order(self) -> List[str]:
         """Task names in a topological order (stable: ties keep the package's order)."""
         done: List[str] = []
-        seen = set()
+        seen: set[str] = set()
 
-        def visit(name, path):
+        def visit(name: str, path: FrozenSet[str]) -> None:
             if name in seen:
                 return
             if name in path:
@@ -86,7 +86,7 @@ class Package:
         )
 
 
-def _default(spec: dict):
+def _default(spec: Dict[str, Any]) -> Any:
     return spec.get("defaultValue")
 
 
@@ -115,7 +115,7 @@ def load_package(text: str) -> Package:
     if not docs or not isinstance(docs[0], dict) or "root" not in docs[0]:
         raise PackageError("not a KFP pipeline package: the first YAML document has no 'root'")
     spec = docs[0]
-    platform = {}
+    platform: Dict[str, Any] = {}
     for doc in docs[1:]:
         platform = (doc.get("platforms") or {}).get("kubernetes") or platform
     components = spec.get("components") or {}
@@ -184,7 +184,7 @@ _EXPRESSION = re.compile(
 )
 
 
-def resolve_placeholders(text: str, executor_input: dict, executor_input_json: str) -> str:
+def resolve_placeholders(text: str, executor_input: Dict[str, Any], executor_input_json: str) -> str:
     """Replace KFP placeholders in one command or arg, as the launcher does.
 
     `{{$}}`, `{{$.outputs.output_file}}`, `{{$.inputs.parameters['x']}}`,
@@ -197,7 +197,7 @@ def resolve_placeholders(text: str, executor_input: dict, executor_input_json: s
 
     inputs, outputs = executor_input["inputs"], executor_input["outputs"]
 
-    def expression(match: "re.Match") -> str:
+    def expression(match: re.Match[str]) -> str:
         side, kind, key, attr, output_file = match.groups()
         if side is None:
             return outputs.get("outputFile", "") if output_file else executor_input_json
@@ -211,7 +211,7 @@ def resolve_placeholders(text: str, executor_input: dict, executor_input_json: s
             artifact = entries[key]["artifacts"][0]
             return artifact["uri"] if attr == "uri" else local_path(artifact["uri"])
         if side == "outputs" and kind == "parameters" and key in (outputs.get("parameters") or {}):
-            return outputs["parameters"][key]["outputFile"]
+            return str(outputs["parameters"][key]["outputFile"])
         raise PackageError(f"placeholder {match.group(0)} names an input or output the task does not have")
 
     return _EXPRESSION.sub(expression, text)

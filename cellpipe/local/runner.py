@@ -11,6 +11,7 @@ The store is shared by concurrent runs (CLI and server alike): an entry is publi
 under a per-entry file lock, and verified (size and hash of every file) before it is served.
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -21,16 +22,16 @@ import sys
 import threading
 import time
 import uuid
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional
+from typing import IO, Any, Callable, Dict, List, Optional, Set, Tuple
 
 from ..runtime.bootstrap import _cellpipe_private_dir
 from ..runtime.files import WORKDIR_ENV
 from . import cache
 from .environment import InterpreterError, describe_interpreter, imported_modules, step_environment
 from .files import FileHashes, reads_key
-from .package import Package, PackageError, claim_action, load_package, resolve_placeholders
+from .package import Package, PackageError, Task, claim_action, load_package, resolve_placeholders
 
 PENDING, RUNNING, SUCCEEDED, FAILED, SKIPPED, CACHED, INTERRUPTED = (
     "pending",
@@ -58,7 +59,7 @@ class TaskState:
     error: Optional[str] = None
     log_path: Optional[str] = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> Dict[str, Any]:
         return {
             "task": self.name,
             "step": self.step,
@@ -73,7 +74,7 @@ class TaskState:
 class RunResult:
     run_id: str
     states: Dict[str, TaskState]
-    outputs: Dict[str, dict] = field(default_factory=dict)  # task -> executor output
+    outputs: Dict[str, Dict[str, Any]] = field(default_factory=dict)  # task -> executor output
     artifacts: Dict[str, Dict[str, str]] = field(default_factory=dict)  # task -> output name -> path
     metrics: Dict[str, float] = field(default_factory=dict)
 
@@ -86,6 +87,14 @@ class RunResult:
 
     def by_state(self, state: str) -> List[str]:
         return sorted(s.step for s in self.states.values() if s.state == state)
+
+    def failures(self, package: str) -> List[str]:
+        """What each failed step says, its re-run hint naming the package as the reader knows it."""
+        return [
+            s.error.replace("<package>", package)
+            for s in self.states.values()
+            if s.state == FAILED and s.error
+        ]
 
 
 class RunError(Exception):
@@ -117,7 +126,7 @@ class LocalRunner:
         self,
         package: Package,
         store: str,
-        parameters: Optional[dict] = None,
+        parameters: Optional[Dict[str, Any]] = None,
         use_cache: bool = True,
         workers: int = 2,
         python: str = sys.executable,
@@ -144,9 +153,9 @@ class LocalRunner:
         self.on_log = on_log or (lambda step, line: None)
         self.cwd = cwd
         self._file_hashes = FileHashes(self.store)  # the files steps read, hashed once per change
-        self._interpreter: Optional[dict] = None
+        self._interpreter: Optional[Dict[str, Any]] = None
         self._modules: Dict[str, List[str]] = {}  # task -> the modules its program imports
-        self._processes: Dict[int, subprocess.Popen] = {}  # pid -> a running step (its group's leader)
+        self._processes: Dict[int, subprocess.Popen[str]] = {}  # pid -> a running step (its group's leader)
         self._processes_lock = threading.Condition()  # held while a step is started or reaped
         self._stopping = False
 
@@ -165,7 +174,7 @@ class LocalRunner:
         except OSError as err:
             raise RunError(f"cannot use the store {self.store}: {err}") from None
         pkg = self.package
-        forced: set = set()
+        forced: Set[str] = set()
         selected = list(pkg.order())
         if from_step:
             start = pkg.find(from_step)
@@ -228,17 +237,27 @@ class LocalRunner:
                 _signal_group(proc.pid, signal.SIGKILL)
 
     # --- scheduling ---------------------------------------------------------------------------
-    def _schedule(self, selected, forced, only, run_dir, states, result) -> None:
+    def _schedule(
+        self,
+        selected: List[str],
+        forced: Set[str],
+        only: bool,
+        run_dir: str,
+        states: Dict[str, TaskState],
+        result: RunResult,
+    ) -> None:
         """Submit each task once, when the outcomes of all its dependencies are in hand.
 
         Readiness is decided from what this thread recorded (`produced`, `failed`), never from states the
         workers set: a dependency's state turns "succeeded" before its outcome is recorded here."""
         pkg = self.package
-        produced: Dict[str, dict] = {}  # task -> {"artifacts": {name: {uri, type, metadata, hash}}, ...}
-        failed: set = set()
-        submitted: set = set()
+        produced: Dict[
+            str, Dict[str, Any]
+        ] = {}  # task -> {"artifacts": {name: {uri, type, metadata, hash}}, ...}
+        failed: Set[str] = set()
+        submitted: Set[str] = set()
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            running: dict = {}
+            running: Dict[Future[Optional[Dict[str, Any]]], str] = {}
             try:
                 while True:
                     if self._stopping:
@@ -286,7 +305,9 @@ class LocalRunner:
                 state.state = SKIPPED
                 self.on_event(state)
 
-    def _finish_record(self, run_dir: str, record: dict, states: Dict[str, TaskState], outcome: str) -> None:
+    def _finish_record(
+        self, run_dir: str, record: Dict[str, Any], states: Dict[str, TaskState], outcome: str
+    ) -> None:
         self._file_hashes.save()
         cache.write_json(os.path.join(run_dir, "states.json"), {n: s.as_dict() for n, s in states.items()})
         cache.write_json(
@@ -294,9 +315,12 @@ class LocalRunner:
         )
 
     # --- one task -----------------------------------------------------------------------------
-    def _arguments(self, name: str, produced: Dict[str, dict]):
+    def _arguments(
+        self, name: str, produced: Dict[str, Dict[str, Any]]
+    ) -> Tuple[Dict[str, Any], Dict[str, Dict[str, Any]]]:
         task = self.package.tasks[name]
-        params, artifacts = {}, {}
+        params: Dict[str, Any] = {}
+        artifacts: Dict[str, Dict[str, Any]] = {}
         for key, spec in (task.inputs.get("parameters") or {}).items():
             if "componentInputParameter" in spec:
                 params[key] = self.parameters[spec["componentInputParameter"]]
@@ -322,7 +346,7 @@ class LocalRunner:
             artifacts[key] = produced[ref["producerTask"]]["artifacts"][ref["outputArtifactKey"]]
         return params, artifacts
 
-    def _cache_key(self, name: str, params: dict, artifacts: dict) -> str:
+    def _cache_key(self, name: str, params: Dict[str, Any], artifacts: Dict[str, Dict[str, Any]]) -> str:
         task = self.package.tasks[name]
         interpreter = self._interpreter or {}
         modules = self._modules.get(name) or imported_modules(_command_line(task))
@@ -348,7 +372,9 @@ class LocalRunner:
         known = (self._interpreter or {}).get("packages") or {}
         return {dist: version for m in modules for dist, version in sorted((known.get(m) or {}).items())}
 
-    def _executor_input(self, name: str, params: dict, artifacts: dict, task_root: str) -> dict:
+    def _executor_input(
+        self, name: str, params: Dict[str, Any], artifacts: Dict[str, Dict[str, Any]], task_root: str
+    ) -> Dict[str, Any]:
         task = self.package.tasks[name]
         input_artifacts = {
             key: {
@@ -363,7 +389,7 @@ class LocalRunner:
             }
             for key, art in artifacts.items()
         }
-        outputs = {
+        outputs: Dict[str, Any] = {
             "artifacts": {
                 key: {
                     "artifacts": [
@@ -389,7 +415,15 @@ class LocalRunner:
         """A line in the step's log stream (the CLI prints it, the panel shows it)."""
         self.on_log(state.step, line)
 
-    def _run_task(self, name, run_dir, produced, forced, must_cache, state: TaskState) -> Optional[dict]:
+    def _run_task(
+        self,
+        name: str,
+        run_dir: str,
+        produced: Dict[str, Dict[str, Any]],
+        forced: bool,
+        must_cache: bool,
+        state: TaskState,
+    ) -> Optional[Dict[str, Any]]:
         task = self.package.tasks[name]
         try:
             if self._stopping:
@@ -459,22 +493,40 @@ class LocalRunner:
             "task": name,
         }
 
-    def _pump(self, proc, log, tail: List[str], step: str, problems: List[BaseException]) -> None:
+    def _pump(
+        self,
+        proc: subprocess.Popen[str],
+        log: IO[str],
+        tail: List[str],
+        step: str,
+        problems: List[BaseException],
+    ) -> None:
         """The step's output, line by line, to its log file and the run's log stream."""
+        output = proc.stdout
+        if output is None:  # started without stdout=PIPE: nothing to pump
+            return
         try:
-            for line in proc.stdout:
+            for line in output:
                 log.write(line)
                 tail.append(line)
                 del tail[:-60]
                 self.on_log(step, line.rstrip("\n"))
         except BaseException as err:  # reported by the step's thread
             problems.append(err)
-            for _ in proc.stdout:  # keep draining: a full pipe would block the step
+            for _ in output:  # keep draining: a full pipe would block the step
                 pass
 
     def _execute(
-        self, name, params, artifacts, key, cache_dir, run_dir, state: TaskState, replace: bool
-    ) -> dict:
+        self,
+        name: str,
+        params: Dict[str, Any],
+        artifacts: Dict[str, Dict[str, Any]],
+        key: str,
+        cache_dir: str,
+        run_dir: str,
+        state: TaskState,
+        replace: bool,
+    ) -> Dict[str, Any]:
         # Outputs are written into a private staging folder; it becomes the entry only on success.
         staging = cache.staging_name(cache_dir, "partial")
         os.makedirs(staging)
@@ -483,7 +535,18 @@ class LocalRunner:
         finally:
             shutil.rmtree(staging, ignore_errors=True)  # gone already when it was published
 
-    def _execute_in(self, name, params, artifacts, key, cache_dir, staging, run_dir, state, replace) -> dict:
+    def _execute_in(
+        self,
+        name: str,
+        params: Dict[str, Any],
+        artifacts: Dict[str, Dict[str, Any]],
+        key: str,
+        cache_dir: str,
+        staging: str,
+        run_dir: str,
+        state: TaskState,
+        replace: bool,
+    ) -> Dict[str, Any]:
         task = self.package.tasks[name]
         executor_input = self._executor_input(name, params, artifacts, staging)
         text = json.dumps(executor_input)
@@ -598,18 +661,16 @@ class LocalRunner:
         return winner or entry
 
 
-def _command_line(task) -> List[str]:
+def _command_line(task: Task) -> List[str]:
     return [*(task.container.get("command") or []), *(task.container.get("args") or [])]
 
 
 def _signal_group(pid: int, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
-def run_package_file(path: str, **kwargs) -> RunResult:
+def run_package_file(path: str, **kwargs: Any) -> RunResult:
     with open(path, encoding="utf-8") as f:
         package = load_package(f.read())
     store = kwargs.pop("store", None) or os.path.join(os.path.dirname(os.path.abspath(path)), ".cellpipe")

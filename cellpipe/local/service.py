@@ -10,7 +10,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from typing import Dict, Optional
+from typing import Any, Deque, Dict, Optional
 
 from .package import load_package
 from .runner import LocalRunner, RunError, TaskState
@@ -24,10 +24,10 @@ class LocalRun:
         self.store = store
         self.started = time.time()
         self.finished: Optional[float] = None
-        self.states: Dict[str, dict] = {
+        self.states: Dict[str, Dict[str, Any]] = {
             task: {"task": task, "step": step, "state": "pending"} for task, step in steps.items()
         }
-        self.logs: deque = deque(maxlen=MAX_LOG_LINES)
+        self.logs: Deque[str] = deque(maxlen=MAX_LOG_LINES)
         self.metrics: Dict[str, float] = {}
         self.error: Optional[str] = None
         self.lock = threading.Lock()
@@ -40,7 +40,7 @@ class LocalRun:
         with self.lock:
             self.logs.append(f"[{step}] {line}")
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> Dict[str, Any]:
         with self.lock:
             return {
                 "id": self.id,
@@ -114,7 +114,7 @@ class LocalRunService:
         self,
         package_text: str,
         notebook_path: str = "",
-        parameters: Optional[dict] = None,
+        parameters: Optional[Dict[str, Any]] = None,
         use_cache: bool = True,
     ) -> LocalRun:
         package = load_package(package_text)
@@ -135,13 +135,13 @@ class LocalRunService:
         self.runs[run.id] = run
         self._runners[run.id] = runner
 
-        def work():
+        def work() -> None:
             try:
                 result = runner.run()
                 run.metrics = result.metrics
-                failed = [s for s in result.states.values() if s.error]
-                if failed:
-                    run.error = failed[0].error.replace("<package>", "pipeline.yaml")
+                failures = result.failures("pipeline.yaml")
+                if failures:
+                    run.error = failures[0]
             except Exception as err:  # reported to the panel, never raised into Tornado
                 run.error = f"{type(err).__name__}: {err}"
             finally:

@@ -1,4 +1,4 @@
-def _cellpipe_private_dir(name, files, mode=0o600):
+def _cellpipe_private_dir(name: str, files: dict, mode: int = 0o600) -> str:
     """A directory `name` under the temp dir holding exactly `files` ({relative path: bytes}); returns its path.
 
     The name says what it holds, so the steps of one user share it and only the first writes it. The temp

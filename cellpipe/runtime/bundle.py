@@ -88,7 +88,7 @@ def find_local_modules(root_dir: str, imported_names: Iterable[str]) -> List[str
 
 def _entries(root_dir: str, module_names: Sequence[str]) -> List[Tuple[str, str]]:
     """(name in the zip, path) of every file of the modules, sorted by name."""
-    entries = []
+    entries: List[Tuple[str, str]] = []
     for name in sorted(set(module_names)):
         files = _module_files(root_dir, name)
         if not files:
@@ -159,7 +159,7 @@ def _imports(path: str) -> Set[str]:
             tree = ast.parse(f.read(), filename=path)
     except (SyntaxError, ValueError):
         return set()
-    names = set()
+    names: Set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)

@@ -5,6 +5,7 @@ Matches what the KFP launcher gives a container (its executor-input placeholder)
 
 import json
 import os
+from typing import Optional
 
 # The launcher mounts remote stores at these local prefixes (kfp.dsl.types.artifact_types).
 URI_PREFIXES = (("gs://", "/gcs/"), ("s3://", "/s3/"), ("minio://", "/minio/"))
@@ -12,7 +13,7 @@ URI_PREFIXES = (("gs://", "/gcs/"), ("s3://", "/s3/"), ("minio://", "/minio/"))
 WORKSPACE_MOUNT_PATH = "/kfp-workspace"
 
 
-def local_path(uri: str, metadata: dict = None) -> str:
+def local_path(uri: str, metadata: Optional[dict] = None) -> str:
     """The local path of an artifact URI, as the KFP launcher mounts it (kfp `Artifact.path`)."""
     path = uri
     for prefix, mount in URI_PREFIXES:
@@ -66,7 +67,9 @@ def _first(entry: dict, name: str) -> dict:
     return artifacts[0]
 
 
-def write_executor_output(executor: ExecutorInput, artifact_metadata: dict, parameters: dict = None) -> None:
+def write_executor_output(
+    executor: ExecutorInput, artifact_metadata: dict, parameters: Optional[dict] = None
+) -> None:
     """Write the file the launcher reads back: each output artifact with its metadata (as kfp does)."""
     if not executor.output_file:
         return

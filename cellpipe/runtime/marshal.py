@@ -25,7 +25,7 @@ import stat
 import sys
 import types
 from dataclasses import dataclass
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, List, Optional, Set
 
 META_FILE = "cellpipe.json"
 FORMAT_VERSION = 1
@@ -282,7 +282,7 @@ def _pickler():
         return pickle
 
 
-_notes_given = set()
+_notes_given: Set[str] = set()
 
 
 def _note_once(text: str) -> None:
@@ -326,7 +326,7 @@ def _dumps(value, buffers: list) -> bytes:
         data = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)
         if b"__main__" not in data:
             return data
-    except Exception:
+    except Exception:  # noqa: S110 (plain pickle cannot: cloudpickle, below, is the answer)
         pass
     buffers.clear()
     pickler = _pickler()
@@ -357,8 +357,8 @@ def _refuse_notebook_references(data: bytes, buffers: list) -> None:
             "and classes by value, and cloudpickle is not installed in this step's image "
             "(add it to the image: pip install cloudpickle)"
         ) from None
-    except Exception:
-        pass  # a failure to load is not what we probe for
+    except Exception:  # noqa: S110 (a failure to load is not what we probe for)
+        pass
 
 
 def _save_pickle(value, path):
@@ -383,7 +383,8 @@ def _load_pickle(path):
             buffers.append(bytearray(f.read(size)))  # writable, as the saved arrays were
         data = f.read()
     with _gc_paused(freeze=FREEZE_LOADED and len(data) > _FREEZE_BYTES):
-        return pickle.loads(data, buffers=buffers)
+        # S301: an artifact of this pipeline's own steps, checked against its recorded sha256 (_verify) first.
+        return pickle.loads(data, buffers=buffers)  # noqa: S301
 
 
 def _save_function(value, path):
@@ -646,7 +647,7 @@ def _warn_mismatch(meta: dict, step: str, name: str) -> None:
                 import importlib.metadata as md
 
                 here_version = md.version({"sklearn": "scikit-learn"}.get(lib, lib))
-            except Exception:
+            except Exception:  # noqa: S112 (not installed here: nothing to compare)
                 continue
         if _major(here_version) != _major(version):
             print(

@@ -4,7 +4,7 @@ import linecache
 import os
 import sys
 import traceback
-from typing import Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 from . import files as step_files
 from . import marshal
@@ -30,8 +30,8 @@ class Step:
         self.executor = executor
         self.line_map = [tuple(entry) for entry in line_map]
         self.notebook = notebook or "notebook.ipynb"
-        self._artifact_metadata = {}
-        self._metrics = {}
+        self._artifact_metadata: Dict[str, dict] = {}
+        self._metrics: Dict[str, float] = {}
 
     def param(self, name: str, kind: Optional[str] = None):
         """The pipeline parameter `name`.
@@ -117,12 +117,12 @@ class Step:
         for frame in traceback.extract_tb(tb):
             if frame.filename.startswith(runtime_dir):
                 continue  # the runtime's own frames say nothing to the user
-            place = self.where(frame.filename, frame.lineno)
+            place = self.where(frame.filename, frame.lineno or 0)
             if place:
                 lines.append(f"  {place}, in {_scope(frame.name)}\n")
             else:
                 lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n')
-            text = frame.line or linecache.getline(frame.filename, frame.lineno).strip()
+            text = frame.line or linecache.getline(frame.filename, frame.lineno or 0).strip()
             if text:
                 lines.append(f"    {text.strip()}\n")
         lines.extend(traceback.format_exception_only(exc_type, exc))
@@ -147,7 +147,8 @@ def current() -> Optional[Step]:
 
 def _excepthook(exc_type, exc, tb):
     if _current is None or issubclass(exc_type, KeyboardInterrupt):
-        return sys.__excepthook__(exc_type, exc, tb)
+        sys.__excepthook__(exc_type, exc, tb)
+        return
     sys.stderr.write(_current.format_exception(exc_type, exc, tb))
     sys.stderr.flush()
 
