@@ -61,10 +61,13 @@ install: $(S)/install
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+## lint: ESLint + Prettier (package.json "lint"), Ruff (rules in pyproject.toml), mypy on cellpipe/ (strict on
+## server and local; [tool.mypy] in pyproject.toml)
 lint: $(S)/install
 	npm run --silent lint
 	ruff check cellpipe tests bench
 	ruff format --check cellpipe tests bench
+	mypy
 
 test-js: $(S)/install
 	npx jest --ci

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 from google.protobuf import json_format
+from kfp import components, dsl
 from kfp.kubernetes import kubernetes_executor_config_pb2
 from kfp.local import executor_input_utils
 from kfp.pipeline_spec import pipeline_spec_pb2
 
 from cellpipe.runtime import marshal
-from kfp import components, dsl
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

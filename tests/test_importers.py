@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 from google.protobuf import json_format
-from kfp.pipeline_spec import pipeline_spec_pb2
-
 from kfp import compiler, components, dsl
+from kfp.pipeline_spec import pipeline_spec_pb2
 
 ROOT = Path(__file__).resolve().parent.parent
 URI = "minio://mlpipeline/cellpipe/data/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08/train.csv"

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 from google.protobuf import json_format
+from kfp import compiler, components, dsl, kubernetes
 from kfp.kubernetes import kubernetes_executor_config_pb2
 from kfp.pipeline_spec import pipeline_spec_pb2
-
-from kfp import compiler, components, dsl, kubernetes
 
 ROOT = Path(__file__).resolve().parent.parent
 KALE = ROOT / "tests" / "fixtures" / "kale"

@@ -4,10 +4,10 @@ import asyncio
 import json
 
 import pytest
+from kfp import compiler, dsl
 from tornado.httpclient import HTTPClientError
 
 from cellpipe.local.command_shape import STEP_COMMAND
-from kfp import compiler, dsl
 
 # A step program as the compiler would run it (the server runs nothing else locally): it reads the
 # executor input that the runner passes after `--executor-input`.

@@ -220,9 +220,8 @@ def test_file_uri_of_the_local_runner_is_a_path():
 
 def test_executor_output_matches_what_kfp_writes(tmp_path):
     """The same executor input through kfp's own Executor and through a cellpipe step: same output file."""
-    from kfp.dsl.executor import Executor
-
     from kfp import dsl
+    from kfp.dsl.executor import Executor
 
     ex = executor_input(tmp_path, metrics=True)
     ex["outputs"]["artifacts"]["metrics"]["artifacts"][0]["metadata"] = {"display": "kept"}

@@ -10,10 +10,9 @@ import tempfile
 import time
 
 import yaml
+from kfp import compiler, dsl
 from kfp.dsl import Artifact, Input, Output
 from make_notebook import upstream
-
-from kfp import compiler, dsl
 
 TYPES = {"NUMBER_INTEGER": "int", "NUMBER_DOUBLE": "float", "STRING": "str", "BOOLEAN": "bool"}
 

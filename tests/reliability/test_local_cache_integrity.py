@@ -5,11 +5,11 @@ import os
 from pathlib import Path
 
 import pytest
+from kfp import compiler, dsl
 
 from cellpipe.local import cache
 from cellpipe.local.package import load_package
 from cellpipe.local.runner import CACHED, FAILED, SUCCEEDED, LocalRunner
-from kfp import compiler, dsl
 
 BLOCK = 4096
 

@@ -6,11 +6,11 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+from kfp import compiler, dsl
 
 from cellpipe.local.environment import describe_interpreter, imported_modules
 from cellpipe.local.package import load_package
 from cellpipe.local.runner import CACHED, SUCCEEDED, LocalRunner
-from kfp import compiler, dsl
 
 
 def make_venv(path: Path) -> Path:

@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
+from kfp import compiler, dsl
 
 from cellpipe.local import cache
-from kfp import compiler, dsl
 
 
 @dsl.container_component

@@ -6,9 +6,10 @@ finished first, the main loop submitted it again (`--from train_forest` printed 
 
 from pathlib import Path
 
+from kfp import compiler, dsl
+
 from cellpipe.local.package import load_package
 from cellpipe.local.runner import CACHED, RUNNING, LocalRunner
-from kfp import compiler, dsl
 
 
 @dsl.container_component

@@ -5,9 +5,9 @@ import copy
 import functools
 
 import yaml
+from kfp import compiler, dsl
 
 from cellpipe.local.command_shape import STEP_COMMAND
-from kfp import compiler, dsl
 
 # What a compiled step does, in short: read the executor input, write the output artifact.
 PROGRAM = """

@@ -5,10 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
+from kfp import compiler, dsl
 
 from cellpipe.local.package import load_package
 from cellpipe.local.runner import LocalRunner
-from kfp import compiler, dsl
 
 SECRETS = {
     "KF_PIPELINES_TOKEN": "kfp-secret-token",
