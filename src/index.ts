@@ -62,7 +62,8 @@ const plugin: JupyterFrontEndPlugin<IPipelineAnalysis> = {
       settingRegistry
         .load(PLUGIN_ID)
         .then(settings => {
-          const apply = () => (model.settings = readSettings(settings.composite as any));
+          const apply = () =>
+            (model.settings = readSettings(settings.composite as Record<string, unknown>));
           apply();
           settings.changed.connect(apply);
         })

@@ -13,7 +13,19 @@ import type { WorkerTiming } from '../analysis/protocol';
 import type { AnalysisResult, Diagnostic } from '../analysis/types';
 import type { CellType, NotebookCell, NotebookInput } from '../model/notebook';
 import { readTags } from '../model/tags';
+import type { Extension } from '@codemirror/state';
+import type { EditorView } from '@codemirror/view';
 import { markerField, setMarkers } from './diagnostics/markers';
+
+/**
+ * A cell's editor as the markers use it: JupyterLab 4's CodeMirror editor (its view, and the
+ * extension hook), read structurally since a cell's editor is typed as the generic IEditor.
+ */
+interface MarkedEditor {
+  readonly isDisposed: boolean;
+  readonly editor?: EditorView;
+  injectExtension?(extension: Extension): void;
+}
 import { diagnosticsByCell } from './diagnostics/ranges';
 import { mark } from './marks';
 
@@ -68,13 +80,14 @@ export class NotebookReader {
     Signal.disconnectReceiver(this);
   }
 
-  private _onCell(shared: SharedCell): void {
+  // Slots are arrow-function properties (connected with `this` as before, so clearData still finds them).
+  private _onCell = (shared: SharedCell): void => {
     this._cells.delete(shared);
-  }
+  };
 
-  private _onMetadata(): void {
+  private _onMetadata = (): void => {
     this._metadata = null;
-  }
+  };
 
   private _panel: NotebookPanel;
   /** Each cell as last read, with its own id (empty: none) and the index it was read at. */
@@ -95,8 +108,9 @@ export function keepUnchanged<T>(prev: unknown, next: T): T {
   }
   if (Array.isArray(next)) {
     const before = prev as unknown[];
-    let same = before.length === next.length;
-    const out = next.map((value, i) => {
+    const items = next as unknown[];
+    let same = before.length === items.length;
+    const out = items.map((value, i) => {
       const kept = keepUnchanged(before[i], value);
       same &&= kept === before[i];
       return kept;
@@ -156,7 +170,7 @@ export class AnalysisService {
       this._changed.emit(null);
       return;
     }
-    panel.context.ready.then(() => {
+    void panel.context.ready.then(() => {
       if (this._panel === panel && panel.model) {
         this._reader = new NotebookReader(panel);
         panel.model.contentChanged.connect(this._schedule, this);
@@ -202,7 +216,7 @@ export class AnalysisService {
   }
 
   /** An edit: analyse once the edit's transaction is over (its other signals come first). */
-  private _schedule(): void {
+  private _schedule = (): void => {
     mark('edit');
     if (this._queued) {
       return;
@@ -212,7 +226,7 @@ export class AnalysisService {
       this._queued = false;
       void this.refresh();
     });
-  }
+  };
 
   private async _analyse(): Promise<void> {
     const panel = this._panel;
@@ -256,8 +270,8 @@ export class AnalysisService {
     const by = diagnosticsByCell(diagnostics);
     const widgets = panel.content.widgets;
     const before = this._marked.get(panel);
-    const marked = new Map<object, string>();
-    const update = (editor: any, list: Diagnostic[]) => {
+    const marked = new Map<MarkedEditor, string>();
+    const update = (editor: MarkedEditor | null | undefined, list: Diagnostic[]) => {
       if (!editor?.editor || editor.isDisposed) {
         this._unmarked ||= list.length > 0;
         return;
@@ -296,12 +310,12 @@ export class AnalysisService {
   private _queued = false;
   private _running: Promise<void> | null = null;
   private _again = false;
-  private _installed = new WeakSet<object>();
+  private _installed = new WeakSet<MarkedEditor>();
   /**
    * Per notebook, its editors showing markers, with the signature of what they show (a notebook
    * no longer followed keeps its markers, and they are right again when it is followed again).
    */
-  private _marked = new WeakMap<NotebookPanel, Map<object, string>>();
+  private _marked = new WeakMap<NotebookPanel, Map<MarkedEditor, string>>();
   private _markedFrom: Diagnostic[] | null = null;
   private _unmarked = false;
   private _changed = new Signal<this, AnalysisResult | null>(this);

@@ -49,7 +49,7 @@ export class CellChips {
       }
       schedule();
     };
-    panel.context.ready.then(() => {
+    void panel.context.ready.then(() => {
       follow();
       panel.model?.cells.changed.connect(follow);
       panel.content.cellInViewportChanged.connect(schedule);

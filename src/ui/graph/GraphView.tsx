@@ -127,8 +127,12 @@ export function GraphView(props: GraphViewProps): JSX.Element {
   onSelectRef.current = props.onSelect;
   const select = React.useCallback((node: GraphNode) => onSelectRef.current?.(node), []);
 
+  // onRendered runs after a render that shows a new layout or revision, not when only the
+  // callback changed: the latest one is read through a ref, like onSelect.
+  const onRenderedRef = React.useRef(onRendered);
+  onRenderedRef.current = onRendered;
   React.useEffect(() => {
-    onRendered?.();
+    onRenderedRef.current?.();
   }, [layout, revision]);
 
   // React listens to wheel passively, so its onWheel cannot keep the panel from scrolling

@@ -263,9 +263,11 @@ export function layoutGraph(result: Pick<AnalysisResult, 'steps' | 'edges'>): Gr
       firstCell: step.cellIndices.length ? step.cellIndices[0] : -1
     };
   });
+  /** An edge as dagre lays it out: its route, and its label's centre when it has one. */
+  type LaidEdge = { points?: { x: number; y: number }[]; x?: unknown; y?: unknown };
   const laidEdges: GraphEdge[] = edges.map(edge => {
-    const e = g.edge(edge.from, edge.to) as any;
-    const points: { x: number; y: number }[] = (e.points ?? []).map((p: any) => ({
+    const e = g.edge(edge.from, edge.to) as LaidEdge;
+    const points: { x: number; y: number }[] = (e.points ?? []).map(p => ({
       x: p.x,
       y: p.y
     }));

@@ -1,4 +1,5 @@
 import * as React from 'react';
+import type { Trans } from '../run/trans';
 import { LocalRunModel } from './model';
 
 export interface LocalRunViewProps {
@@ -7,12 +8,11 @@ export interface LocalRunViewProps {
   compile: () => Promise<string>;
   notebookPath: string;
   disabledReason?: string;
-  trans?: { __: (text: string, ...args: any[]) => string };
+  trans?: Trans;
 }
 
-const plain = {
-  __: (text: string, ...args: any[]) =>
-    args.reduce((t, a, i) => t.replace(`%${i + 1}`, String(a)), text)
+const plain: Trans = {
+  __: (text, ...args) => args.reduce<string>((t, a, i) => t.replace(`%${i + 1}`, String(a)), text)
 };
 
 /** "Run locally": compiles, runs on the Jupyter server's machine, shows states, logs and metrics. */

@@ -5,7 +5,6 @@
 import { act } from 'react';
 
 // jsdom has no fetch; node-fetch stands in for the browser's (the server on the other end is real).
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const nodeFetch = require('node-fetch');
 Object.assign(globalThis, {
   fetch: nodeFetch,
