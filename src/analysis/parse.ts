@@ -128,9 +128,9 @@ export function loadGrammar(init: AnalyzerInit = {}): Promise<Grammar> {
     shared = (async () => {
       const { Parser, Language } = loadModule();
       const runtime = await bytesOf(init.treeSitterWasm, 'web-tree-sitter/tree-sitter.wasm');
+      // Emscripten's module options: init fills in the rest (the exports bindingOf reads).
       const module: Record<string, unknown> = { wasmBinary: runtime };
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      await Parser.init(module as any);
+      await Parser.init(module as Parameters<typeof Parser.init>[0]);
       const language = await Language.load(
         await bytesOf(init.pythonWasm, 'tree-sitter-python/tree-sitter-python.wasm')
       );
