@@ -1,5 +1,5 @@
 import * as React from 'react';
-import type { Trans } from '../run/trans';
+import { plainTrans, type Trans } from '../run/trans';
 import { LocalRunModel } from './model';
 
 export interface LocalRunViewProps {
@@ -11,14 +11,10 @@ export interface LocalRunViewProps {
   trans?: Trans;
 }
 
-const plain: Trans = {
-  __: (text, ...args) => args.reduce<string>((t, a, i) => t.replace(`%${i + 1}`, String(a)), text)
-};
-
 /** "Run locally": compiles, runs on the Jupyter server's machine, shows states, logs and metrics. */
 export function LocalRunView(props: LocalRunViewProps): JSX.Element {
   const { model, compile, notebookPath, disabledReason } = props;
-  const trans = props.trans ?? plain;
+  const trans = props.trans ?? plainTrans;
   const [, setTick] = React.useState(0);
   const [compileError, setCompileError] = React.useState<string | null>(null);
   React.useEffect(() => {
