@@ -42,6 +42,9 @@ test.describe('cellpipe graph follows typing', () => {
 
     // Wheel zooms the graph without scrolling the panel; dragging the background pans it.
     const zoomed = graph.locator(':scope > g');
+    // The panel lists problems and settings above the graph: bring the graph on screen first, so the
+    // wheel and the drag land on it (scrolling is measured only from here on).
+    await graph.scrollIntoViewIfNeeded();
     const before = await zoomed.getAttribute('transform');
     const scrollBefore = await page
       .locator('#cellpipe-panel')
