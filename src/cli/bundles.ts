@@ -7,7 +7,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_MAX_BUNDLE_BYTES, LocalModules, importedModules } from '../compiler';
-import { STDLIB_MODULES } from './stdlib';
+import { STDLIB_MODULES } from '../analysis/stdlib';
 
 const SKIP_DIRS = new Set(['__pycache__', '.ipynb_checkpoints', '.git', '.cellpipe']);
 

@@ -5,7 +5,7 @@
  * the step). Only said when the image is not the notebook server's own, where the imports already work.
  */
 import type { AnalysisResult } from '../../analysis/types';
-import { STDLIB_MODULES } from '../../cli/stdlib';
+import { STDLIB_MODULES } from '../../analysis/stdlib';
 import { stepModules } from '../../compiler';
 import { resolveDeployConfig } from '../../model/notebook-settings';
 import type { NotebookInput } from '../../model/notebook';
