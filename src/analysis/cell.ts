@@ -7,6 +7,7 @@ import { maskMagics, MaskedLine } from './magics';
 import { Grammar, parseCode, toSyntax } from './parse';
 import { CellFiles, cellFiles } from './files';
 import { CellFacts, cellFacts } from './scopes';
+import { lineAt, lineStarts } from './syntax';
 import type { CellRange } from './types';
 
 export interface CellAnalysis {
@@ -21,28 +22,10 @@ export interface CellAnalysis {
   lineStarts: number[];
 }
 
-export function lineStarts(code: string): number[] {
-  const starts = [0];
-  for (let i = code.indexOf('\n'); i !== -1; i = code.indexOf('\n', i + 1)) {
-    starts.push(i + 1);
-  }
-  return starts;
-}
-
 export function rangeOf(cell: CellAnalysis, start: number, end: number): CellRange {
   const at = (offset: number) => {
-    const starts = cell.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return { line: lo, column: offset - starts[lo] };
+    const line = lineAt(cell.lineStarts, offset);
+    return { line, column: offset - cell.lineStarts[line] };
   };
   const a = at(start);
   const b = at(end);
@@ -55,8 +38,9 @@ export function analyzeSource(grammar: Grammar, source: string, previous?: LiveC
   const tree = parseCode(grammar, code, previous && { tree: previous.tree, code: previous.code });
   const syntax = toSyntax(tree, code);
   const facts = cellFacts(syntax, code, tree.rootNode.hasError);
-  const files = cellFiles(syntax, code);
-  return { source, code, masked, facts, files, lineStarts: lineStarts(code), tree };
+  const starts = lineStarts(code);
+  const files = cellFiles(syntax, code, starts);
+  return { source, code, masked, facts, files, lineStarts: starts, tree };
 }
 
 interface LiveCell extends CellAnalysis {

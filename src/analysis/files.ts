@@ -8,7 +8,7 @@
  */
 import { BUILTINS } from './builtins';
 import { readLiteral } from './literal';
-import type { SyntaxNode } from './syntax';
+import { lineAt, SyntaxNode } from './syntax';
 
 /** An expression a path may be built from, as written. */
 export type PathExpr =
@@ -107,9 +107,10 @@ export function mayTouchFiles(name: string): boolean {
   return CALLEE_NAMES.has(name) || name.startsWith('read_') || name.startsWith('to_');
 }
 
-export function cellFiles(root: SyntaxNode, code: string): CellFiles {
+/** `lineStarts`: of `code` (`syntax.ts`), for each call's line. */
+export function cellFiles(root: SyntaxNode, code: string, lineStarts: number[]): CellFiles {
   const events: FileEvent[] = [];
-  new Private.Walker(code, events).statements(root.children, null);
+  new Private.Walker(code, lineStarts, events).statements(root.children, null);
   return { events };
 }
 
@@ -160,36 +161,15 @@ namespace Private {
   export class Walker {
     constructor(
       private readonly code: string,
+      private readonly lineStarts: number[],
       private readonly events: FileEvent[]
     ) {}
 
-    private lineStarts: number[] | null = null;
     /** The top-level def or class being walked: its calls run when it is called. */
     private topDef: string | null = null;
 
     private text(node: SyntaxNode): string {
       return this.code.slice(node.start, node.end);
-    }
-
-    private lineOf(offset: number): number {
-      if (!this.lineStarts) {
-        this.lineStarts = [0];
-        for (let i = this.code.indexOf('\n'); i !== -1; i = this.code.indexOf('\n', i + 1)) {
-          this.lineStarts.push(i + 1);
-        }
-      }
-      const starts = this.lineStarts;
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= offset) {
-          lo = mid;
-        } else {
-          hi = mid - 1;
-        }
-      }
-      return lo;
     }
 
     /** `locals`: inside a function, the names it binds (null at module level). */
@@ -399,7 +379,7 @@ namespace Private {
         func: this.expr(callee, locals),
         args,
         kwargs,
-        line: this.lineOf(node.start),
+        line: lineAt(this.lineStarts, node.start),
         start: node.start,
         end: node.end,
         ...(this.topDef ? { def: this.topDef } : {}),

@@ -1,6 +1,7 @@
 /**
- * The plain syntax tree the later stages read, and the part of web-tree-sitter's C binding the tree
- * copies call (`parse.ts` through the cursor functions, `tree-memory.ts` beside them).
+ * The plain syntax tree the later stages read, its offsets' lines, and the part of web-tree-sitter's
+ * C binding the tree copies call (`parse.ts` through the cursor functions, `tree-memory.ts` beside
+ * them).
  */
 
 /** A syntax node: named nodes, plus anonymous tokens that carry a field (operators). */
@@ -13,6 +14,30 @@ export interface SyntaxNode {
   end: number;
   missing: boolean;
   children: SyntaxNode[];
+}
+
+/** Offset of each line's first character in `code`. */
+export function lineStarts(code: string): number[] {
+  const starts = [0];
+  for (let i = code.indexOf('\n'); i !== -1; i = code.indexOf('\n', i + 1)) {
+    starts.push(i + 1);
+  }
+  return starts;
+}
+
+/** The zero-based line `offset` is on, given the code's `lineStarts`. */
+export function lineAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return lo;
 }
 
 /**
