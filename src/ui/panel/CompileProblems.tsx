@@ -6,7 +6,13 @@
 import * as React from 'react';
 import { located } from '../../analysis/labels';
 import type { AnalysisResult } from '../../analysis/types';
-import { CompileError, CompileOptions, CompileProblem, compile } from '../../compiler';
+import {
+  CompileError,
+  CompileOptions,
+  CompileProblem,
+  CompileResult,
+  compile
+} from '../../compiler';
 import type { NotebookInput } from '../../model/notebook';
 import type { Trans } from '../run/trans';
 
@@ -23,11 +29,13 @@ export interface PanelCompileProblem {
 /**
  * The compiler's warnings for the notebook as analysed, or its errors when it refuses what the analyzer
  * accepted (e.g. a notebook setting); nothing while the analysis has errors (the list above has them).
+ * `compileWith`: the panel's compile, which keeps its last result for the YAML section.
  */
 export function compileProblemsOf(
   notebook: NotebookInput,
   analysis: AnalysisResult,
-  options: CompileOptions
+  options: CompileOptions,
+  compileWith: (n: NotebookInput, a: AnalysisResult, o: CompileOptions) => CompileResult = compile
 ): PanelCompileProblem[] {
   if (analysis.diagnostics.some(d => d.severity === 'error')) {
     return [];
@@ -39,7 +47,7 @@ export function compileProblemsOf(
     ...(p.step === undefined ? {} : { step: p.step })
   });
   try {
-    return compile(notebook, analysis, options).warnings.map(w => of('warning', w));
+    return compileWith(notebook, analysis, options).warnings.map(w => of('warning', w));
   } catch (error) {
     if (error instanceof CompileError) {
       return error.problems.map(p => of('error', p));

@@ -21,6 +21,7 @@ import type { CompiledPackage } from '../run/RunDialog';
 import { CellpipeSettings, DEFAULT_SETTINGS } from '../../settings';
 import { AnalysisService } from '../analysis-service';
 import { GraphLayout, Laidout, relayout, settle } from '../graph/layout';
+import type { NotebookInput } from '../../model/notebook';
 import { addDependency } from '../../model/write';
 import { BaseImage, ImportWarning, baseImageOf, importWarnings, nonStdlib } from './images';
 import {
@@ -216,7 +217,7 @@ export class PanelModel {
     if (errors.length) {
       throw new Error(errors.map(d => located(d, d.message)).join('\n'));
     }
-    return compile(input, analysis, {
+    return this._compile(input, analysis, {
       notebookPath: input.path,
       defaultImage: this.baseImage.image
     }).yaml;
@@ -229,10 +230,12 @@ export class PanelModel {
     if (!input || !analysis) {
       return [];
     }
-    return compileProblemsOf(input, analysis, {
-      notebookPath: input.path,
-      defaultImage: this.baseImage.image
-    });
+    return compileProblemsOf(
+      input,
+      analysis,
+      { notebookPath: input.path, defaultImage: this.baseImage.image },
+      this._compile
+    );
   }
 
   /** Compile for a run: the server bundles the notebook's own modules the steps import, shipped with them. */
@@ -264,6 +267,29 @@ export class PanelModel {
     this._service.dispose();
     Signal.clearData(this);
   }
+
+  /**
+   * `compile`, done once per notebook read, analysis and options: the open YAML section and the
+   * compiler's problems ask for the same package after each analysis. A refusal is kept and thrown again.
+   */
+  private _compile = (
+    notebook: NotebookInput,
+    analysis: AnalysisResult,
+    options: CompileOptions
+  ): CompileResult => {
+    const key = [notebook, analysis, JSON.stringify(options)];
+    if (!this._compiled || this._compiled.key.some((k, i) => k !== key[i])) {
+      try {
+        this._compiled = { key, result: compile(notebook, analysis, options) };
+      } catch (error) {
+        this._compiled = { key, error };
+      }
+    }
+    if ('error' in this._compiled) {
+      throw this._compiled.error;
+    }
+    return this._compiled.result;
+  };
 
   private _onResult = (_: AnalysisService, result: AnalysisResult | null): void => {
     this._layout = result ? relayout(result, this._layout) : null;
@@ -369,6 +395,8 @@ export class PanelModel {
   private _local: { key: string; names: ReadonlySet<string> } | null = null;
   private _localWanted: string | null = null;
   private _warnings: { key: unknown[]; value: ImportWarning[] } | null = null;
+  private _compiled:
+    { key: unknown[]; result: CompileResult } | { key: unknown[]; error: unknown } | null = null;
   private _notebookSettings: NotebookSettings | null = null;
   private _notebookChanged = new Signal<this, void>(this);
   private _analysisChanged = new Signal<this, void>(this);
