@@ -8,8 +8,8 @@ import * as React from 'react';
 export interface RowIds {
   /** One key per row, in order. */
   ids: readonly string[];
-  /** Call before removing row `index` from the list. */
-  remove(index: number): void;
+  /** `rows` without row `index`, whose key goes with it. */
+  remove<T>(rows: readonly T[], index: number): T[];
 }
 
 /** Keys for a list of `count` rows: rows added at the end get new keys, a removed row's key goes. */
@@ -22,6 +22,12 @@ export function useRowIds(count: number): RowIds {
     state.ids.push(`row-${state.next++}`);
   }
   state.ids.length = count;
-  const remove = React.useCallback((index: number) => void state.ids.splice(index, 1), [state]);
+  const remove = React.useCallback(
+    <T>(rows: readonly T[], index: number): T[] => {
+      state.ids.splice(index, 1);
+      return rows.filter((_, k) => k !== index);
+    },
+    [state]
+  );
   return { ids: state.ids.slice(), remove };
 }

@@ -32,10 +32,7 @@ export function MapSectionView(
   const ids = useRowIds(rows.length);
   const edit = (i: number, patch: Partial<Row>) =>
     onChange(rows.map((r, k) => (k === i ? { ...r, ...patch } : r)));
-  const remove = (i: number) => {
-    ids.remove(i);
-    onChange(rows.filter((_, k) => k !== i));
-  };
+  const remove = (i: number) => onChange(ids.remove(rows, i));
   return (
     <fieldset className={`jp-cellpipe-ce-section jp-cellpipe-ce-${section}`}>
       <legend>{title}</legend>
@@ -82,10 +79,7 @@ export function ListSectionView(
   const ids = useRowIds(rows.length);
   const edit = (i: number, name: string, value: string) =>
     onChange(rows.map((r, k) => (k === i ? { ...r, fields: { ...r.fields, [name]: value } } : r)));
-  const remove = (i: number) => {
-    ids.remove(i);
-    onChange(rows.filter((_, k) => k !== i));
-  };
+  const remove = (i: number) => onChange(ids.remove(rows, i));
   return (
     <fieldset className={`jp-cellpipe-ce-section jp-cellpipe-ce-${section}`}>
       <legend>{title}</legend>

@@ -86,10 +86,7 @@ function Volumes(props: {
   const rows = useRowIds(volumes.length);
   const set = (i: number, patch: Partial<Volume>) =>
     update({ volumes: volumes.map((w, j) => (j === i ? { ...w, ...patch } : w)) });
-  const remove = (i: number) => {
-    rows.remove(i);
-    update({ volumes: volumes.filter((_, j) => j !== i) });
-  };
+  const remove = (i: number) => update({ volumes: rows.remove(volumes, i) });
   return (
     <div className="jp-cellpipe-volumes">
       <span>{trans.__('Volumes')}</span>
