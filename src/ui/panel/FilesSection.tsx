@@ -54,10 +54,7 @@ export const FilesSection = React.memo(function FilesSection(props: {
   const paths = React.useMemo(() => JSON.parse(key) as string[], [key]);
   const [open, setOpen] = React.useState(false);
   const [refresh, setRefresh] = React.useState(0);
-  const [stats, setStats] = React.useState<{ key: string; byPath: Map<string, FileStat> }>({
-    key: '',
-    byPath: new Map()
-  });
+  const [stats, setStats] = React.useState<ReadonlyMap<string, FileStat>>(() => new Map());
   const [error, setError] = React.useState('');
   React.useEffect(() => {
     if (!open || !paths.length) {
@@ -68,7 +65,7 @@ export const FilesSection = React.memo(function FilesSection(props: {
       client.stat(notebookPath, paths.slice(0, MAX_PATHS)).then(
         found => {
           if (live) {
-            setStats({ key, byPath: new Map(found.map(f => [f.path, f])) });
+            setStats(new Map(found.map(f => [f.path, f])));
             setError('');
           }
         },
@@ -140,7 +137,7 @@ export const FilesSection = React.memo(function FilesSection(props: {
                     access="read"
                     path={r.path}
                     from={sources.get(`${step.name}\n${r.path}`)}
-                    stat={stats.byPath.get(r.path)}
+                    stat={stats.get(r.path)}
                     dataFile={dataFile(r.path)}
                     trans={trans}
                   />
@@ -150,7 +147,7 @@ export const FilesSection = React.memo(function FilesSection(props: {
                     key={`w:${w.path}`}
                     access="write"
                     path={w.path}
-                    stat={stats.byPath.get(w.path)}
+                    stat={stats.get(w.path)}
                     trans={trans}
                   />
                 ))}
