@@ -4,7 +4,7 @@
  * step or variable.
  */
 import { CellAnalysis, rangeOf } from './cell';
-import type { CellRange, Diagnostic, QuickFix, Severity } from './types';
+import type { CellRange, Diagnostic, QuickFix, Severity, StepInfo } from './types';
 
 export type DiagnosticCode =
   | 'syntax-error'
@@ -86,6 +86,24 @@ export class Diagnostics {
       )
       .map(({ d }) => d);
   }
+}
+
+/**
+ * The quick fix for a value or file `step` takes from a step not upstream of it: write
+ * `prev:<producer>` on it. None for the metrics step, which no tag places.
+ */
+export function addDependencyFix(
+  step: Pick<StepInfo, 'name' | 'kind'>,
+  producer: string
+): QuickFix | undefined {
+  return step.kind === 'step'
+    ? {
+        title: `Make "${step.name}" depend on "${producer}"`,
+        kind: 'add-dependency',
+        step: step.name,
+        dependsOn: producer
+      }
+    : undefined;
 }
 
 function rangeIn(place: Place): CellRange | undefined {

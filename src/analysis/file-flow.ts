@@ -11,7 +11,7 @@ import { CellAnalysis } from './cell';
 import type { CellSource } from './dataflow';
 import { ancestorSets } from './dataflow/graph';
 import { sameKey } from './dataflow/memo';
-import { Diagnostics } from './diagnostics';
+import { addDependencyFix, Diagnostics } from './diagnostics';
 import type { Argument, FileCall, PathExpr } from './files';
 import { cellLabel } from './labels';
 import type { AnalysisResult, Edge, FileUse, StepFiles, StepInfo, UnresolvedFile } from './types';
@@ -761,15 +761,7 @@ namespace Private {
       );
       return;
     }
-    const fix =
-      info.kind === 'step'
-        ? {
-            title: `Make "${info.name}" depend on "${producer}"`,
-            kind: 'add-dependency' as const,
-            step: info.name,
-            dependsOn: producer
-          }
-        : undefined;
+    const fix = addDependencyFix(info, producer);
     diagnostics.add(
       'file-not-upstream',
       'warning',

@@ -4,7 +4,7 @@
  * most likely meant.
  */
 import { BUILTINS } from '../builtins';
-import { Diagnostics, Place } from '../diagnostics';
+import { addDependencyFix, Diagnostics, Place } from '../diagnostics';
 import { cellLabel } from '../labels';
 import type { FlowMemo } from './memo';
 import type { CellSource, Resolution, Shared, StepFlow } from './types';
@@ -175,15 +175,7 @@ function notUpstream(
     );
     return;
   }
-  const fix =
-    step.kind === 'step'
-      ? {
-          title: `Make "${step.name}" depend on "${producer}"`,
-          kind: 'add-dependency' as const,
-          step: step.name,
-          dependsOn: producer
-        }
-      : undefined;
+  const fix = addDependencyFix(step, producer);
   diagnostics.add(
     'not-upstream',
     'error',
