@@ -349,7 +349,6 @@ class LocalRunner:
     def _cache_key(self, name: str, params: Dict[str, Any], artifacts: Dict[str, Dict[str, Any]]) -> str:
         task = self.package.tasks[name]
         interpreter = self._interpreter or {}
-        modules = self._modules.get(name) or imported_modules(_command_line(task))
         material = {
             "format": CACHE_FORMAT,
             "image": task.container.get("image"),
@@ -360,7 +359,7 @@ class LocalRunner:
             "inputs": {k: v["hash"] for k, v in sorted(artifacts.items())},
             "outputs": sorted(task.output_artifacts.items()),
             "python": {k: interpreter.get(k) for k in ("executable", "prefix", "version")},
-            "packages": self._package_versions(modules),
+            "packages": self._package_versions(self._modules[name]),  # scanned once, in run()
         }
         files = reads_key(_command_line(task), self.cwd or os.getcwd(), self._file_hashes)
         if files:  # the content of the files the step reads (docs/step-program.md, "Files")
