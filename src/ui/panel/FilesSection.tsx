@@ -46,7 +46,7 @@ export const FilesSection = React.memo(function FilesSection(props: {
   const { analysis, notebookPath, trans, notebook } = props;
   const { client } = props;
   const steps = React.useMemo(
-    () => (analysis?.steps ?? []).filter(s => Private.hasFiles(s)),
+    () => (analysis?.steps ?? []).filter(s => Private.fileCount(s) > 0),
     [analysis?.steps]
   );
   // The same list while the paths are (an analysis per keystroke makes new steps, mostly same paths).
@@ -106,10 +106,7 @@ export const FilesSection = React.memo(function FilesSection(props: {
     [notebook]
   );
   const dataFile = (path: string) => plan?.files.find(f => f.path === path);
-  const count = steps.reduce(
-    (n, s) => n + s.files!.reads.length + s.files!.writes.length + s.files!.unresolved.length,
-    0
-  );
+  const count = steps.reduce((n, s) => n + Private.fileCount(s), 0);
   return (
     <details
       className="jp-cellpipe-section jp-cellpipe-files"
@@ -391,9 +388,10 @@ namespace Private {
     };
   }
 
-  export function hasFiles(step: StepInfo): boolean {
+  /** The files a step reads and writes, paths not known before running included. */
+  export function fileCount(step: StepInfo): number {
     const f = step.files;
-    return !!f && f.reads.length + f.writes.length + f.unresolved.length > 0;
+    return f ? f.reads.length + f.writes.length + f.unresolved.length : 0;
   }
 
   /** Every known path, once, sorted (what the server is asked about). */
