@@ -28,6 +28,7 @@ interface MarkedEditor {
 }
 import { diagnosticsByCell } from './diagnostics/ranges';
 import { mark } from './marks';
+import { errorText } from './errors';
 
 type SharedCell = ICellModel['sharedModel'];
 
@@ -253,7 +254,7 @@ export class AnalysisService {
       mark('markers');
       this._changed.emit(this._result);
     } catch (reason) {
-      this._error = String((reason as Error)?.message ?? reason);
+      this._error = errorText(reason);
       this._changed.emit(this._result);
     }
   }

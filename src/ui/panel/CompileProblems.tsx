@@ -15,6 +15,7 @@ import {
 } from '../../compiler';
 import type { NotebookInput } from '../../model/notebook';
 import type { Trans } from '../run/trans';
+import { errorText } from '../errors';
 
 /** How long after the latest analysis the compiler's problems are looked at. */
 export const COMPILE_PROBLEMS_DELAY_MS = 300;
@@ -52,9 +53,7 @@ export function compileProblemsOf(
     if (error instanceof CompileError) {
       return error.problems.map(p => of('error', p));
     }
-    return [
-      { severity: 'error', message: String((error as Error)?.message ?? error), cellIndex: -1 }
-    ];
+    return [{ severity: 'error', message: errorText(error), cellIndex: -1 }];
   }
 }
 

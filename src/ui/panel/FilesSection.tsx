@@ -13,6 +13,7 @@ import {
 import { DataFilePlace, DataFilesPlan, DataFileWay, planDataFiles } from '../run/data-files';
 import type { Trans } from '../run/trans';
 import type { NotebookInput } from '../../model/notebook';
+import { errorText } from '../errors';
 
 /** How long after the latest analysis the open section asks the server about its files. */
 export const FILES_DELAY_MS = 300;
@@ -69,7 +70,7 @@ export const FilesSection = React.memo(function FilesSection(props: {
             setError('');
           }
         },
-        reason => live && setError(String((reason as Error).message ?? reason))
+        reason => live && setError(errorText(reason))
       );
     }, FILES_DELAY_MS);
     return () => {
@@ -100,7 +101,7 @@ export const FilesSection = React.memo(function FilesSection(props: {
         writeDataFileChoice(notebook!, path, choice);
         setWriteError('');
       } catch (reason) {
-        setWriteError(String((reason as Error).message ?? reason));
+        setWriteError(errorText(reason));
       }
     },
     [notebook]

@@ -1,5 +1,6 @@
 import * as React from 'react';
 import type { Trans } from '../run/trans';
+import { errorText } from '../errors';
 
 /** How long after the latest analysis the open YAML section compiles. */
 export const YAML_DELAY_MS = 150;
@@ -27,7 +28,7 @@ export const YamlSection = React.memo(function YamlSection(props: {
       try {
         setCompiled({ yaml: compile(), error: '' });
       } catch (reason) {
-        setCompiled({ yaml: '', error: String((reason as Error).message ?? reason) });
+        setCompiled({ yaml: '', error: errorText(reason) });
       }
     }, YAML_DELAY_MS);
     return () => clearTimeout(timer);

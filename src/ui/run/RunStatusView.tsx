@@ -8,6 +8,7 @@ import { IKfpClient, KfpRun, ListRunsRequest } from '../../server-api';
 import { StepState, isFinished, runPhase } from './state';
 import { RunStatusModel } from './status';
 import { Trans, plainTrans } from './trans';
+import { errorText } from '../errors';
 
 /** Theme colours per step state, shared with whoever colours the graph. */
 export const STEP_STATE_COLORS: Record<StepState, string> = {
@@ -58,7 +59,7 @@ function RunStatusBody(props: RunStatusViewProps): JSX.Element {
       model.stop();
       await model.start();
     } catch (error) {
-      setActionError(String((error as Error)?.message ?? error));
+      setActionError(errorText(error));
     }
   };
   return (
@@ -137,7 +138,7 @@ export function RecentRuns(props: RecentRunsProps): JSX.Element {
           setError(null);
         }
       })
-      .catch((e: unknown) => live && setError(String((e as Error)?.message ?? e)));
+      .catch((e: unknown) => live && setError(errorText(e)));
     return () => {
       live = false;
     };

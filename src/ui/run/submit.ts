@@ -15,6 +15,7 @@ import {
 import { IBundleClient, IFileClient, IKfpClient, KfpPublished, KfpRun } from '../../server-api';
 import type { NotebookInput } from '../../model/notebook';
 import { planDataFiles, unplacedOf, uploadsOf } from './data-files';
+import { errorText } from '../errors';
 
 export type SubmitStage = 'files' | 'compiling' | 'uploading' | 'experiment' | 'creating' | 'done';
 
@@ -111,7 +112,7 @@ async function uploadDataFiles(
   try {
     done = await files.client.uploadDataFiles(files.notebookPath, files.upload);
   } catch (error) {
-    const message = String((error as Error)?.message ?? error);
+    const message = errorText(error);
     // The server names the file it refused; a store-wide failure names none: say which were asked.
     throw new Error(
       files.upload.some(path => message.includes(path))

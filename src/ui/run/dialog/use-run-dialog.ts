@@ -18,11 +18,10 @@ import {
   readPackage,
   specName
 } from '../dialog-model';
+import { errorText } from '../../errors';
 
 /** How long typing in the namespace field settles before experiments are listed again. */
 const NAMESPACE_SETTLE_MS = 300;
-
-const errorText = (error: unknown): string => String((error as Error)?.message ?? error);
 
 export interface RunDialogControl {
   state: DialogState;
