@@ -215,8 +215,12 @@ export function withFileFlow(
   memo.keepOnly(new Set(byName.keys()));
   const diagnostics = new Diagnostics();
   const ancestors = () => memo.ancestors(steps);
-  const edges = [...result.edges, ...Private.fileEdges(all, ancestors, cellAt, diagnostics)];
-  Private.races(all, ancestors, cellAt, diagnostics);
+  const writers = Private.writersByPath(all);
+  const edges = [
+    ...result.edges,
+    ...Private.fileEdges(all, writers, ancestors, cellAt, diagnostics)
+  ];
+  Private.races(writers, ancestors, cellAt, diagnostics);
   if (!diagnostics.list.length) {
     return { ...result, steps, edges };
   }
@@ -651,7 +655,7 @@ namespace Private {
     }
   }
 
-  /** Every step's transitive upstream steps. */
+  /** Where an access is, for its diagnostic. */
   export function place(access: Access, cellAt: CellSource) {
     return {
       cellIndex: access.cellIndex,
@@ -679,12 +683,12 @@ namespace Private {
 
   export function fileEdges(
     steps: StepAccesses[],
+    byPath: Map<string, StepAccesses[]>,
     ancestorsOf: () => Map<string, Set<string>>,
     cellAt: CellSource,
     diagnostics: Diagnostics
   ): Edge[] {
     const edges: Edge[] = [];
-    const byPath = writersByPath(steps);
     if (!byPath.size) {
       return edges;
     }
@@ -775,7 +779,7 @@ namespace Private {
 
   /** A file two steps write, neither upstream of the other: which content wins depends on timing. */
   export function races(
-    steps: StepAccesses[],
+    byPath: Map<string, StepAccesses[]>,
     ancestorsOf: () => Map<string, Set<string>>,
     cellAt: CellSource,
     diagnostics: Diagnostics
@@ -784,7 +788,7 @@ namespace Private {
       const ancestors = ancestorsOf();
       return !!ancestors.get(a)?.has(b) || !!ancestors.get(b)?.has(a);
     };
-    for (const [path, writers] of writersByPath(steps)) {
+    for (const [path, writers] of byPath) {
       writers.forEach((later, j) => {
         const earlier = writers.slice(0, j).find(s => !related(s.info.name, later.info.name));
         if (!earlier) {
