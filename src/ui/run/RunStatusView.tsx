@@ -5,21 +5,10 @@
 import { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 import { IKfpClient, KfpRun, ListRunsRequest } from '../../server-api';
-import { StepState, isFinished, runPhase } from './state';
+import { isFinished, runPhase } from './state';
 import { RunStatusModel } from './status';
 import { Trans, plainTrans } from './trans';
 import { errorText } from '../errors';
-
-/** Theme colours per step state, shared with whoever colours the graph. */
-export const STEP_STATE_COLORS: Record<StepState, string> = {
-  pending: 'var(--jp-layout-color3)',
-  running: 'var(--jp-brand-color1)',
-  succeeded: 'var(--jp-success-color1)',
-  failed: 'var(--jp-error-color1)',
-  skipped: 'var(--jp-layout-color4)',
-  cached: 'var(--jp-info-color1)',
-  interrupted: 'var(--jp-warn-color1)'
-};
 
 export interface RunStatusViewProps {
   model: RunStatusModel;

@@ -14,7 +14,7 @@
  *   />
  *
  * or uses the pieces: `showRunDialog` / `<RunDialog>`, `RunStatusModel` + `<RunStatusView>`,
- * `<RecentRuns>`. `model.steps` is `{ [stepName]: StepState }` (src/server-api/step-state.ts); `STEP_STATE_COLORS` gives theme colours for them.
+ * `<RecentRuns>`. `model.steps` is `{ [stepName]: StepState }` (src/server-api/step-state.ts).
  */
 export { RunDialog, readPackage } from './RunDialog';
 export { showRunDialog } from './modal';
@@ -23,7 +23,7 @@ export type { RunSectionProps } from './RunSection';
 export type { CompileRequest, CompiledPackage, RunDialogProps, SubmittedRun } from './RunDialog';
 export { planDataFiles, unplacedOf, uploadsOf } from './data-files';
 export type { DataFilePlace, DataFilesPlan, DataFileWay } from './data-files';
-export { RunStatusView, RecentRuns, STEP_STATE_COLORS } from './RunStatusView';
+export { RunStatusView, RecentRuns } from './RunStatusView';
 export type { RunStatusViewProps, RecentRunsProps } from './RunStatusView';
 export { RunStatusModel, DEFAULT_BACKOFF, taskToStepOf } from './status';
 export type { RunStatusOptions, Backoff, Scheduler } from './status';
