@@ -28,31 +28,17 @@ export async function editCellAnnotation(
   const trans = options.trans ?? plainTrans;
   const cells = panel.content.widgets;
   const index = cells.indexOf(cell);
-  const others = otherStepNames(
-    cells.map(c => readTags(c.model.getMetadata('tags'))),
-    index,
-    parseTags
-  );
+  const cellTags = cells.map(c => readTags(c.model.getMetadata('tags')));
+  const others = otherStepNames(cellTags, index, parseTags);
   const edit = readCell(cell.model);
   const downstream =
-    edit.kind === 'step'
-      ? downstreamSteps(
-          cells.map(c => readTags(c.model.getMetadata('tags'))),
-          index,
-          edit.stepName,
-          parseTags
-        )
-      : [];
+    edit.kind === 'step' ? downstreamSteps(cellTags, index, edit.stepName, parseTags) : [];
   const body = new CellEditorBody(
     edit,
     others,
     trans,
     downstream,
-    storedIssues(
-      cells.map(c => readTags(c.model.getMetadata('tags'))),
-      index,
-      cell.model.getMetadata('cellpipe')
-    )
+    storedIssues(cellTags, index, cell.model.getMetadata('cellpipe'))
   );
   // Suggestions from the latest analysis of this notebook, and from newer ones while open.
   const analysis = options.analysis;
