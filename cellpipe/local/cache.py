@@ -180,6 +180,17 @@ def staging_name(cache_dir: str, kind: str) -> str:
     return f"{cache_dir}.{kind}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
+@contextlib.contextmanager
+def staging(cache_dir: str) -> Iterator[str]:
+    """A private folder the next entry for `cache_dir` is written in; removed on exit (gone already once published)."""
+    path = staging_name(cache_dir, "partial")
+    os.makedirs(path)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def pid_alive(pid: int) -> bool:
     if pid == os.getpid():  # another runner in this process (the server runs several)
         return True

@@ -450,9 +450,11 @@ class LocalRunner:
                     + ("usable" if problem else "cached")
                     + " result for its current inputs: run the whole pipeline once first"
                 )
-            return self._execute(
-                name, params, artifacts, key, cache_dir, run_dir, state, forced or bool(problem)
-            )
+            # Outputs are written into a private staging folder; it becomes the entry only on success.
+            with cache.staging(cache_dir) as staging:
+                return self._execute(
+                    name, params, artifacts, key, cache_dir, staging, run_dir, state, forced or bool(problem)
+                )
         except Exception as err:  # a task failure must never stop the other branches
             state.finished = time.time()
             if self._stopping:
@@ -516,25 +518,6 @@ class LocalRunner:
                 pass
 
     def _execute(
-        self,
-        name: str,
-        params: Dict[str, Any],
-        artifacts: Dict[str, Dict[str, Any]],
-        key: str,
-        cache_dir: str,
-        run_dir: str,
-        state: TaskState,
-        replace: bool,
-    ) -> Dict[str, Any]:
-        # Outputs are written into a private staging folder; it becomes the entry only on success.
-        staging = cache.staging_name(cache_dir, "partial")
-        os.makedirs(staging)
-        try:
-            return self._execute_in(name, params, artifacts, key, cache_dir, staging, run_dir, state, replace)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)  # gone already when it was published
-
-    def _execute_in(
         self,
         name: str,
         params: Dict[str, Any],
