@@ -214,7 +214,9 @@ export function withFileFlow(
   }
   memo.keepOnly(new Set(byName.keys()));
   const diagnostics = new Diagnostics();
-  const ancestors = () => memo.ancestors(steps);
+  // Keyed by the whole step list: looked up once per analysis, and only if a file has a writer.
+  let known: Map<string, Set<string>> | undefined;
+  const ancestors = () => (known ??= memo.ancestors(steps));
   const writers = Private.writersByPath(all);
   const edges = [
     ...result.edges,
