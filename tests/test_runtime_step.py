@@ -77,7 +77,8 @@ def executor_input(tmp_path, params=None, inputs=(), outputs=(), metrics=False) 
     }
 
 
-def run(tmp_path, text, ex):
+def run(tmp_path, text, ex, env=None):
+    """The program run as a step with executor input `ex`; `env`: variables set over this process's."""
     path = tmp_path / "cellpipe_step.py"
     path.write_text(text)
     return subprocess.run(
@@ -86,6 +87,7 @@ def run(tmp_path, text, ex):
         text=True,
         timeout=120,
         cwd=tmp_path,
+        env={**os.environ, **(env or {})},
     )
 
 

@@ -63,16 +63,7 @@ def consume(tmp_path, metadata: dict, env=None):
         "outputs": {"artifacts": {}, "outputFile": str(tmp_path / "consumer_output.json")},
     }
     text, _ = program("train", [(3, "print('total', float(X.sum()))\n")], before=['X = _cp.load("X")'])
-    path = tmp_path / "consumer.py"
-    path.write_text(text)
-    return subprocess.run(
-        [sys.executable, "-u", str(path), "--executor-input", json.dumps(ex)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env={**os.environ, **(env or {})},
-    )
+    return run(tmp_path, text, ex, env=env)
 
 
 def test_the_producer_records_backend_and_sha256_and_an_intact_input_loads(tmp_path):

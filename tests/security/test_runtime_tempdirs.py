@@ -2,7 +2,6 @@
 bundles, the local runner's python shim) are used only when this user made them private and they hold
 exactly what their name says; a directory planted under that name by someone else is never executed."""
 
-import json
 import os
 import stat
 import subprocess
@@ -18,7 +17,7 @@ from cellpipe.runtime import bootstrap, bundle, marshal
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME = ROOT / "cellpipe" / "runtime"
 sys.path.insert(0, str(ROOT / "tests"))
-from test_runtime_step import embedded_sources, executor_input, program  # noqa: E402
+from test_runtime_step import embedded_sources, executor_input, program, run  # noqa: E402
 
 FILES = {"pkg/__init__.py": b"VALUE = 'ours'\n", "top.py": b"X = 1\n"}
 NAME = "cellpipe-test-0123456789abcdef"
@@ -140,20 +139,6 @@ def _runtime_dir_name() -> str:
     return "cellpipe-runtime-" + digest.hexdigest()[:16]
 
 
-def _run_step(tmp_path, tmp, text, ex):
-    path = tmp_path / "cellpipe_step.py"
-    path.write_text(text)
-    env = {**os.environ, "TMPDIR": str(tmp)}
-    return subprocess.run(
-        [sys.executable, "-u", str(path), "--executor-input", json.dumps(ex)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env=env,
-    )
-
-
 def test_a_step_never_runs_a_planted_runtime_or_bundle(tmp, tmp_path):
     """World-writable dirs under the runtime's and the bundle's names, holding code that leaves a marker."""
     marker = tmp_path / "planted-code-ran"
@@ -178,7 +163,7 @@ def test_a_step_never_runs_a_planted_runtime_or_bundle(tmp, tmp_path):
         after=['_cp.save("out", out)'],
         bundles=[[digest, data]],
     )
-    done = _run_step(tmp_path, tmp, text, ex)
+    done = run(tmp_path, text, ex, env={"TMPDIR": str(tmp)})
     assert done.returncode == 0, done.stderr
     assert not marker.exists()
     assert marshal.load(str(tmp_path / "out" / "out")) == 42
@@ -201,7 +186,7 @@ def test_a_step_shares_its_runtime_and_bundle_dirs_when_they_are_ours(tmp, tmp_p
         bundles=[[digest, data]],
     )
     for _ in range(2):
-        done = _run_step(tmp_path, tmp, text, ex)
+        done = run(tmp_path, text, ex, env={"TMPDIR": str(tmp)})
         assert done.returncode == 0, done.stderr
         names = sorted(p.name for p in tmp.iterdir())
         assert names == sorted([_runtime_dir_name(), "cellpipe-bundle-" + digest[:16]])
