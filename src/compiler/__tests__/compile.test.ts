@@ -1,21 +1,10 @@
 import YAML from 'yaml';
 import { compile, compileNotebook, CompileError, SCHEMA_VERSION, STEP_COMMAND } from '../index';
 import { AnalysisResult } from '../../analysis/types';
-import { deployAnalysis, exampleAnalysis, loadNotebook, step } from './fixtures';
+import { deployAnalysis, exampleAnalysis, loadNotebook, problemsOf, spec, step } from './fixtures';
 
 const example = () => compile(loadNotebook('examples/pipeline.ipynb'), exampleAnalysis());
 const deploy = () => compile(loadNotebook('tests/fixtures/compile_deploy.ipynb'), deployAnalysis());
-const spec = (r: ReturnType<typeof compile>) => r.pipelineSpec as any;
-
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CompileError);
-    return (e as CompileError).problems.map(p => p.message);
-  }
-  throw new Error('expected a CompileError');
-}
 
 describe('compile: the example notebook', () => {
   it('writes a PipelineSpec with one component, executor and task per step', () => {

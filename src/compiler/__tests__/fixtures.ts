@@ -3,8 +3,23 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AnalysisResult, StepInfo } from '../../analysis/types';
 import { NotebookInput, fromNbformat } from '../../model/notebook';
+import { compile, CompileError } from '../index';
 
 export const ROOT = path.resolve(__dirname, '../../..');
+
+/** The package's PipelineSpec, to read freely. */
+export const spec = (r: ReturnType<typeof compile>) => r.pipelineSpec as any;
+
+/** The messages of the CompileError `run` throws (it must throw one). */
+export function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (e) {
+    expect(e).toBeInstanceOf(CompileError);
+    return (e as CompileError).problems.map(p => p.message);
+  }
+  throw new Error('expected a CompileError');
+}
 
 export function loadNotebook(relative: string): NotebookInput {
   const file = path.join(ROOT, relative);

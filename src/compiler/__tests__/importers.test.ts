@@ -1,9 +1,9 @@
 import YAML from 'yaml';
-import { compile, CompileError, CompileOptions } from '../index';
+import { compile, CompileOptions } from '../index';
 import { DATA_FILES_PARAMETER } from '../importers';
 import { AnalysisResult, StepInfo } from '../../analysis/types';
 import { NotebookInput } from '../../model/notebook';
-import { exampleAnalysis, loadNotebook } from './fixtures';
+import { exampleAnalysis, loadNotebook, problemsOf, spec } from './fixtures';
 
 const TRAIN_URI = 'minio://mlpipeline/cellpipe/data/0a1b/train.csv';
 const LABELS_URI = 'gs://team-bucket/labels/v2.json';
@@ -51,17 +51,6 @@ const CHOICES = {
 function compiled(dataFiles: unknown = CHOICES, options: CompileOptions = {}, files?: any) {
   const { notebook, analysis } = withFiles(dataFiles, files);
   return compile(notebook, analysis, options);
-}
-const spec = (r: ReturnType<typeof compile>) => r.pipelineSpec as any;
-
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CompileError);
-    return (e as CompileError).problems.map(p => p.message);
-  }
-  throw new Error('expected a CompileError');
 }
 
 describe('importers: data files brought in by URI', () => {
