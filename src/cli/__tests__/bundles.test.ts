@@ -6,7 +6,7 @@ import * as path from 'path';
 import { ROOT } from '../../compiler/__tests__/fixtures';
 import type { Analyzer } from '../../analysis/types';
 import { BundleError, findLocalModules, localModules, maxBundleBytes } from '../bundles';
-import { run } from '../main';
+import { runCli } from './capture';
 
 const FIXTURE = path.join(ROOT, 'tests/fixtures/local_modules');
 
@@ -166,16 +166,7 @@ describe('cellpipe compile ships local modules', () => {
     analyzer = await require('../../analysis').createAnalyzer();
   });
 
-  async function cli(argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await run(argv, {
-      createAnalyzer: async () => analyzer,
-      stdout: text => out.push(text),
-      stderr: text => err.push(text)
-    });
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  }
+  const cli = (argv: string[]) => runCli(argv, analyzer);
 
   const bundlesOf = (yaml: string) =>
     [...yaml.matchAll(/_CELLPIPE_BUNDLES = (.*)/g)].map(m => JSON.parse(m[1]) as string[][]);

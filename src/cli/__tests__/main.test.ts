@@ -6,21 +6,14 @@ import { AnalysisResult } from '../../analysis/types';
 import { exampleAnalysis, loadNotebook, ROOT } from '../../compiler/__tests__/fixtures';
 import { createAnalyzer } from '../../analysis';
 import type { Analyzer } from '../../analysis/types';
-import { run, EXIT_FAILED, EXIT_USAGE } from '../main';
+import { EXIT_FAILED, EXIT_USAGE } from '../main';
+import { runCli } from './capture';
 
 const EXAMPLE = path.join(ROOT, 'examples/pipeline.ipynb');
 
 /** Runs the CLI with an analyzer that answers `analysis`, capturing what it prints. */
-async function cli(argv: string[], analysis: AnalysisResult = exampleAnalysis()) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(argv, {
-    createAnalyzer: async () => ({ analyze: () => analysis }),
-    stdout: text => out.push(text),
-    stderr: text => err.push(text)
-  });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (argv: string[], analysis: AnalysisResult = exampleAnalysis()) =>
+  runCli(argv, { analyze: () => analysis });
 
 let dir: string;
 beforeEach(() => {
@@ -137,16 +130,7 @@ describe('cellpipe compile with the real analyzer: exit codes and messages', () 
   beforeAll(async () => {
     analyzer = await createAnalyzer();
   });
-  const real = async (argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await run(argv, {
-      createAnalyzer: async () => analyzer,
-      stdout: text => out.push(text),
-      stderr: text => err.push(text)
-    });
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  };
+  const real = (argv: string[]) => runCli(argv, analyzer);
   const MESSAGES = path.join(ROOT, 'tests/fixtures/kale_messages');
 
   it('exits 1 and prints every notebook error with the one cell numbering', async () => {
