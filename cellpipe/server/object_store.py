@@ -158,8 +158,8 @@ class Credentials:
         self._secret_key_file = _RotatingFile(secret_key_file)
 
     def pair(self) -> tuple[str, str]:
-        access = self._access_key or (self._access_key_file.read() if self._access_key_file.path else "")
-        secret = self._secret_key or (self._secret_key_file.read() if self._secret_key_file.path else "")
+        access = self._access_key or self._access_key_file.read()
+        secret = self._secret_key or self._secret_key_file.read()
         if not access or not secret:
             raise ObjectStoreError(
                 503,
@@ -172,10 +172,7 @@ class Credentials:
 
     def secrets(self) -> list[str]:
         """The secret values, so that messages can be scrubbed of them (the access key id is not secret)."""
-        values = [self._secret_key]
-        if self._secret_key_file.path:
-            values.append(self._secret_key_file.read())
-        return [v for v in values if v]
+        return [v for v in (self._secret_key, self._secret_key_file.read()) if v]
 
     def __repr__(self) -> str:  # never print a credential
         return "Credentials(***)"
