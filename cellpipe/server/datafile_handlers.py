@@ -19,7 +19,7 @@ from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 
 from .kfp_handlers import AUTH_RESOURCE  # uploading feeds a KFP run: the KFP handlers' resource
-from .notebook_path import PathError, notebook_dir
+from .notebook_path import PathError, escapes, inside, notebook_dir
 from .object_store import MAX_SINGLE_PUT_BYTES, CellpipeObjectStore, ObjectStore, ObjectStoreError
 from .packages import RequestRefused, check_size, json_object, limits, off_loop
 from .routes import Route, api_route
@@ -33,13 +33,12 @@ def _bad(field: str, message: str) -> ObjectStoreError:
 
 def data_file(folder: str, path: str) -> str:
     """The real path of `path` (relative to the notebook's folder), which must be a regular file inside it."""
-    parts = path.replace("\\", "/").split("/")
-    if not path or os.path.isabs(path) or path.startswith("/") or ".." in parts:
+    if not path or escapes(path):
         raise ObjectStoreError(
             403, "outside", f"data file {path!r} must be relative to the notebook's folder, without '..'"
         )
     real = os.path.realpath(os.path.join(folder, path))
-    if os.path.commonpath([real, folder]) != folder:
+    if not inside(folder, real):
         raise ObjectStoreError(
             403,
             "outside",

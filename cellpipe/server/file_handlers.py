@@ -19,7 +19,7 @@ import tornado
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 
-from .notebook_path import PathError, notebook_dir
+from .notebook_path import PathError, escapes, inside, notebook_dir
 from .packages import RequestRefused, check_size, limits
 from .routes import Route, api_route
 
@@ -46,27 +46,22 @@ class FileStat:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
-def _inside(folder: str, real: str) -> bool:
-    return os.path.commonpath([folder, real]) == folder
-
-
 def stat_path(folder: str, path: str) -> FileStat:
     """One path relative to the notebook's `folder` (a real path), looked at only when it stays inside."""
-    parts = path.replace("\\", "/").split("/")
-    if os.path.isabs(path) or path.startswith("/") or ".." in parts:
+    if escapes(path):
         return FileStat(path, refused="outside the notebook's folder (absolute or with '..')")
     if glob.has_magic(path):
         size, count = 0, 0
         for match in glob.iglob(os.path.join(folder, path), recursive=True):
             real = os.path.realpath(match)
-            if _inside(folder, real) and os.path.isfile(real):
+            if inside(folder, real) and os.path.isfile(real):
                 size += os.path.getsize(real)
                 count += 1
                 if count >= MAX_MATCHES:
                     break
         return FileStat(path, exists=count > 0, size=size, matches=count)
     real = os.path.realpath(os.path.join(folder, path))
-    if not _inside(folder, real):
+    if not inside(folder, real):
         return FileStat(path, refused="leads outside the notebook's folder (a symlink?)")
     try:
         st = os.stat(real)
