@@ -30,16 +30,22 @@ _UNSAFE_ENV = {"PATH", "IFS", "ENV", "BASH_ENV", "PYTHONHOME", "PYTHONPATH", "PY
 _UNSAFE_ENV_PREFIXES = ("LD_", "DYLD_", "PYTHONUSER", "PYTHONEXECUTABLE", "PYTHONPLATLIBDIR")
 
 
-def _kind(value: Any) -> str:
+def type_name(value: Any) -> str:
+    """A JSON or YAML value's kind in the words of a message ("a list", "a number", ...); the server's request
+    checks (`cellpipe/server/packages.py`) word it the same way."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, (int, float)):
         return "a number"
     if isinstance(value, str):
         return "a string"
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "a list"
-    return "null" if value is None else type(value).__name__
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
 
 
 def _mapping(parent: Dict[str, Any], key: str, where: str) -> Dict[str, Any]:
@@ -48,7 +54,7 @@ def _mapping(parent: Dict[str, Any], key: str, where: str) -> Dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise PackageError(f"{where}.{key} must be a mapping, not {_kind(value)}")
+        raise PackageError(f"{where}.{key} must be a mapping, not {type_name(value)}")
     return value
 
 
@@ -57,7 +63,7 @@ def _mappings(parent: Dict[str, Any], key: str, where: str) -> Dict[str, Any]:
     value = _mapping(parent, key, where)
     for name, item in value.items():
         if not isinstance(item, dict):
-            raise PackageError(f"{where}.{key}.{name} must be a mapping, not {_kind(item)}")
+            raise PackageError(f"{where}.{key}.{name} must be a mapping, not {type_name(item)}")
     return value
 
 
@@ -84,7 +90,7 @@ def check_package_shape(spec: Dict[str, Any], platform: Dict[str, Any] | None = 
     executors = _mappings(_mapping(spec, "deploymentSpec", "the package"), "executors", "deploymentSpec")
     for key, value in (platform or {}).items():
         if key == "platforms" and not isinstance(value, dict):
-            raise PackageError(f"the platform spec's platforms must be a mapping, not {_kind(value)}")
+            raise PackageError(f"the platform spec's platforms must be a mapping, not {type_name(value)}")
     for name, task in tasks.items():
         where = f"root.dag.tasks.{name}"
         ref = _mapping(task, "componentRef", where)
@@ -97,7 +103,7 @@ def check_package_shape(spec: Dict[str, Any], platform: Dict[str, Any] | None = 
                 _mapping(item, producer, f"{where}.inputs.{kind}.{input_name}")
         comp_name = ref.get("name")
         if comp_name is not None and not isinstance(comp_name, str):
-            raise PackageError(f"{where}.componentRef.name must be a string, not {_kind(comp_name)}")
+            raise PackageError(f"{where}.componentRef.name must be a string, not {type_name(comp_name)}")
         component = components.get(comp_name) if comp_name is not None else None
         if component is None:
             continue  # load_package names the missing component
@@ -110,7 +116,7 @@ def check_package_shape(spec: Dict[str, Any], platform: Dict[str, Any] | None = 
             continue  # load_package refuses nested DAGs
         label = component.get("executorLabel")
         if label is not None and not isinstance(label, str):
-            raise PackageError(f"{comp_where}.executorLabel must be a string, not {_kind(label)}")
+            raise PackageError(f"{comp_where}.executorLabel must be a string, not {type_name(label)}")
         executor = executors.get(label) if label is not None else None
         container = executor.get("container") if executor else None
         if container is None:
@@ -145,7 +151,7 @@ def check_step_command(task: str, container: Dict[str, Any]) -> None:
     if env is None:
         return
     if not isinstance(env, list):
-        raise PackageError(f"task {task!r}: its container env must be a list, not {_kind(env)}")
+        raise PackageError(f"task {task!r}: its container env must be a list, not {type_name(env)}")
     for var in env:
         if not isinstance(var, dict) or not isinstance(var.get("name"), str):
             raise PackageError(f"task {task!r}: each env entry must be a mapping with a string name")

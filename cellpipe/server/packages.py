@@ -16,6 +16,9 @@ from tornado.ioloop import IOLoop
 from traitlets import Int
 from traitlets.config import Configurable
 
+# Re-exported: the handlers word a value's kind as the local runner's package check does.
+from ..local.command_shape import type_name as type_name
+
 T = TypeVar("T")
 
 JSONObject = dict[str, Any]
@@ -74,23 +77,6 @@ def json_object(body: bytes) -> JSONObject:
     if not isinstance(data, dict):
         raise RequestRefused(400, f"The request body must be a JSON object, not {type_name(data)}")
     return data
-
-
-def type_name(value: Any) -> str:
-    """A JSON value's kind, in the words of a message ("a list", "a number", ...)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 def refuse_yaml_aliases(text: str) -> None:
