@@ -20,17 +20,13 @@ from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 
 from .notebook_path import PathError, escapes, inside, notebook_dir
-from .packages import RequestRefused, check_size, limits
+from .packages import RequestRefused, check_size, json_object, limits
 from .routes import Route, api_route
 
 MAX_PATHS = 500
 """At most this many paths per request (a notebook lists a few dozen)."""
 MAX_MATCHES = 10_000
 """A glob pattern stops counting past this many files."""
-
-
-class StatError(ValueError):
-    pass
 
 
 @dataclass
@@ -71,20 +67,19 @@ def stat_path(folder: str, path: str) -> FileStat:
 
 
 def parse_request(body: bytes) -> tuple[str, list[str]]:
-    """(notebookPath, paths) of a request body, or StatError naming the field."""
-    try:
-        data = json.loads(body or b"{}")
-    except ValueError:
-        raise StatError("the request body is not JSON") from None
-    if not isinstance(data, dict):
-        raise StatError("the request body must be a JSON object")
+    """(notebookPath, paths) of a request body, or RequestRefused(400) naming what is wrong."""
+    data = json_object(body)
     notebook_path, paths = data.get("notebookPath"), data.get("paths")
     if not isinstance(notebook_path, str) or not notebook_path:
-        raise StatError('field "notebookPath" is required: the notebook\'s path under the server root')
+        raise RequestRefused(
+            400, 'field "notebookPath" is required: the notebook\'s path under the server root'
+        )
     if not isinstance(paths, list) or not all(isinstance(p, str) and p for p in paths):
-        raise StatError('field "paths" must be a list of file paths relative to the notebook\'s folder')
+        raise RequestRefused(
+            400, 'field "paths" must be a list of file paths relative to the notebook\'s folder'
+        )
     if len(paths) > MAX_PATHS:
-        raise StatError(f'field "paths" names {len(paths)} paths; at most {MAX_PATHS} per request')
+        raise RequestRefused(400, f'field "paths" names {len(paths)} paths; at most {MAX_PATHS} per request')
     return notebook_path, paths
 
 
@@ -99,8 +94,6 @@ class FileStatHandler(APIHandler):
             notebook_path, paths = parse_request(self.request.body)
         except RequestRefused as err:
             raise tornado.web.HTTPError(err.status, err.message) from None
-        except StatError as err:
-            raise tornado.web.HTTPError(400, str(err)) from None
         root = self.settings.get("server_root_dir") or os.getcwd()
         try:
             folder = notebook_dir(root, notebook_path)
