@@ -271,7 +271,17 @@ export function globMatcher(pattern: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-const isPattern = (path: string) => /[*?[]/.test(path);
+/** Whether `path` is a glob pattern (`*`, `?`, `[...]`) rather than one file. */
+export const isPattern = (path: string) => /[*?[]/.test(path);
+
+/** Whether a written path is among what a read of `read` (one path or a glob pattern) reads. */
+export function readMatcher(read: string): (written: string) => boolean {
+  if (!isPattern(read)) {
+    return written => written === read;
+  }
+  const pattern = globMatcher(read);
+  return written => pattern.test(written);
+}
 
 namespace Private {
   export function baseOf(result: AnalysisResult, sharedCells: number[], cellAt: CellSource): Base {
@@ -649,9 +659,8 @@ namespace Private {
       return;
     }
     // A file the step wrote itself is no input of it.
-    const own = step.writes.some(w =>
-      isPattern(path) ? globMatcher(path).test(w.path) : w.path === path
-    );
+    const reads = readMatcher(path);
+    const own = step.writes.some(w => reads(w.path));
     if (!own && !step.reads.some(r => r.path === path)) {
       step.reads.push({ path, ...where });
     }
@@ -698,11 +707,9 @@ namespace Private {
       const { info } = reader;
       const carried = new Map<string, Set<string>>();
       for (const read of reader.reads) {
-        const pattern = isPattern(read.path) ? globMatcher(read.path) : null;
-        const matches = pattern
-          ? (w: Access) => pattern.test(w.path)
-          : (w: Access) => w.path === read.path;
-        const writers = pattern
+        const reads = readMatcher(read.path);
+        const matches = (w: Access) => reads(w.path);
+        const writers = isPattern(read.path)
           ? steps.filter(s => s !== reader && s.writes.some(matches))
           : (byPath.get(read.path) ?? []).filter(s => s !== reader);
         if (!writers.length) {

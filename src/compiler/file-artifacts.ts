@@ -9,6 +9,7 @@
 import { NotebookInput } from '../model/notebook';
 import { resolveDeployConfig, kaleMetadata } from '../model/notebook-settings';
 import { isNotebookRelative, normalizeDataPath } from '../model/data-files';
+import { isPattern } from '../analysis/file-flow';
 import { AnalysisResult, StepInfo } from '../analysis/types';
 import { DATA_FILE_INPUT_PREFIX, DataFileImports, inputName, uniqueName } from './importers';
 import {
@@ -48,10 +49,8 @@ export interface FileFlowPlan {
   specs: Map<string, StepFileSpec>;
 }
 
-const GLOB = /[*?[]/;
-
 /** A path a file artifact can carry: one file, relative to the notebook's folder, inside it. */
-const carriable = (path: string) => isNotebookRelative(path) && !GLOB.test(path);
+const carriable = (path: string) => isNotebookRelative(path) && !isPattern(path);
 
 /**
  * Kale's `abs_working_dir` when the step mounts a volume holding it (the notebook's workspace):

@@ -8,7 +8,7 @@
 import { kaleMetadata } from '../model/notebook-settings';
 import { dataFileChoice, readDataFiles } from '../model/data-files';
 import type { NotebookInput } from '../model/notebook';
-import { globMatcher } from '../analysis/file-flow';
+import { readMatcher } from '../analysis/file-flow';
 import type { AnalysisResult } from '../analysis/types';
 import type { CompileProblem } from './types';
 
@@ -36,8 +36,7 @@ export function unreachableFileWarnings(
   for (const step of analysis.steps) {
     // Hand-built or older analyses may lack some of `files`.
     for (const read of step.files?.reads ?? []) {
-      const pattern = /[*?[]/.test(read.path) ? globMatcher(read.path) : null;
-      const fed = written.some(path => (pattern ? pattern.test(path) : path === read.path));
+      const fed = written.some(readMatcher(read.path));
       if (fed || dataFileChoice(choices, read.path)) {
         continue;
       }

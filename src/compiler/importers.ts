@@ -15,6 +15,7 @@ import {
   readDataFiles,
   uriProblem
 } from '../model/data-files';
+import { isPattern } from '../analysis/file-flow';
 import { AnalysisResult, StepInfo } from '../analysis/types';
 import {
   ARTIFACT_SCHEMA_VERSION,
@@ -56,8 +57,6 @@ export interface DataFileImports {
   warnings: CompileProblem[];
 }
 
-const GLOB = /[*?[]/;
-
 /** A file fact as the analyzer records it (`{path, cellIndex, line}`); a bare path is read as one too. */
 type FileFact = string | { path?: string | null };
 
@@ -69,7 +68,7 @@ function stepFiles(step: StepInfo, kind: 'reads' | 'writes'): string[] {
     .map(fact => (typeof fact === 'string' ? fact : fact?.path))
     .filter((path): path is string => typeof path === 'string' && isNotebookRelative(path))
     .map(normalizeDataPath)
-    .filter(path => !GLOB.test(path)); // a pattern names no one file to import
+    .filter(path => !isPattern(path)); // a pattern names no one file to import
   return [...new Set(paths)].sort();
 }
 
