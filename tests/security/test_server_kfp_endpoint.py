@@ -6,11 +6,10 @@ ignored by default; an admin may allow it, and then only https hosts on c.Cellpi
 
 import json
 import os
-import shutil
-import subprocess
 
 import pytest
 from kfp_mock.recorder import Answer, Recorder
+from test_kfp_client import certificate  # noqa: F401  (the fixture: a self-signed certificate for 127.0.0.1)
 from tornado.httpclient import HTTPClientError
 
 from cellpipe.server.config import EndpointRefused, check_user_endpoint
@@ -21,22 +20,6 @@ AUTH = {
     "bearer": {"auth_mode": "bearer", "token": TOKEN},
     "cookie": {"auth_mode": "cookie", "cookie": COOKIE},
 }
-
-
-@pytest.fixture
-def certificate(tmp_path_factory):
-    """A self-signed certificate for 127.0.0.1."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is needed to make a test certificate")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
-        + ["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-    )
-    return str(cert), str(key)
 
 
 @pytest.fixture
@@ -122,7 +105,10 @@ async def test_when_allowed_an_http_endpoint_is_refused_before_anything_is_sent(
 
 
 async def test_when_allowed_an_https_host_off_the_list_is_refused(
-    jp_fetch, jp_serverapp, admin_kfp, certificate
+    jp_fetch,
+    jp_serverapp,
+    admin_kfp,
+    certificate,  # noqa: F811
 ):
     with Recorder(tls=certificate) as elsewhere:
         assert elsewhere.url.startswith("https://127.0.0.1:")
@@ -145,7 +131,7 @@ async def test_when_allowed_an_https_host_off_the_list_is_refused(
     assert_nothing_reached(admin_kfp)
 
 
-async def test_when_allowed_an_https_host_on_the_list_is_used(jp_fetch, jp_serverapp, admin_kfp, certificate):
+async def test_when_allowed_an_https_host_on_the_list_is_used(jp_fetch, jp_serverapp, admin_kfp, certificate):  # noqa: F811
     with Recorder(tls=certificate) as team:
         team.answer = Answer(200, {"multi_user": True})
         jp_serverapp.config.CellpipeKFP.update(
