@@ -21,6 +21,7 @@
  * - `image`: the step's image has the file at that path in its working folder; nothing moves.
  */
 import { NotebookInput } from './notebook';
+import { isObject } from './own';
 
 export type DataFileSource = 'volume' | 'upload' | 'uri' | 'image';
 
@@ -163,9 +164,6 @@ export interface MetadataNotebook {
   setMetadata(key: string, value: unknown): void;
   deleteMetadata(key: string): void;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  !!value && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * The notebook's `cellpipe` metadata with `path`'s choice set (`undefined`: its entry removed), or

@@ -13,7 +13,7 @@
 import type { DeployConfig, EnvVar, VolumeMount } from './deploy';
 import { MAX_TASK_NAME, toKebab } from './kfp-names';
 import { IssueSink, describeJson, readDeploy, type MetadataIssue } from './metadata';
-import { own, setOwn } from './own';
+import { isObject, own, setOwn } from './own';
 import { parseTags } from './tags';
 
 const VOLUME_TYPES = ['pv', 'pvc', 'new_pvc', 'clone', 'snapshot'] as const;
@@ -98,10 +98,6 @@ const CARRIED: Readonly<Record<string, string>> = {
 };
 
 type Json = unknown;
-
-function isObject(value: Json): value is Record<string, Json> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function issue(sink: IssueSink, severity: MetadataIssue['severity'], field: string, text: string) {
   sink.issues.push({ severity, cellIndex: -1, field, message: `${field}: ${text}` });

@@ -16,7 +16,7 @@ import type {
   Toleration,
   VolumeMount
 } from './deploy';
-import { own, setOwn } from './own';
+import { isObject, own, setOwn } from './own';
 import { parseTags } from './tags';
 import { taggedStepNameError } from './validate';
 
@@ -40,10 +40,6 @@ export interface IssueSink {
 }
 
 type Json = unknown;
-
-function isObject(value: Json): value is Record<string, Json> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** What a JSON value is, in a person's words, for "expected X, got Y". */
 export function describeJson(value: Json): string {

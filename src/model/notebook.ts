@@ -2,6 +2,7 @@
  * The notebook as cellpipe reads it: plain data, no JupyterLab objects, so the
  * analyzer (in a worker), the compiler and the CLI all take the same input.
  */
+import { isObject } from './own';
 import { readTags } from './tags';
 
 export type CellType = 'code' | 'markdown' | 'raw';
@@ -97,8 +98,4 @@ function describe(value: unknown): string {
   return typeof value === 'string'
     ? `the string ${JSON.stringify(value.slice(0, 40))}`
     : `a ${typeof value}`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -3,6 +3,11 @@
  * a key like any other, never the prototype's.
  */
 
+/** A JSON object (not null, not a list). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /** `obj[key]` when it is the object's own key, else undefined. */
 export function own(obj: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(obj, key) ? obj[key] : undefined;

@@ -7,7 +7,7 @@
 import type { CellEdit } from './cell-edit';
 import { CellpipeCellMetadata, DeployConfig, SecretEnv, mergeDeploy } from './deploy';
 import { deployFromTags } from './kale-volumes';
-import { setOwn } from './own';
+import { isObject, setOwn } from './own';
 import { CellAnnotation, parseTags, readTags, secretTag, toTags } from './tags';
 import { DEPLOY_KEYS, readDeploy } from './metadata';
 
@@ -42,10 +42,6 @@ function isEmpty(value: unknown): boolean {
     return value.length === 0;
   }
   return typeof value === 'object' && Object.keys(value).length === 0;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**
