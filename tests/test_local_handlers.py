@@ -4,41 +4,14 @@ import asyncio
 import json
 
 import pytest
-from kfp import compiler, dsl
+from server_packages import step_package
 from tornado.httpclient import HTTPClientError
-
-from cellpipe.local.command_shape import STEP_COMMAND
-
-# A step program as the compiler would run it (the server runs nothing else locally): it reads the
-# executor input that the runner passes after `--executor-input`.
-PROGRAM = """
-import json, os, sys
-executor_input = json.loads(sys.argv[2])
-n = executor_input["inputs"]["parameterValues"]["n"]
-print("producing", n)
-uri = executor_input["outputs"]["artifacts"]["out"]["artifacts"][0]["uri"]
-path = uri[len("file://"):] if uri.startswith("file://") else uri
-os.makedirs(os.path.dirname(path), exist_ok=True)
-open(path, "w").write(str(n))
-"""
-
-
-@dsl.container_component
-def produce(n: int, out: dsl.Output[dsl.Artifact]):
-    return dsl.ContainerSpec(
-        image="python:3.11", command=STEP_COMMAND, args=[PROGRAM, "--executor-input", "{{$}}"]
-    )
 
 
 @pytest.fixture
-def package_text(tmp_path):
-    @dsl.pipeline(name="tiny")
-    def pipe(n: int = 3):
-        produce(n=n)
-
-    path = tmp_path / "tiny.yaml"
-    compiler.Compiler().compile(pipe, str(path))
-    return path.read_text()
+def package_text():
+    """One step in the compiler's command shape (the server runs nothing else locally), parameter n=3."""
+    return step_package()
 
 
 async def poll(jp_fetch, run_id):

@@ -1,5 +1,6 @@
-"""Pipeline packages for the server's security tests: one step in the compiler's command shape, which a
-test then damages (another command, an env, a list where a mapping belongs, an alias bomb)."""
+"""Pipeline packages for the server's tests: one step in the compiler's command shape, which the local-run
+tests run and the security tests damage (another command, an env, a list where a mapping belongs, an alias
+bomb)."""
 
 import copy
 import functools
