@@ -19,7 +19,7 @@ from jupyter_server.base.handlers import APIHandler
 
 from ..runtime.bundle import BundleError, local_modules
 from .notebook_path import PathError, notebook_dir
-from .packages import JSONObject, RequestRefused, check_size, json_object, limits, off_loop, type_name
+from .packages import JSONObject, RequestRefused, check_size, json_object, limits, off_loop, refuse, type_name
 from .routes import Route, api_route
 
 AUTH_RESOURCE = "contents"
@@ -63,21 +63,15 @@ class BundlesHandler(APIHandler):
             folder = notebook_dir(root, path)
             found = await off_loop(local_modules, folder, modules, exclude)
         except RequestRefused as err:
-            self.refuse(err.status, err.message, err.reason)
+            refuse(self, "bundles", err.status, err.message, err.reason)
             return
         except PathError as err:
-            self.refuse(403, str(err), "forbidden")
+            refuse(self, "bundles", 403, str(err), "forbidden")
             return
         except BundleError as err:
-            self.refuse(400, str(err))
+            refuse(self, "bundles", 400, str(err))
             return
         self.finish(json.dumps({"local": sorted(found["bundles"]), **found}))
-
-    def refuse(self, status: int, message: str, reason: str = "bad_request") -> None:
-        """The JSON error APIHandler writes, without tornado's %-formatting of the message."""
-        self.log.warning("cellpipe bundles refused (%d): %s", status, message)
-        self.set_status(status)
-        self.finish(json.dumps({"message": message, "reason": reason}))
 
 
 def routes(base_url: str) -> list[Route]:

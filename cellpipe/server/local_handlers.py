@@ -27,6 +27,7 @@ from .packages import (
     limits,
     load_package_documents,
     off_loop,
+    refuse,
     type_name,
 )
 from .routes import Route, api_route
@@ -86,12 +87,6 @@ def _start(
 class LocalRunsHandler(APIHandler):
     auth_resource = AUTH_RESOURCE
 
-    def refuse(self, status: int, message: str, reason: str = "bad_request") -> None:
-        """The JSON error APIHandler writes, without tornado's %-formatting of the message."""
-        self.log.warning("cellpipe local run refused (%d): %s", status, message)
-        self.set_status(status)
-        self.finish(json.dumps({"message": message, "reason": reason}))
-
     @tornado.web.authenticated
     @authorized(action="execute")
     async def post(self) -> None:
@@ -106,10 +101,10 @@ class LocalRunsHandler(APIHandler):
             use_cache = _field(body, "useCache", bool, "true or false", True)
             run = await off_loop(_start, _service(self), package, notebook_path, parameters, use_cache)
         except RequestRefused as err:
-            self.refuse(err.status, err.message, err.reason)
+            refuse(self, "local run", err.status, err.message, err.reason)
             return
         except (PackageError, RunError) as err:
-            self.refuse(400, str(err))
+            refuse(self, "local run", 400, str(err))
             return
         self.set_status(201)
         self.finish(json.dumps(run.snapshot()))

@@ -3,7 +3,8 @@ and for a pipeline package, YAML without anchors or aliases.
 
 An alias makes a few hundred bytes of YAML expand to hundreds of MB once anything walks or serializes it
 (KFP's run body, the local runner's cache key); neither cellpipe's compiler nor the KFP SDK writes one, so
-a package that has one is refused rather than expanded. Parsing runs off the IOLoop (`off_loop`).
+a package that has one is refused rather than expanded. Parsing runs off the IOLoop (`off_loop`); a
+handler answers a refusal with `refuse`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 from typing import Any, Callable, TypeVar
 
 import yaml
+from jupyter_server.base.handlers import APIHandler
 from tornado.ioloop import IOLoop
 from traitlets import Int
 from traitlets.config import Configurable
@@ -48,6 +50,13 @@ class RequestRefused(Exception):
         self.status = status
         self.message = message
         self.reason = reason
+
+
+def refuse(handler: APIHandler, what: str, status: int, message: str, reason: str = "bad_request") -> None:
+    """Answers the JSON error APIHandler writes, without tornado's %-formatting of the message, and logs it."""
+    handler.log.warning("cellpipe %s refused (%d): %s", what, status, message)
+    handler.set_status(status)
+    handler.finish(json.dumps({"message": message, "reason": reason}))
 
 
 def limits(settings: dict[str, Any], config: dict[str, Any] | None) -> CellpipeLimits:
