@@ -4,7 +4,6 @@ which checks every request's SigV4 signature with botocore as AWS does."""
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from kfp_mock.prism import free_port
 
 from cellpipe.server.object_store import (
     MAX_SINGLE_PUT_BYTES,
@@ -79,16 +79,10 @@ class MotoS3:
         )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def moto_s3(tmp_path_factory):
     """A moto S3 server with one IAM user allowed s3:* and the bucket; then every request must be signed."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("moto") / "server.log"
     endpoint = f"http://127.0.0.1:{port}"
     env = {**os.environ, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
@@ -246,7 +240,7 @@ async def test_missing_bucket_is_named(moto_s3, tmp_path):
 async def test_unreachable_store_is_named(tmp_path):
     data = tmp_path / "x.txt"
     data.write_bytes(b"x")
-    endpoint = f"http://127.0.0.1:{_free_port()}"
+    endpoint = f"http://127.0.0.1:{free_port()}"
     settings = ObjectStoreSettings(endpoint=endpoint, credentials=Credentials("a", "s3cr3t-value"))
     with pytest.raises(ObjectStoreError) as info:
         await ObjectStore(settings).upload(str(data), "x.txt")
