@@ -36,3 +36,12 @@ export function findCycle(
   }
   return null;
 }
+
+/**
+ * The message for a cycle `findCycle` found by following each step to the steps it depends on:
+ * worded the way the graph draws its edges, from a step to the step that depends on it
+ * (`[a, c, b, a]`, a depends on c, reads `a → b → c → a`).
+ */
+export function cycleMessage(dependsCycle: readonly string[]): string {
+  return `the steps depend on each other in a cycle: ${[...dependsCycle].reverse().join(' → ')}`;
+}

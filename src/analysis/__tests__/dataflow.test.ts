@@ -291,6 +291,21 @@ describe('the step graph and names', () => {
     ]);
   });
 
+  it('words a cycle the way the graph draws it: each arrow from a step to the one that depends on it', () => {
+    const result = analyze([
+      [['step:a', 'prev:c'], 'x = 1'],
+      [['step:b', 'prev:a'], 'y = 2'],
+      [['step:c', 'prev:b'], 'z = 3']
+    ]);
+    const [cycle] = result.diagnostics.filter(d => d.code === 'dependency-cycle');
+    expect(cycle.message).toBe('the steps depend on each other in a cycle: a → b → c → a');
+    const names = cycle.message.split(': ')[1].split(' → ');
+    const drawn = new Set(result.edges.map(e => `${e.from}->${e.to}`));
+    for (let i = 1; i < names.length; i++) {
+      expect(drawn).toContain(`${names[i - 1]}->${names[i]}`);
+    }
+  });
+
   it('merges cells that repeat a step name, and rejects names that collide as tasks', () => {
     const result = analyze([
       [['step:load'], 'a = 1'],

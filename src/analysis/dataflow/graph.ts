@@ -2,7 +2,7 @@
  * The step graph: `prev:` tags checked (a tag naming no step or the step itself is dropped, a cycle
  * reported), every step's ancestors, and the metrics step placed last, after the leaves.
  */
-import { findCycle } from '../cycles';
+import { cycleMessage, findCycle } from '../cycles';
 import { Diagnostics } from '../diagnostics';
 import { nearestNames, quotedChoice } from '../labels';
 import type { Grouping } from './grouping';
@@ -73,7 +73,7 @@ function checkDependencies(steps: Step[], diagnostics: Diagnostics): Step[] {
     diagnostics.add(
       'dependency-cycle',
       'error',
-      `the steps depend on each other in a cycle: ${cycle.join(' → ')}`,
+      cycleMessage(cycle),
       { cellIndex: first.cells[0] ?? -1 },
       { step: cycle[0] }
     );
