@@ -5,7 +5,7 @@
 import { AnalysisResult, StepInfo } from '../analysis/types';
 import { isIdentifier } from './names';
 import { Problems } from './types';
-import { findCycle } from '../analysis/cycles';
+import { cycleMessage, findCycle } from '../analysis/cycles';
 
 /** The analyzer adds `StepInfo.metrics` (names of the metrics step); older analyses lack it. */
 export function metricNames(step: StepInfo): string[] {
@@ -116,7 +116,7 @@ export function checkAnalysis(
     problems.add({
       cellIndex: first?.cellIndices[0] ?? -1,
       step: cycle[0],
-      message: `the steps depend on each other in a cycle: ${cycle.join(' → ')}`
+      message: cycleMessage(cycle)
     });
   }
 }
