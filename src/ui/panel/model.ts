@@ -27,12 +27,22 @@ import { BaseImage, ImportWarning, baseImageOf, importWarnings, nonStdlib } from
 import {
   NotebookSettings,
   patchNotebookSettings,
-  readNotebookSettings
+  readNotebookSettings,
+  validateNotebookSettings
 } from '../../model/notebook-settings';
 
 export type { NotebookSettings } from '../../model/notebook-settings';
 
 const NO_WARNINGS: ImportWarning[] = [];
+
+/** A notebook setting the panel would refuse, as a problem of the notebook naming the field. */
+function settingsProblems(settings: NotebookSettings | null): PanelCompileProblem[] {
+  return (settings ? validateNotebookSettings(settings) : []).map(e => ({
+    severity: 'error',
+    message: `notebook setting "${e.field}": ${e.message}`,
+    cellIndex: -1
+  }));
+}
 
 /** How long the typing pauses before a provisional graph is laid out again by dagre. */
 const SETTLE_DELAY_MS = 400;
@@ -223,19 +233,25 @@ export class PanelModel {
     }).yaml;
   }
 
-  /** The compiler's problems for the notebook as analysed (see `compileProblemsOf`). */
+  /**
+   * What is wrong with the notebook's settings (`validateNotebookSettings`), each naming its field,
+   * then the compiler's problems for the notebook as analysed (see `compileProblemsOf`).
+   */
   compileProblems(): PanelCompileProblem[] {
     const input = this._service.input;
     const analysis = this._service.result;
     if (!input || !analysis) {
       return [];
     }
-    return compileProblemsOf(
-      input,
-      analysis,
-      { notebookPath: input.path, defaultImage: this.baseImage.image },
-      this._compile
-    );
+    return [
+      ...settingsProblems(this._notebookSettings),
+      ...compileProblemsOf(
+        input,
+        analysis,
+        { notebookPath: input.path, defaultImage: this.baseImage.image },
+        this._compile
+      )
+    ];
   }
 
   /** Compile for a run: the server bundles the notebook's own modules the steps import, shipped with them. */
