@@ -67,6 +67,7 @@ class TaskState:
             "started": self.started,
             "finished": self.finished,
             "error": self.error,
+            "cacheKey": self.cache_key,  # where its outputs are: <store>/cache/<key> (the panel's run view reads it)
         }
 
 
