@@ -112,6 +112,7 @@ async def test_every_cellpipe_route_asks_the_authorizer(jp_serverapp, jp_fetch, 
 EXPECTED = [
     ("GET", "health", "read", "api"),
     ("GET", "kfp/health", "read", "cellpipe_kfp"),
+    ("GET", "kfp/status", "read", "cellpipe_kfp"),
     ("GET", "kfp/experiments", "read", "cellpipe_kfp"),
     ("POST", "kfp/experiments", "write", "cellpipe_kfp"),
     ("GET", "kfp/pipelines", "read", "cellpipe_kfp"),
