@@ -224,6 +224,32 @@ async def test_health_reports_the_connection_without_secrets(kfp):
     }
 
 
+async def test_status_of_a_reachable_kfp_is_its_health(kfp):
+    kfp.answer = Answer(200, {"multi_user": False})
+    status = await client_for(kfp, Auth(mode="bearer", token=TOKEN)).status()
+    assert status["reachable"] is True and status["fixes"] == [] and status["auth_mode"] == "bearer"
+
+
+async def test_status_of_an_unreachable_kfp_says_why_and_names_the_settings_that_fix_it():
+    with Recorder() as server:
+        url = server.url
+    client = KFPClient(KFPSettings(endpoint=url, auth=Auth(mode="bearer", token=TOKEN), connect_timeout=2))
+    status = await client.status()  # no exception: an unreachable KFP is a state to show
+    assert status["reachable"] is False and status["reason"] == "unreachable"
+    assert status["endpoint"] == url and status["auth_mode"] == "bearer"
+    assert status["message"].startswith(f"Cannot reach Kubeflow Pipelines at {url}")
+    assert {"setting": "c.CellpipeKFP.endpoint", "env": "KF_PIPELINES_ENDPOINT"} in status["fixes"]
+    assert TOKEN not in json.dumps(status)
+
+
+async def test_status_of_refused_credentials_names_the_auth_settings(kfp):
+    kfp.answer = Answer(401, {"message": "no"})
+    status = await client_for(kfp, Auth(mode="bearer", token=TOKEN)).status()
+    assert status["reason"] == "unauthenticated"
+    assert {"setting": "c.CellpipeKFP.token", "env": "KF_PIPELINES_TOKEN"} in status["fixes"]
+    assert {"setting": "c.CellpipeKFP.cookie", "env": "KF_PIPELINES_COOKIE"} in status["fixes"]
+
+
 async def test_upload_is_multipart_with_field_uploadfile(kfp, package):
     kfp.answer = Answer(200, {"pipeline_id": "p1", "display_name": "demo"})
     await client_for(kfp).upload_pipeline(package, "demo", namespace="team-a")

@@ -111,6 +111,21 @@ def test_the_users_jupyterlab_setting_chooses_the_endpoint(monkeypatch, tmp_path
     assert kfp.settings().endpoint == "http://from-env:8888"
 
 
+def test_the_endpoints_source_names_the_setting_that_chose_it(monkeypatch, tmp_path):
+    clean_env(monkeypatch)
+    assert CellpipeKFP().endpoint_source() == "the in-cluster default"
+    monkeypatch.setenv("KF_PIPELINES_ENDPOINT", "http://from-env:8888")
+    assert CellpipeKFP().endpoint_source() == "KF_PIPELINES_ENDPOINT"
+    config = Config()
+    config.CellpipeKFP.endpoint = "http://pinned:8888"
+    assert CellpipeKFP(config=config).endpoint_source() == "c.CellpipeKFP.endpoint"
+    config.CellpipeKFP.user_settings_dir = str(tmp_path)
+    config.CellpipeKFP.allow_user_endpoint = True
+    config.CellpipeKFP.allowed_endpoints = ["kfp.team.example"]
+    write_lab_setting(tmp_path, '{"kfpEndpoint": "https://kfp.team.example"}')
+    assert "JupyterLab setting" in CellpipeKFP(config=config).endpoint_source()
+
+
 def test_the_users_endpoint_is_ignored_unless_the_admin_allows_it(monkeypatch, tmp_path):
     clean_env(monkeypatch)
     write_lab_setting(tmp_path, '{"kfpEndpoint": "https://elsewhere.example"}')

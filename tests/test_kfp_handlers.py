@@ -11,6 +11,7 @@ TOKEN = "kfp-handler-secret-0123456789"
 
 ROUTES = [
     ("GET", ("health",)),
+    ("GET", ("status",)),
     ("GET", ("experiments",)),
     ("POST", ("experiments",)),
     ("GET", ("pipelines",)),
@@ -110,6 +111,39 @@ async def test_unreachable_kfp_is_a_bad_gateway(jp_fetch, jp_serverapp):
     err = await fetch_error(jp_fetch, "health")
     assert err.code == 502
     assert body_of(err)["message"].startswith(f"Cannot reach Kubeflow Pipelines at {url}")
+
+
+async def test_status_of_an_unreachable_kfp_is_an_answer_not_an_error(jp_fetch, jp_serverapp):
+    with Recorder() as gone:
+        url = gone.url
+    jp_serverapp.web_app.settings.pop("cellpipe_kfp_client", None)
+    jp_serverapp.config.CellpipeKFP.endpoint = url
+    response = await jp_fetch("cellpipe", "api", "kfp", "status")
+    body = json.loads(response.body)
+    assert response.code == 200 and body["reachable"] is False and body["reason"] == "unreachable"
+    assert body["endpoint"] == url and body["auth_mode"] == "bearer"
+    assert body["endpoint_source"] == "c.CellpipeKFP.endpoint"
+    assert {"setting": "c.CellpipeKFP.endpoint", "env": "KF_PIPELINES_ENDPOINT"} in body["fixes"]
+    assert TOKEN not in response.body.decode()
+
+
+async def test_status_of_a_reachable_kfp(jp_fetch, kfp):
+    kfp.answer = Answer(200, {"multi_user": False})
+    body = json.loads((await jp_fetch("cellpipe", "api", "kfp", "status")).body)
+    assert body["reachable"] is True and body["endpoint"] == kfp.url and body["fixes"] == []
+
+
+async def test_status_when_the_users_endpoint_is_refused_sends_nothing(jp_fetch, jp_serverapp, kfp, tmp_path):
+    jp_serverapp.web_app.settings.pop("cellpipe_kfp_client", None)
+    jp_serverapp.config.CellpipeKFP.user_settings_dir = str(tmp_path)
+    jp_serverapp.config.CellpipeKFP.allow_user_endpoint = True
+    path = tmp_path / "cellpipe" / "plugin.jupyterlab-settings"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"kfpEndpoint": "https://elsewhere.example"}))
+    body = json.loads((await jp_fetch("cellpipe", "api", "kfp", "status")).body)
+    assert body["reachable"] is False and body["reason"] == "endpoint_refused"
+    assert {"setting": "c.CellpipeKFP.allowed_endpoints", "env": ""} in body["fixes"]
+    assert kfp.requests == []
 
 
 @pytest.mark.parametrize(

@@ -169,6 +169,20 @@ class CellpipeKFP(Configurable):
             check_user_endpoint(value, self.allowed_endpoints)
         return value
 
+    def endpoint_source(self) -> str:
+        """Where the endpoint in use comes from, in the words of the setting that changes it."""
+        if self.allow_user_endpoint:
+            try:
+                if self.user_endpoint():
+                    return "the JupyterLab setting 'KFP endpoint' (cellpipe)"
+            except EndpointRefused:
+                return "the JupyterLab setting 'KFP endpoint' (cellpipe)"
+        if "endpoint" in (self.config.get("CellpipeKFP") or {}):
+            return "c.CellpipeKFP.endpoint"
+        if _env("KF_PIPELINES_ENDPOINT"):
+            return "KF_PIPELINES_ENDPOINT"
+        return "the in-cluster default"
+
     def settings(self) -> KFPSettings:
         endpoint = self.user_endpoint() or self.endpoint
         return KFPSettings(
@@ -189,6 +203,35 @@ class CellpipeKFP(Configurable):
             connect_timeout=self.connect_timeout,
             request_timeout=self.request_timeout,
         )
+
+
+# What an admin sets to fix each failure reason of KFPError: (the Jupyter server setting, its env var or "").
+_ENDPOINT_FIX = [("c.CellpipeKFP.endpoint", "KF_PIPELINES_ENDPOINT")]
+_AUTH_FIX = [
+    ("c.CellpipeKFP.auth_mode", ""),
+    ("c.CellpipeKFP.token", "KF_PIPELINES_TOKEN"),
+    ("c.CellpipeKFP.token_file", "KF_PIPELINES_TOKEN_FILE"),
+    ("c.CellpipeKFP.sa_token_path", "KF_PIPELINES_SA_TOKEN_PATH"),
+    ("c.CellpipeKFP.cookie", "KF_PIPELINES_COOKIE"),
+    ("c.CellpipeKFP.user_id", "KF_PIPELINES_USER_ID"),
+]
+FIXES: dict[str, list[tuple[str, str]]] = {
+    "unreachable": _ENDPOINT_FIX,
+    "timeout": [*_ENDPOINT_FIX, ("c.CellpipeKFP.connect_timeout", "")],
+    "bad_response": _ENDPOINT_FIX,
+    "kfp_error": _ENDPOINT_FIX,
+    "not_found": _ENDPOINT_FIX,
+    "rejected": _ENDPOINT_FIX,
+    "unauthenticated": _AUTH_FIX,
+    "forbidden": [("c.CellpipeKFP.namespace", "KF_PIPELINES_NAMESPACE"), *_AUTH_FIX],
+    "tls": [("c.CellpipeKFP.ca_bundle", "KF_PIPELINES_CA_BUNDLE"), ("c.CellpipeKFP.verify_tls", "")],
+    "endpoint_refused": [("c.CellpipeKFP.allowed_endpoints", ""), ("c.CellpipeKFP.allow_user_endpoint", "")],
+}
+
+
+def fixes_for(reason: str) -> list[dict[str, str]]:
+    """The settings that fix a failure of this reason, for the panel to name (`[]` when none is known)."""
+    return [{"setting": setting, "env": env} for setting, env in FIXES.get(reason, _ENDPOINT_FIX)]
 
 
 class EndpointRefused(ValueError):

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest, HTTPResponse
 from tornado.simple_httpclient import HTTPTimeoutError
 
-from .config import AuthMissing, KFPSettings
+from .config import AuthMissing, KFPSettings, fixes_for
 from .packages import JSONObject, RequestRefused, load_package_documents, off_loop, type_name
 
 log = logging.getLogger("cellpipe.kfp")
@@ -155,14 +155,24 @@ class KFPClient:
     async def health(self) -> JSONObject:
         """Reachability of the endpoint plus what the browser may know about the connection."""
         data = await self._call("GET", "/healthz", what="the KFP health check")
+        return {**self.connection(), "reachable": True, "multi_user": bool(data.get("multi_user", False))}
+
+    def connection(self) -> JSONObject:
+        """What the browser may know about the connection: where, which namespace, which auth mode (never the
+        credential)."""
         return {
-            "reachable": True,
             "endpoint": _public_url(self.settings.endpoint),
             "ui_endpoint": _public_url(self.settings.ui_endpoint),
             "namespace": self.settings.namespace,
             "auth_mode": self.settings.auth.effective_mode(),
-            "multi_user": bool(data.get("multi_user", False)),
         }
+
+    async def status(self) -> JSONObject:
+        """`health()`, or why KFP does not answer and the settings that fix it; never raises a KFPError."""
+        try:
+            return {**await self.health(), "fixes": []}
+        except KFPError as e:
+            return unreachable_status(self.connection(), e)
 
     async def list_experiments(self, namespace: str | None = None, page_size: int = 100) -> JSONObject:
         query = {
@@ -492,6 +502,17 @@ class KFPClient:
         for secret in self.settings.auth.secrets():
             text = text.replace(secret, "***")
         return re.sub(r"(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}", r"\1***", text)
+
+
+def unreachable_status(connection: JSONObject, error: KFPError) -> JSONObject:
+    """The status answer of a KFP that could not be asked or did not answer."""
+    return {
+        **connection,
+        "reachable": False,
+        "reason": error.reason,
+        "message": error.message,
+        "fixes": fixes_for(error.reason),
+    }
 
 
 def _version_name() -> str:

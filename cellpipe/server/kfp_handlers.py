@@ -2,7 +2,7 @@
 
 Every handler needs Jupyter authentication; POSTs also need the XSRF token (APIHandler checks it).
 Authorization (jupyter_server's Authorizer) is on our own resource `cellpipe_kfp`: `read` for the GETs
-(health, experiments, pipelines, runs), `write` for the POSTs (create an experiment, upload a pipeline or
+(health, status, experiments, pipelines, runs), `write` for the POSTs (create an experiment, upload a pipeline or
 a version, start, terminate or retry a run). An admin who must keep a user from spending the server's KFP
 credential denies that user `cellpipe_kfp`.
 No URL or credential ever comes from the browser: the endpoint is the server's configuration (a user's
@@ -21,7 +21,7 @@ from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 
 from .config import CellpipeKFP, EndpointRefused
-from .kfp_client import KFPClient, KFPError
+from .kfp_client import KFPClient, KFPError, unreachable_status
 from .packages import JSONObject, RequestRefused, check_size, json_object, limits, off_loop
 from .routes import Route, api_route
 
@@ -42,14 +42,19 @@ class KFPHandler(APIHandler):
     auth_resource = AUTH_RESOURCE
 
     @property
+    def connection(self) -> _Connection:
+        connection = self.settings.get(_CLIENT_KEY)
+        if not isinstance(connection, _Connection):
+            connection = self.settings[_CLIENT_KEY] = _Connection(CellpipeKFP(config=self.config))
+        return connection
+
+    @property
     def kfp(self) -> KFPClient:
         """One client per endpoint; a new one when the user's JupyterLab setting changes it.
 
         A user endpoint the admin does not allow is a KFPError: no request is made, no credential sent.
         """
-        connection = self.settings.get(_CLIENT_KEY)
-        if not isinstance(connection, _Connection):
-            connection = self.settings[_CLIENT_KEY] = _Connection(CellpipeKFP(config=self.config))
+        connection = self.connection
         config, client = connection.config, connection.client
         try:
             endpoint = (config.user_endpoint() or config.endpoint).rstrip("/")
@@ -102,6 +107,27 @@ class KFPHealthHandler(KFPHandler):
     @authorized
     async def get(self) -> None:
         await self.run(lambda: self.kfp.health())
+
+
+class KFPStatusHandler(KFPHandler):
+    """What the panel shows about the connection: endpoint, where it is set, auth mode, namespace, and whether
+    KFP answers — when not, why and the settings that fix it. Always 200: an unreachable KFP is a state here,
+    not a failure of this request. Never the credential."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        config = self.connection.config
+        source = config.endpoint_source()
+        try:
+            client = self.kfp
+        except KFPError as e:  # the user's endpoint is refused: nothing is sent anywhere
+            where = {"endpoint": "", "ui_endpoint": "", "namespace": config.namespace or None}
+            answer = unreachable_status({**where, "auth_mode": config.auth_mode}, e)
+            self.finish(json.dumps({**answer, "endpoint_source": source}))
+            return
+        answer = await client.status()
+        self.finish(client.scrub(json.dumps({**answer, "endpoint_source": source})))
 
 
 class ExperimentsHandler(KFPHandler):
@@ -237,6 +263,7 @@ def routes(base_url: str) -> list[Route]:
     ident = r"([^/]+)"
     return [
         (route("health"), KFPHealthHandler),
+        (route("status"), KFPStatusHandler),
         (route("experiments"), ExperimentsHandler),
         (route("pipelines"), PipelinesHandler),
         (route("pipelines", ident, "versions"), PipelineVersionsHandler),
