@@ -21,7 +21,7 @@ import sysconfig
 import zipfile
 from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
-from .bootstrap import _cellpipe_private_dir
+from .private_dir import _cellpipe_private_dir
 
 # Inline bundles travel inside the step's command line: keep them well under Linux's 128 KiB per argument.
 MAX_INLINE_BYTES = int(os.environ.get("CELLPIPE_MAX_BUNDLE_BYTES", 64 * 1024))
