@@ -26,8 +26,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Dict, List, Optional, Set, Tuple
 
-from ..runtime.bootstrap import _cellpipe_private_dir
 from ..runtime.files import WORKDIR_ENV
+from ..runtime.private_dir import _cellpipe_private_dir
 from . import cache
 from .environment import InterpreterError, describe_interpreter, imported_modules, step_environment
 from .files import FileHashes, reads_key
