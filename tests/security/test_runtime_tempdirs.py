@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cellpipe.local import runner
-from cellpipe.runtime import bootstrap, bundle, marshal
+from cellpipe.runtime import bundle, marshal, private_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME = ROOT / "cellpipe" / "runtime"
@@ -30,7 +30,7 @@ def tmp(tmp_path, monkeypatch):
     base.mkdir()
     base.chmod(0o1777)  # as /tmp: world-writable, sticky
     monkeypatch.setattr(tempfile, "tempdir", str(base))
-    monkeypatch.setattr(bootstrap._cellpipe_private_dir, "fallbacks", {}, raising=False)
+    monkeypatch.setattr(private_dir._cellpipe_private_dir, "fallbacks", {}, raising=False)
     return base
 
 
@@ -55,12 +55,12 @@ def assert_private_copy(path: str, base: Path, files: dict) -> None:
 
 
 def test_first_use_makes_a_private_shared_dir_and_the_next_reuses_it(tmp):
-    first = bootstrap._cellpipe_private_dir(NAME, FILES)
+    first = private_dir._cellpipe_private_dir(NAME, FILES)
     assert first == str(tmp / NAME)
     assert_private_copy(first, tmp, FILES)
     (Path(first) / "pkg" / "__pycache__").mkdir()  # Python's own bytecode cache is allowed
     (Path(first) / "pkg" / "__pycache__" / "x.pyc").write_bytes(b"...")
-    assert bootstrap._cellpipe_private_dir(NAME, FILES) == first
+    assert private_dir._cellpipe_private_dir(NAME, FILES) == first
     assert sorted(p.name for p in tmp.iterdir()) == [NAME]  # no staging dir left
 
 
@@ -114,7 +114,7 @@ def test_a_planted_dir_is_left_alone_and_a_private_one_is_used(tmp, tmp_path, mo
     before = os.lstat(tmp / NAME)
     content = snapshot(tmp / NAME) if (tmp / NAME).is_dir() and not (tmp / NAME).is_symlink() else None
 
-    used = bootstrap._cellpipe_private_dir(NAME, FILES)
+    used = private_dir._cellpipe_private_dir(NAME, FILES)
 
     assert used != str(tmp / NAME) and not used.startswith(str(elsewhere))
     if damage == "owned by another user" and os.getuid() != 0:
@@ -126,7 +126,7 @@ def test_a_planted_dir_is_left_alone_and_a_private_one_is_used(tmp, tmp_path, mo
     if content is not None:
         assert snapshot(tmp / NAME) == content
     # the same process asks again: the same private dir, not one more
-    assert bootstrap._cellpipe_private_dir(NAME, FILES) == used
+    assert private_dir._cellpipe_private_dir(NAME, FILES) == used
 
 
 def _runtime_dir_name() -> str:
@@ -237,6 +237,6 @@ def test_concurrent_first_uses_agree_on_one_shared_dir(tmp):
     for round_ in range(30):
         name = f"{NAME}-{round_}"
         with ThreadPoolExecutor(4) as pool:
-            used = set(pool.map(bootstrap._cellpipe_private_dir, [name] * 4, [FILES] * 4))
+            used = set(pool.map(private_dir._cellpipe_private_dir, [name] * 4, [FILES] * 4))
         assert used == {str(tmp / name)}
     assert sorted(p.name for p in tmp.iterdir()) == sorted(f"{NAME}-{i}" for i in range(30))
