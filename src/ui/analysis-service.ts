@@ -16,6 +16,7 @@ import { readTags } from '../model/tags';
 import type { Extension } from '@codemirror/state';
 import type { EditorView } from '@codemirror/view';
 import { markerField, setMarkers } from './diagnostics/markers';
+import { Enablement } from './enablement';
 
 /**
  * A cell's editor as the markers use it: JupyterLab 4's CodeMirror editor (its view, and the
@@ -152,18 +153,14 @@ export class AnalysisService {
     return this._error;
   }
 
-  /** Follow `panel` (null: none). */
+  /** Follow `panel` (null: none); a notebook with cellpipe off is not analysed and shows no markers. */
   setNotebook(panel: NotebookPanel | null): void {
     if (panel === this._panel) {
       return;
     }
-    this._panel?.model?.contentChanged.disconnect(this._schedule, this);
-    this._panel?.model?.metadataChanged.disconnect(this._schedule, this);
-    if (this._reader) {
-      this._reader.dispose();
-      this._client.forget(this._panel?.context.path);
-      this._reader = null;
-    }
+    this._enablement?.changed.disconnect(this._onEnabled, this);
+    this._enablement = null;
+    this._stop();
     this._panel = panel;
     this._result = null;
     this._input = null;
@@ -171,14 +168,51 @@ export class AnalysisService {
       this._changed.emit(null);
       return;
     }
-    void panel.context.ready.then(() => {
+    const enablement = Enablement.of(panel);
+    void enablement.ready.then(() => {
       if (this._panel === panel && panel.model) {
-        this._reader = new NotebookReader(panel);
-        panel.model.contentChanged.connect(this._schedule, this);
-        panel.model.metadataChanged.connect(this._schedule, this);
-        void this.refresh();
+        this._enablement = enablement;
+        enablement.changed.connect(this._onEnabled, this);
+        this._onEnabled();
       }
     });
+  }
+
+  /** Whether the notebook followed has cellpipe on (off: no result, no markers). */
+  get enabled(): boolean {
+    return this._enablement?.enabled ?? false;
+  }
+
+  private _onEnabled = (): void => {
+    const panel = this._panel;
+    if (!panel?.model) {
+      return;
+    }
+    if (this.enabled && !this._reader) {
+      this._reader = new NotebookReader(panel);
+      panel.model.contentChanged.connect(this._schedule, this);
+      panel.model.metadataChanged.connect(this._schedule, this);
+      void this.refresh();
+    } else if (!this.enabled) {
+      this._stop();
+      this._result = null;
+      this._input = null;
+      this._error = null;
+      this._markedFrom = null;
+      this._pushMarkers(panel, []);
+      this._changed.emit(null);
+    }
+  };
+
+  /** Stop following the current notebook's edits. */
+  private _stop(): void {
+    this._panel?.model?.contentChanged.disconnect(this._schedule, this);
+    this._panel?.model?.metadataChanged.disconnect(this._schedule, this);
+    if (this._reader) {
+      this._reader.dispose();
+      this._client.forget(this._panel?.context.path);
+      this._reader = null;
+    }
   }
 
   /**
@@ -241,7 +275,8 @@ export class AnalysisService {
     try {
       const result = await this._client.analyze(input, Private.markWorker);
       mark('analysed');
-      if (!result || panel !== this._panel) {
+      // Another notebook, or this one turned off meanwhile.
+      if (!result || panel !== this._panel || reader !== this._reader) {
         return;
       }
       this._error = null;
@@ -254,6 +289,9 @@ export class AnalysisService {
       mark('markers');
       this._changed.emit(this._result);
     } catch (reason) {
+      if (panel !== this._panel || reader !== this._reader) {
+        return;
+      }
       this._error = errorText(reason);
       this._changed.emit(this._result);
     }
@@ -305,6 +343,7 @@ export class AnalysisService {
   private _client: AnalyzerClient;
   private _panel: NotebookPanel | null = null;
   private _reader: NotebookReader | null = null;
+  private _enablement: Enablement | null = null;
   private _result: AnalysisResult | null = null;
   private _input: NotebookInput | null = null;
   private _error: string | null = null;

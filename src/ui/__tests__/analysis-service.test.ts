@@ -79,6 +79,9 @@ class NotebookModel {
   get metadata(): Record<string, unknown> {
     return JSON.parse(JSON.stringify(this._metadata));
   }
+  getMetadata(key: string): unknown {
+    return this._metadata[key];
+  }
   setMetadata(key: string, value: unknown): void {
     this._metadata[key] = value;
     this.metadataChanged.emit({ key });
@@ -88,6 +91,7 @@ class NotebookModel {
 
 class Cells {
   constructor(private _cells: CellModel[]) {}
+  readonly changed = new Signal<this, void>(this);
   get length(): number {
     return this._cells.length;
   }
@@ -116,7 +120,9 @@ function panelOf(nb: any, notebookPath: string): { panel: NotebookPanel; model: 
   const panel = {
     model,
     context: { path: notebookPath, ready: Promise.resolve() },
-    content: { widgets: [] }
+    content: { widgets: [] },
+    isDisposed: false,
+    disposed: new Signal<unknown, void>({})
   } as unknown as NotebookPanel;
   return { panel, model };
 }
@@ -313,6 +319,68 @@ describe('AnalysisService', () => {
     expect(sent[sent.length - 1]).toEqual({ type: 'forget', path: 'pipeline.ipynb' });
     expect(analyses(sent)).toBe(4);
     expect(results[results.length - 1]).toBeNull();
+    s.dispose();
+  });
+});
+
+describe('AnalysisService, cellpipe off', () => {
+  it('analyses nothing and shows no markers while the notebook is off, and clears them when turned off', async () => {
+    const sent: ToWorker[] = [];
+    const client = new AnalyzerClient(() => {
+      const worker = spawnInProcess(createAnalyzer);
+      const post = worker.port.postMessage.bind(worker.port);
+      worker.port.postMessage = message => {
+        sent.push(message);
+        post(message);
+      };
+      return worker;
+    });
+    const s = new AnalysisService(client);
+    const settle = async () => {
+      await new Promise(resolve => setTimeout(resolve));
+      await s.whenIdle();
+    };
+    // The example without its annotations: a new notebook, off.
+    const nb = load('examples/pipeline.ipynb');
+    for (const cell of nb.cells) {
+      cell.metadata = {};
+    }
+    nb.metadata = {};
+    nb.cells[1].source = 'print(no_such)';
+    const { panel, model } = panelOf(nb, 'new.ipynb');
+    const shown: unknown[][] = [];
+    const editor = {
+      isDisposed: false,
+      injectExtension: () => undefined,
+      editor: { dispatch: (spec: any) => shown.push(spec.effects.value) }
+    };
+    (panel as any).content.widgets = nb.cells.map(() => ({ editor }));
+    s.setNotebook(panel);
+    await settle();
+    expect(s.enabled).toBe(false);
+    expect(sent.filter(m => m.type === 'analyze')).toHaveLength(0);
+    expect(s.result).toBeNull();
+
+    // Turned on by the user: analysed, the undefined name marked.
+    model.setMetadata('cellpipe', { enabled: true });
+    await settle();
+    expect(s.enabled).toBe(true);
+    expect(s.result).not.toBeNull();
+    expect(shown.flat()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ message: expect.stringContaining('no_such') })
+      ])
+    );
+
+    // Off again: the result goes and the markers are cleared.
+    model.setMetadata('cellpipe', { enabled: false });
+    await settle();
+    expect(s.result).toBeNull();
+    expect(shown[shown.length - 1]).toEqual([]);
+    const analysed = sent.filter(m => m.type === 'analyze').length;
+    model.cells.get(1).sharedModel.setSource('print(still_no_such)');
+    await settle();
+    expect(sent.filter(m => m.type === 'analyze')).toHaveLength(analysed);
     s.dispose();
   });
 });
