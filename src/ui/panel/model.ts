@@ -52,7 +52,8 @@ const SETTLE_DELAY_MS = 400;
  * the user settings. Each part has its own signal, so a view renders again on what it shows:
  * `notebookChanged` (another notebook), `analysisChanged` (a new analysis, its graph laid out again),
  * `notebookSettingsChanged` (the notebook's metadata), `settingsChanged` (the user settings),
- * `imagesChanged` (the base image, or which imports are the notebook's own), `stepStatesChanged`.
+ * `imagesChanged` (the base image, or which imports are the notebook's own), `stepStatesChanged`,
+ * `pathChanged` (the notebook shown was renamed or moved).
  */
 export class PanelModel {
   constructor(
@@ -128,6 +129,14 @@ export class PanelModel {
   /** The run states of the steps (`stepStates`). */
   get stepStatesChanged(): ISignal<this, void> {
     return this._stepStatesChanged;
+  }
+
+  /**
+   * The notebook shown was renamed or moved (`notebook.context.path`); its analysis, read with the
+   * new path (the YAML's pipeline name and notebook name), follows as an `analysisChanged`.
+   */
+  get pathChanged(): ISignal<this, void> {
+    return this._pathChanged;
   }
 
   get notebook(): NotebookPanel | null {
@@ -280,6 +289,7 @@ export class PanelModel {
     this._service.changed.disconnect(this._onResult);
     this._tracker.currentChanged.disconnect(this._onCurrentChanged);
     this._notebook?.model?.metadataChanged.disconnect(this._onMetadataChanged);
+    this._notebook?.context.pathChanged.disconnect(this._onPathChanged);
     this._service.dispose();
     Signal.clearData(this);
   }
@@ -338,16 +348,24 @@ export class PanelModel {
       return;
     }
     this._notebook?.model?.metadataChanged.disconnect(this._onMetadataChanged);
+    this._notebook?.context.pathChanged.disconnect(this._onPathChanged);
     this._notebook = next;
     this._layout = null;
     this._states = {};
     next?.model?.metadataChanged.connect(this._onMetadataChanged);
+    next?.context.pathChanged.connect(this._onPathChanged);
     this._notebookSettings = this._readNotebookSettings();
     this._service.setNotebook(next);
     this._notebookChanged.emit();
     this._analysisChanged.emit();
     this._notebookSettingsChanged.emit();
     this._stepStatesChanged.emit();
+  };
+
+  /** A rename: the panel shows the new name now, and the notebook is read again under it. */
+  private _onPathChanged = (): void => {
+    this._pathChanged.emit();
+    void this._service.refresh();
   };
 
   private _onMetadataChanged = (): void => {
@@ -420,4 +438,5 @@ export class PanelModel {
   private _settingsChanged = new Signal<this, void>(this);
   private _imagesChanged = new Signal<this, void>(this);
   private _stepStatesChanged = new Signal<this, void>(this);
+  private _pathChanged = new Signal<this, void>(this);
 }

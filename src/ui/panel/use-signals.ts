@@ -13,7 +13,8 @@ export type PanelSignal =
   | 'notebookSettingsChanged'
   | 'settingsChanged'
   | 'imagesChanged'
-  | 'stepStatesChanged';
+  | 'stepStatesChanged'
+  | 'pathChanged';
 
 const pending = new Set<() => void>();
 

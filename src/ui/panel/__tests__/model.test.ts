@@ -9,23 +9,44 @@ import { NO_NOTEBOOK_IMAGE } from '../../../server-api';
 import type { AnalysisService } from '../../analysis-service';
 import { PanelModel } from '../model';
 
+/** A notebook panel's context as the panel model follows it: its path, and renames. */
+class FakeContext {
+  constructor(public path: string) {}
+  readonly pathChanged = new Signal<this, string>(this);
+  rename(path: string): void {
+    this.path = path;
+    this.pathChanged.emit(path);
+  }
+}
+
 /** A panel model showing a one-step notebook with this metadata, analysed. */
-async function panelModel(metadata: Record<string, unknown>): Promise<PanelModel> {
-  const input: NotebookInput = {
-    path: 'nb.ipynb',
+async function panelModel(
+  metadata: Record<string, unknown>,
+  context = new FakeContext('nb.ipynb')
+): Promise<PanelModel> {
+  const analyzer = await createAnalyzer();
+  const read = (): NotebookInput => ({
+    path: context.path,
     cells: [{ id: 'a', cellType: 'code', source: 'x = 1', tags: ['step:one'], metadata: {} }],
     metadata
-  };
-  const analysis = (await createAnalyzer()).analyze(input);
+  });
   const panel = {
+    context,
     model: { getMetadata: (key: string) => metadata[key], metadataChanged: new Signal({}) }
   };
   const tracker = { currentWidget: panel, currentChanged: new Signal({}) };
+  // As AnalysisService: a refresh reads the notebook again (with its path) and publishes the result.
   const service = {
-    input,
-    result: analysis,
+    input: read(),
+    result: analyzer.analyze(read()),
     changed: new Signal<AnalysisService, AnalysisResult | null>({} as AnalysisService),
     setNotebook: (_: NotebookPanel | null) => undefined,
+    refresh: () => {
+      service.input = read();
+      service.result = analyzer.analyze(service.input);
+      service.changed.emit(service.result);
+      return Promise.resolve();
+    },
     dispose: () => undefined
   };
   const bundles: IBundleClient = { localModules: () => Promise.resolve({ bundles: {} } as never) };
@@ -66,5 +87,28 @@ describe('PanelModel.compileProblems', () => {
     });
     expect(model.compileProblems()).toEqual([]);
     model.dispose();
+  });
+});
+
+describe('PanelModel and a rename', () => {
+  it('shows the new name and compiles the YAML under it at once, without a tab switch', async () => {
+    const context = new FakeContext('work/old_name.ipynb');
+    const model = await panelModel({}, context);
+    const named = (yaml: string) => /^pipelineInfo:\n {2}name: (.*)$/m.exec(yaml)?.[1];
+    expect(named(model.compileYaml())).toBe('old-name');
+    const seen: string[] = [];
+    model.pathChanged.connect(() => seen.push(`path ${model.notebook!.context.path}`));
+    model.analysisChanged.connect(() => seen.push(`analysis ${model.revision}`));
+    const before = model.revision;
+
+    context.rename('work/new_name.ipynb');
+
+    expect(seen).toEqual(['path work/new_name.ipynb', `analysis ${before + 1}`]);
+    const yaml = model.compileYaml();
+    expect(named(yaml)).toBe('new-name');
+    expect(/old[-_]name/.test(yaml)).toBe(false);
+    model.dispose();
+    context.rename('work/later.ipynb'); // no longer followed once disposed
+    expect(seen).toHaveLength(2);
   });
 });
