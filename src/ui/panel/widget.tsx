@@ -15,7 +15,7 @@ import { KfpSection } from './KfpSection';
 import { FilesSection } from './FilesSection';
 import { LocalSection } from './LocalSection';
 import { SettingsSection } from './SettingsSection';
-import { YamlSection } from './YamlSection';
+import { YamlSection, yamlFileName } from './YamlSection';
 import { NotebookSettings, PanelModel } from './model';
 import { usePanelSignals } from './use-signals';
 
@@ -93,7 +93,7 @@ function PanelBody(
   return (
     <div className="jp-cellpipe-body">
       {header}
-      <p className="jp-cellpipe-notebook">{panel.context.path}</p>
+      <NotebookName model={model} />
       <Summary model={model} trans={trans} />
       <Settings model={model} trans={trans} />
       <Images model={model} trans={trans} />
@@ -105,6 +105,12 @@ function PanelBody(
       <Local model={model} trans={trans} local={props.local} />
     </div>
   );
+}
+
+/** The notebook's path, followed through a rename. */
+function NotebookName({ model }: { model: PanelModel }): JSX.Element {
+  usePanelSignals(model, 'pathChanged');
+  return <p className="jp-cellpipe-notebook">{model.notebook?.context.path}</p>;
 }
 
 function Summary({ model, trans }: PartProps): JSX.Element {
@@ -208,7 +214,7 @@ function Problems({ model, trans }: PartProps): JSX.Element {
 
 function Files(props: PartProps & { files: IFileClient }): JSX.Element | null {
   const { model } = props;
-  usePanelSignals(model, 'analysisChanged');
+  usePanelSignals(model, 'analysisChanged', 'pathChanged');
   const panel = model.notebook;
   if (!panel?.model) {
     return null;
@@ -225,13 +231,14 @@ function Files(props: PartProps & { files: IFileClient }): JSX.Element | null {
 }
 
 function Yaml({ model, trans }: PartProps): JSX.Element {
-  usePanelSignals(model, 'analysisChanged', 'imagesChanged');
+  usePanelSignals(model, 'analysisChanged', 'imagesChanged', 'pathChanged');
   const compile = React.useCallback(() => model.compileYaml(), [model]);
   return (
     <YamlSection
       compile={compile}
       revision={model.revision}
       baseImage={model.baseImage.image}
+      fileName={yamlFileName(model.notebook?.context.path ?? '')}
       trans={trans}
     />
   );
@@ -261,7 +268,7 @@ function Kfp(props: PartProps & { clients: PanelClients }): JSX.Element {
 
 function Local(props: PartProps & { local: LocalRunModel }): JSX.Element | null {
   const { model, trans } = props;
-  usePanelSignals(model, 'analysisChanged');
+  usePanelSignals(model, 'analysisChanged', 'pathChanged');
   const compile = React.useCallback(() => model.compileForRun(), [model]);
   const panel = model.notebook;
   return (

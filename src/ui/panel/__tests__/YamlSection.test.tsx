@@ -5,7 +5,7 @@ import * as React from 'react';
 import { act } from 'react';
 import { createRoot, Root } from 'react-dom/client';
 import { plainTrans } from '../../run/trans';
-import { YAML_DELAY_MS, YamlSection } from '../YamlSection';
+import { YAML_DELAY_MS, YamlSection, yamlFileName } from '../YamlSection';
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -45,6 +45,7 @@ describe('YamlSection', () => {
           compile={compile}
           revision={revision}
           baseImage={baseImage}
+          fileName="train.yaml"
           trans={plainTrans}
         />
       )
@@ -90,5 +91,79 @@ describe('YamlSection', () => {
     expect(host.querySelector('.jp-cellpipe-compile-error')!.textContent).toBe(
       'cell 2: step "b" reads x before any step writes it'
     );
+  });
+
+  const open = () =>
+    act(() => {
+      const details = host.querySelector('details')!;
+      details.open = true;
+      details.dispatchEvent(new Event('toggle'));
+    });
+  const button = (name: string) =>
+    host.querySelector<HTMLButtonElement>(`.jp-cellpipe-yaml-${name}`);
+
+  it('copies the YAML shown to the clipboard and says so', async () => {
+    const writeText = jest.fn((_: string) => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    current = 'pipelineInfo:\n  name: train\n';
+    render(1);
+    open();
+    settle();
+    await act(async () => button('copy')!.click());
+    expect(writeText).toHaveBeenCalledWith('pipelineInfo:\n  name: train\n');
+    expect(host.querySelector('.jp-cellpipe-yaml-copied')!.textContent).toBe('Copied');
+
+    writeText.mockImplementation(() => Promise.reject(new Error('Document is not focused')));
+    await act(async () => button('copy')!.click());
+    expect(host.querySelector('.jp-cellpipe-yaml-copied')!.textContent).toBe(
+      'Could not copy: Document is not focused'
+    );
+  });
+
+  it('downloads the YAML shown as the notebook’s name with .yaml', async () => {
+    const blobs: Blob[] = [];
+    URL.createObjectURL = jest.fn((blob: Blob) => {
+      blobs.push(blob);
+      return 'blob:yaml';
+    });
+    URL.revokeObjectURL = jest.fn();
+    const clicked: HTMLAnchorElement[] = [];
+    const click = jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+      this: HTMLAnchorElement
+    ) {
+      clicked.push(this);
+    });
+    current = 'pipelineInfo:\n  name: train\n';
+    render(1);
+    open();
+    settle();
+    act(() => button('download')!.click());
+    click.mockRestore();
+    expect(clicked.map(a => [a.download, a.href])).toEqual([['train.yaml', 'blob:yaml']]);
+    // (jsdom's Blob has no text(): read it as a browser reads a file)
+    const text = await new Promise<string>(resolve => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result as string);
+      reader.readAsText(blobs[0]);
+    });
+    expect(text).toBe('pipelineInfo:\n  name: train\n');
+    act(() => jest.runOnlyPendingTimers());
+    expect(URL.revokeObjectURL).toHaveBeenCalledWith('blob:yaml');
+  });
+
+  it('offers neither button while there is no YAML (closed, or the notebook does not compile)', () => {
+    current = 'error:the notebook has no steps';
+    render(1);
+    expect(button('copy')).toBeNull();
+    open();
+    settle();
+    expect(button('copy')).toBeNull();
+    expect(button('download')).toBeNull();
+  });
+
+  it('names the file after the notebook', () => {
+    expect(yamlFileName('work/Train Model.ipynb')).toBe('Train Model.yaml');
+    expect(yamlFileName('pipeline.IPYNB')).toBe('pipeline.yaml');
+    expect(yamlFileName('')).toBe('pipeline.yaml');
   });
 });
