@@ -23,6 +23,7 @@ from . import (
     image_handlers,
     kfp_handlers,
     local_handlers,
+    local_result_handlers,
 )
 from .routes import Route, api_route
 
@@ -48,6 +49,7 @@ def setup_handlers(web_app: Application) -> None:
     for module in (
         kfp_handlers,
         local_handlers,
+        local_result_handlers,
         bundle_handlers,
         datafile_handlers,
         file_handlers,
