@@ -68,3 +68,32 @@ export function computeChips(cells: readonly ChipCell[], trans: Trans = plainTra
   });
   return chips;
 }
+
+/** The faint "+ step" chip of an untagged code cell of an enabled notebook: it opens the editor. */
+export interface Placeholder {
+  cellIndex: number;
+  /** The chip of the block this cell continues (an untagged cell runs with the cell above), if any. */
+  continues: Chip | null;
+}
+
+/** One placeholder per code cell without a kind tag, in notebook order. */
+export function computePlaceholders(
+  cells: readonly ChipCell[],
+  chips: readonly Chip[]
+): Placeholder[] {
+  const byIndex = new Map(chips.map(c => [c.cellIndex, c]));
+  const out: Placeholder[] = [];
+  let current: Chip | null = null;
+  cells.forEach((cell, cellIndex) => {
+    if (cell.cellType !== 'code') {
+      return;
+    }
+    const chip = byIndex.get(cellIndex);
+    if (chip) {
+      current = chip;
+    } else {
+      out.push({ cellIndex, continues: current });
+    }
+  });
+  return out;
+}

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fromNbformat } from '../../../model/notebook';
-import { computeChips } from '../chips';
+import { computeChips, computePlaceholders } from '../chips';
 
 const fixture = path.join(
   __dirname,
@@ -43,6 +43,22 @@ describe('chips', () => {
     ]);
     expect(chips).toEqual([
       { cellIndex: 2, kind: 'step', label: 'a', deps: [], continued: 1, ariaLabel: 'Step a' }
+    ]);
+  });
+
+  it('a "+ step" placeholder on each untagged code cell, naming the block it runs with', () => {
+    const cells = [
+      { cellType: 'code', tags: [] },
+      { cellType: 'code', tags: ['step:a'] },
+      { cellType: 'markdown', tags: [] },
+      { cellType: 'code', tags: ['my-tag'] },
+      { cellType: 'code', tags: ['imports'] }
+    ];
+    const chips = computeChips(cells);
+    const placeholders = computePlaceholders(cells, chips);
+    expect(placeholders.map(p => [p.cellIndex, p.continues?.label ?? null])).toEqual([
+      [0, null],
+      [3, 'a']
     ]);
   });
 });
