@@ -1,8 +1,11 @@
 /**
- * The `cellpipe:annotate` plugin: the pencil in each code cell's toolbar (declared in
- * schema/annotate.json) and the command it runs (the chips of src/ui/chips run it too).
+ * The `cellpipe:annotate` plugin: the ways into a cell's pipeline annotation — the pencil in each
+ * code cell's toolbar, "Annotate cell…" in the cell's context menu, the palette and a keyboard
+ * shortcut (declared in schema/annotate.json), and the chips of src/ui/chips — all opening the
+ * pencil editor. JupyterLab hides the cell toolbar over a long first line: the others stay.
  */
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
 import { Cell } from '@jupyterlab/cells';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
@@ -12,18 +15,21 @@ import { CellChips } from './chips/widget';
 import { IPipelineAnalysis } from './tokens';
 
 export const EDIT_CELL_COMMAND = 'cellpipe:edit-cell';
+/** The same editor, named for the context menu, the palette and the shortcut. */
+export const ANNOTATE_CELL_COMMAND = 'cellpipe:annotate-cell';
 
 export const annotatePlugin: JupyterFrontEndPlugin<void> = {
   id: 'cellpipe:annotate',
   description: 'Annotate notebook cells as pipeline steps (Kale-compatible tags).',
   autoStart: true,
   requires: [INotebookTracker],
-  optional: [IPipelineAnalysis, ITranslator],
+  optional: [IPipelineAnalysis, ITranslator, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     analysis: IPipelineAnalysis | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    palette: ICommandPalette | null
   ) => {
     const trans = (translator ?? nullTranslator).load('cellpipe');
     const open = (panel: NotebookPanel, cell: Cell) => {
@@ -44,7 +50,22 @@ export const annotatePlugin: JupyterFrontEndPlugin<void> = {
         }
       }
     });
-    // A chip on each annotated cell; Enter or a click on it runs the command above.
+    app.commands.addCommand(ANNOTATE_CELL_COMMAND, {
+      label: trans.__('Annotate cell…'),
+      caption: trans.__('Make this code cell a pipeline step, or change its annotation'),
+      isEnabled: () => !!tracker.currentWidget,
+      execute: () => {
+        const panel = tracker.currentWidget;
+        // From the context menu: the cell right-clicked, else the active cell.
+        const hit = app.contextMenuHitTest(node => node.classList.contains('jp-Cell'));
+        const cell = panel?.content.widgets.find(c => c.node === hit) ?? tracker.activeCell;
+        if (panel && cell && cell.model.type === 'code') {
+          return open(panel, cell);
+        }
+      }
+    });
+    palette?.addItem({ command: ANNOTATE_CELL_COMMAND, category: trans.__('cellpipe') });
+    // A chip on each annotated cell, "+ step" on the others; Enter or a click runs the editor.
     new CellChips(tracker, app.commands, trans);
   }
 };
