@@ -2,8 +2,8 @@
  * Layout of the execution graph: the analyzer's steps and edges placed by dagre (top to bottom,
  * parallel branches side by side). Pure: no DOM, so it is tested under jest.
  */
-import * as dagre from '@dagrejs/dagre';
 import type { AnalysisResult } from '../../analysis/types';
+import { dagreLibrary } from '../lazy';
 
 export interface GraphNode {
   name: string;
@@ -227,7 +227,9 @@ function straightEdge(edge: DrawnEdge, label: string, from: GraphNode, to: Graph
   };
 }
 
+/** Needs dagre loaded (`dagreLibrary.load()`): it is fetched with the first graph, not at start-up. */
 export function layoutGraph(result: Pick<AnalysisResult, 'steps' | 'edges'>): GraphLayout {
+  const dagre = dagreLibrary.now;
   const g = new dagre.graphlib.Graph({ multigraph: false });
   g.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 48, edgesep: 12, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));

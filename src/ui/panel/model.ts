@@ -21,6 +21,7 @@ import type { CompiledPackage } from '../run/RunDialog';
 import { CellpipeSettings, DEFAULT_SETTINGS } from '../../settings';
 import { AnalysisService } from '../analysis-service';
 import { GraphLayout, Laidout, relayout, settle } from '../graph/layout';
+import { dagreLibrary } from '../lazy';
 import type { NotebookInput } from '../../model/notebook';
 import { addDependency } from '../../model/write';
 import { BaseImage, ImportWarning, baseImageOf, importWarnings, nonStdlib } from './images';
@@ -318,11 +319,19 @@ export class PanelModel {
   };
 
   private _onResult = (_: AnalysisService, result: AnalysisResult | null): void => {
-    this._layout = result ? relayout(result, this._layout) : null;
+    this._layout = result && dagreLibrary.loaded ? relayout(result, this._layout) : null;
     this._revision++;
     this._analysisChanged.emit();
     this._askLocalModules();
-    if (this._layout?.provisional) {
+    if (result && !dagreLibrary.loaded) {
+      // dagre comes with the first graph, not at start-up: the graph is drawn once it is here.
+      void dagreLibrary.load().then(() => {
+        if (this._service.result === result && !this._layout) {
+          this._layout = relayout(result, null);
+          this._analysisChanged.emit();
+        }
+      }, console.error);
+    } else if (this._layout?.provisional) {
       this._settleLater();
     }
   };

@@ -7,8 +7,11 @@ import { createRoot, Root } from 'react-dom/client';
 import type { StepInfo } from '../../../analysis/types';
 import { GraphView } from '../GraphView';
 import { layoutGraph } from '../layout';
+import { dagreLibrary } from '../../lazy';
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
+
+beforeAll(() => dagreLibrary.load());
 
 const step = (name: string): StepInfo => ({
   name,

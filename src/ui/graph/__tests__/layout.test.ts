@@ -1,5 +1,8 @@
 import { layoutGraph, edgeLabel, fileLabel, relayout, settle } from '../layout';
 import type { StepInfo } from '../../../analysis/types';
+import { dagreLibrary } from '../../lazy';
+
+beforeAll(() => dagreLibrary.load());
 
 function step(name: string, cells: number[], extra: Partial<StepInfo> = {}): StepInfo {
   return {
