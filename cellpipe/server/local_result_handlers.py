@@ -121,9 +121,8 @@ class StepReportHandler(_StoreHandler):
         except (PathError, RunError, history.HistoryError) as err:
             self._refused(err)
             return
-        self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
-        self.finish(page)
+        self.finish(page, set_content_type="text/html; charset=utf-8")
 
 
 class StepLogHandler(_StoreHandler):
