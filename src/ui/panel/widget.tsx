@@ -9,6 +9,7 @@ import { LocalRunModel } from '../local';
 import type { IFileClient, IKfpClient, ILocalRunClient } from '../../server-api';
 import { pipelineIcon } from '../icons';
 import { mark } from '../marks';
+import { CellpipeOff } from './CellpipeOff';
 import { CompileProblems } from './CompileProblems';
 import { ImageNotes } from './ImageNotes';
 import { KfpSection } from './KfpSection';
@@ -94,15 +95,21 @@ function PanelBody(
     <div className="jp-cellpipe-body">
       {header}
       <NotebookName model={model} />
-      <Summary model={model} trans={trans} />
-      <Settings model={model} trans={trans} />
-      <Images model={model} trans={trans} />
-      <Graph model={model} trans={trans} />
-      <Problems model={model} trans={trans} />
-      <Files model={model} trans={trans} files={props.clients.files} />
-      <Yaml model={model} trans={trans} />
-      <Kfp model={model} trans={trans} clients={props.clients} />
-      <Local model={model} trans={trans} local={props.local} />
+      <CellpipeOff
+        notebook={panel}
+        turnOn={() => model.updateNotebookSettings({ enabled: true })}
+        trans={trans}
+      >
+        <Summary model={model} trans={trans} />
+        <Settings model={model} trans={trans} />
+        <Images model={model} trans={trans} />
+        <Graph model={model} trans={trans} />
+        <Problems model={model} trans={trans} />
+        <Files model={model} trans={trans} files={props.clients.files} />
+        <Yaml model={model} trans={trans} />
+        <Kfp model={model} trans={trans} clients={props.clients} />
+        <Local model={model} trans={trans} local={props.local} />
+      </CellpipeOff>
     </div>
   );
 }
