@@ -4,7 +4,6 @@ load), equal to its golden file, and maps each Kale key and tag as docs say; the
 naming the cell, the field or tag and the rule. Rewrite the golden files with `UPDATE_GOLDEN=1`."""
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,19 +19,6 @@ GOLDEN = KALE / "golden"
 NOTEBOOKS = sorted(p for p in KALE.glob("*.ipynb") if not p.name.startswith("kale_error_"))
 ERROR_NOTEBOOKS = sorted(KALE.glob("kale_error_*.ipynb"))
 BOOT = "_cp = _cellpipe_boot("
-
-
-@pytest.fixture(scope="module")
-def cellpipe_cli(tmp_path_factory):
-    out = tmp_path_factory.mktemp("compiler_js")
-    subprocess.run(["node", str(ROOT / "scripts" / "build-cli.js"), str(out)], cwd=ROOT, check=True)
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            ["node", str(out / "cellpipe.cjs"), *args], cwd=ROOT, capture_output=True, text=True, timeout=120
-        )
-
-    return run
 
 
 @pytest.fixture(scope="module")
