@@ -33,24 +33,6 @@ if not (ROOT / "src" / "cli" / "index.ts").exists():
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
-    """A fresh private build of the CLI bundle (the shipped one may be stale or in use)."""
-    out = tmp_path_factory.mktemp("compiler_js")
-    subprocess.run(["node", str(ROOT / "scripts" / "build-cli.js"), str(out)], cwd=ROOT, check=True)
-    return out / "cellpipe.cjs"
-
-
-@pytest.fixture(scope="module")
-def cellpipe_cli(bundle):
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            ["node", str(bundle), *args], cwd=ROOT, capture_output=True, text=True, timeout=120
-        )
-
-    return run
-
-
-@pytest.fixture(scope="module")
 def packages(tmp_path_factory, cellpipe_cli) -> dict:
     """Notebook name → path of its compiled package."""
     out = tmp_path_factory.mktemp("packages")
