@@ -201,20 +201,21 @@ def entry_metrics(store: str, key: str) -> Dict[str, float]:
     }
 
 
-REPORT = "report"
+REPORT_TYPE = "system.HTML"  # the step's report: `report`, or `cellpipe_report` (docs/step-program.md)
 
 
 def report_path(store: str, key: str) -> str:
-    """The HTML file of the step's `report` output (a file, or a folder holding one)."""
-    artifacts = _artifacts(store, key)
-    if REPORT not in artifacts:
+    """The HTML file of the step's report output (a file, or a folder holding one)."""
+    names = sorted(n for n, a in _artifacts(store, key).items() if a.get("type") == REPORT_TYPE)
+    if not names:
         raise HistoryError("this step wrote no report", missing=True)
-    path = confined(store, "cache", key, REPORT)
+    name = _check(OUTPUT, "report" if "report" in names else names[0], "output name")
+    path = confined(store, "cache", key, name)
     if os.path.isdir(path):
         pages = sorted(n for n in os.listdir(path) if n.endswith((".html", ".htm")))
         if not pages:
             raise HistoryError("this step's report holds no HTML page", missing=True)
-        path = confined(store, "cache", key, REPORT, "index.html" if "index.html" in pages else pages[0])
+        path = confined(store, "cache", key, name, "index.html" if "index.html" in pages else pages[0])
     if not os.path.isfile(path):
         raise HistoryError("this step wrote no report", missing=True)
     return path
@@ -224,7 +225,7 @@ def outputs(store: str, key: str) -> List[Dict[str, Any]]:
     """A preview of each output the step saved (its report aside), in name order."""
     found = []
     for name, artifact in sorted(_artifacts(store, key).items()):
-        if name == REPORT and artifact.get("type") == "system.HTML":
+        if artifact.get("type") == REPORT_TYPE:
             continue
         _check(OUTPUT, name, "output name")
         found.append(preview(confined(store, "cache", key, name), name, artifact))
