@@ -3,7 +3,7 @@
  * the compiler answered, and `formOf`, what follows from it (values, problems, whether Submit works).
  * No React and no requests here: `RunDialog` runs the effects and dispatches their answers.
  */
-import { parseAllDocuments } from 'yaml';
+import { yamlLibrary } from '../lazy';
 import type { IFileClient, IKfpClient, KfpExperiment } from '../../server-api';
 import { FieldValue, TypedParameter, fieldText, parametersOfSpec, parseFields } from './fields';
 import type {
@@ -280,12 +280,12 @@ function at(value: unknown, ...path: string[]): unknown {
   return value;
 }
 
-/** The package from what `compile` answered: YAML, spec, task → step names. */
+/** The package from what `compile` answered: YAML, spec, task → step names (YAML text: `yamlLibrary.load()` first). */
 export function readPackage(compiled: string | CompiledPackage): Required<CompiledPackage> {
   const yaml = typeof compiled === 'string' ? compiled : compiled.yaml;
   let spec = typeof compiled === 'string' ? undefined : compiled.pipelineSpec;
   if (!spec) {
-    const first = parseAllDocuments(yaml)[0];
+    const first = yamlLibrary.now.parseAllDocuments(yaml)[0];
     const read: unknown = first && 'toJSON' in first ? first.toJSON() : undefined;
     spec = read && typeof read === 'object' ? (read as Record<string, unknown>) : {};
   }

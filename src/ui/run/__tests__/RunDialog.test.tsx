@@ -10,6 +10,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { KfpClient, UploadedDataFile } from '../../../server-api';
 import { FakeServerExtension } from '../../../server-api/__tests__/fake-server';
 import { RunDialog, SubmittedRun, readPackage } from '../RunDialog';
+import { yamlLibrary } from '../../lazy';
 
 const PACKAGE = `# PIPELINE DEFINITION
 # Name: demo
@@ -373,6 +374,8 @@ describe('RunDialog with data files', () => {
 });
 
 describe('readPackage', () => {
+  beforeAll(() => yamlLibrary.load());
+
   it('reads spec and task names from YAML, or takes the compiler result as it is', () => {
     const read = readPackage(PACKAGE);
     expect(read.pipelineSpec.pipelineInfo.name).toBe('demo');

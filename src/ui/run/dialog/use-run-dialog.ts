@@ -19,6 +19,7 @@ import {
   specName
 } from '../dialog-model';
 import { errorText } from '../../errors';
+import { yamlLibrary } from '../../lazy';
 
 /** How long typing in the namespace field settles before experiments are listed again. */
 const NAMESPACE_SETTLE_MS = 300;
@@ -41,6 +42,10 @@ export function useRunDialog(props: RunDialogProps, trans: Trans): RunDialogCont
   React.useEffect(() => {
     let live = true;
     compile()
+      // YAML text is read by the yaml library: fetched then, not at start-up.
+      .then(compiled =>
+        typeof compiled === 'string' ? yamlLibrary.load().then(() => compiled) : compiled
+      )
       .then(compiled => {
         if (live) {
           const read = readPackage(compiled);
