@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 S := .make
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
-JLAB_VERSION := 4.6.4
+JLAB_VERSION := 4.6.6
 TS_SOURCES := $(filter-out %.generated.ts,$(shell find src style schema scripts -type f 2>/dev/null)) $(wildcard cellpipe/runtime/*.py) package.json tsconfig.json webpack.config.js
 
 .PHONY: lab test lint test-js test-py test-ui test-install installed build install bench clean chromium
