@@ -286,6 +286,7 @@ function Local(props: PartProps & { local: LocalRunModel }): JSX.Element | null 
         compile={compile}
         disabledReason={disabledReason(model, trans)}
         trans={trans}
+        panel={model}
       />
     )
   );
