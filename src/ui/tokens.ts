@@ -6,6 +6,7 @@
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { AnalysisResult } from '../analysis/types';
+import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { NotebookInput } from '../model/notebook';
 import type { ServerApi } from '../server-api';
 
@@ -23,6 +24,12 @@ export interface IPipelineAnalysis {
   /** What `result` was computed from (its `path` says which notebook). */
   readonly input: NotebookInput | null;
   readonly changed: ISignal<unknown, AnalysisResult | null>;
+  /** The notebook analysed as if cell `index` carried `tags` (what a cell would depend on as a step). */
+  whatIf?(
+    panel: NotebookPanel,
+    index: number,
+    tags: readonly string[]
+  ): Promise<AnalysisResult | null>;
 }
 
 export const IPipelineAnalysis = new Token<IPipelineAnalysis>(
