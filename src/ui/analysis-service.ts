@@ -178,6 +178,31 @@ export class AnalysisService {
     });
   }
 
+  /**
+   * The analysis of `panel`'s notebook as it would be with cell `index` tagged `tags` (the pencil
+   * editor's suggestions for a cell made a step): analysed apart, on or off, the followed notebook's
+   * analysis untouched. Null when a newer request overtook it.
+   */
+  async whatIf(
+    panel: NotebookPanel,
+    index: number,
+    tags: readonly string[]
+  ): Promise<AnalysisResult | null> {
+    if (!panel.model) {
+      return null;
+    }
+    const reader = new NotebookReader(panel);
+    const input = reader.read();
+    reader.dispose();
+    const path = `${input.path ?? ''}#cellpipe-what-if`;
+    const cells = input.cells.map((c, i) => (i === index ? { ...c, tags: [...tags] } : c));
+    try {
+      return await this._client.analyze({ ...input, cells, path });
+    } finally {
+      this._client.forget(path);
+    }
+  }
+
   /** Whether the notebook followed has cellpipe on (off: no result, no markers). */
   get enabled(): boolean {
     return this._enablement?.enabled ?? false;

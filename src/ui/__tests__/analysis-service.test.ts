@@ -385,6 +385,35 @@ describe('AnalysisService, cellpipe off', () => {
   });
 });
 
+describe('AnalysisService.whatIf', () => {
+  it('analyses the notebook as if a cell were a new step, apart from the followed analysis', async () => {
+    const s = new AnalysisService(new AnalyzerClient(() => spawnInProcess(createAnalyzer)));
+    const nb = load('examples/pipeline.ipynb');
+    const index = nb.cells.findIndex((c: any) =>
+      (c.metadata?.tags ?? []).includes('step:evaluate')
+    );
+    const prev = nb.cells[index].metadata.tags
+      .filter((t: string) => t.startsWith('prev:'))
+      .map((t: string) => t.slice(5));
+    nb.cells[index].metadata.tags = [];
+    const { panel } = panelOf(nb, 'pipeline.ipynb');
+    s.setNotebook(panel);
+    await new Promise(resolve => setTimeout(resolve));
+    await s.whenIdle();
+    const followed = s.result;
+    const result = await s.whatIf(panel, index, ['step:new_one']);
+    const fixes = result!.diagnostics
+      .filter(d => d.fix?.step === 'new_one')
+      .map(d => d.fix!.dependsOn);
+    // The steps it depended on are suggested again (it reads their variables).
+    expect(prev.length).toBeGreaterThan(0);
+    expect([...new Set(fixes)]).toEqual(expect.arrayContaining(prev));
+    expect(s.result).toBe(followed);
+    expect(s.result!.steps.map(st => st.name)).not.toContain('new_one');
+    s.dispose();
+  });
+});
+
 describe('AnalysisService markers', () => {
   /** An editor that records the marker lists dispatched to it. */
   function editorWidget(): { editor: any; shown: unknown[][] } {
