@@ -7,7 +7,13 @@ import { FieldError } from '../../model/validate';
 import { CellEdit } from '../../model/cell-edit';
 import { Trans, plainTrans } from '../run/trans';
 import { EditorForm, FormIcons } from './form';
-import { CellForm, SuggestedDependency, editToForm, formToEdit } from './model';
+import { CellForm, SuggestedDependency, editToForm, formToEdit, saveReason } from './model';
+
+/** What Save gives: the edit and the step's report switch. */
+export interface EditorValue {
+  edit: CellEdit;
+  report: boolean;
+}
 
 const ICONS: FormIcons = {
   add: <addIcon.react tag="span" />,
@@ -16,7 +22,7 @@ const ICONS: FormIcons = {
 
 /**
  * The dialog body: holds the form, disables the dialog's Save button while the form has
- * errors, and gives the edit (or null when invalid) as the dialog's value.
+ * errors and says why beside it, and gives the edit (or null when invalid) as the dialog's value.
  */
 export class CellEditorBody extends ReactWidget {
   constructor(
@@ -24,13 +30,15 @@ export class CellEditorBody extends ReactWidget {
     otherSteps: string[],
     trans: Trans = plainTrans,
     downstream: readonly string[] = [],
-    stored: readonly MetadataIssue[] = []
+    stored: readonly MetadataIssue[] = [],
+    /** What the cell's `report:` tag says (undefined: none). */
+    report?: boolean
   ) {
     super();
     this._stored = stored;
     this._downstream = downstream;
     this.addClass('jp-cellpipe-cell-editor-body');
-    this._form = editToForm(edit);
+    this._form = editToForm(edit, report);
     this._initial = this._form;
     this._otherSteps = otherSteps;
     this._trans = trans;
@@ -49,8 +57,8 @@ export class CellEditorBody extends ReactWidget {
   }
 
   /** The edit to save, or null when the form has errors. */
-  getValue(): CellEdit | null {
-    return this._errors.length ? null : formToEdit(this._form);
+  getValue(): EditorValue | null {
+    return this._errors.length ? null : { edit: formToEdit(this._form), report: this._form.report };
   }
 
   render(): JSX.Element {
@@ -66,11 +74,7 @@ export class CellEditorBody extends ReactWidget {
         onChange={(form, errors) => {
           this._form = form;
           this._errors = errors;
-          const save = this._saveButton();
-          if (save) {
-            save.disabled = errors.length > 0;
-            save.title = errors.length ? errors[0].message : '';
-          }
+          this._showSaveState();
         }}
       />
     );
@@ -106,6 +110,31 @@ export class CellEditorBody extends ReactWidget {
       event.preventDefault();
     }
   };
+
+  /** Save on or off, and why it is off in a line beside it (the dialog's footer is not ours to render). */
+  private _showSaveState(): void {
+    const save = this._saveButton();
+    if (!save) {
+      return;
+    }
+    const reason = saveReason(this._errors);
+    save.disabled = reason !== null;
+    save.title = reason ?? '';
+    let note = save.parentElement?.querySelector<HTMLElement>('.jp-cellpipe-save-reason') ?? null;
+    if (!note) {
+      note = document.createElement('span');
+      note.className = 'jp-cellpipe-save-reason';
+      note.setAttribute('role', 'status');
+      note.id = `${this.id || 'cellpipe-editor'}-save-reason`;
+      save.parentElement?.insertBefore(note, save.parentElement.firstChild);
+    }
+    note.textContent = reason ? this._trans.__('Cannot save: %1', reason) : '';
+    if (reason) {
+      save.setAttribute('aria-describedby', note.id);
+    } else {
+      save.removeAttribute('aria-describedby');
+    }
+  }
 
   private _saveButton(): HTMLButtonElement | null {
     return (

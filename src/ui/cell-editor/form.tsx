@@ -16,7 +16,9 @@ import {
   KindChoice,
   SuggestedDependency,
   addSuggested,
-  formErrors
+  advancedCount,
+  formErrors,
+  isAdvancedError
 } from './model';
 import { FormIcons, ListSectionView, MapSectionView } from './sections';
 import { Dependencies, GpuFields, StepNameField } from './step-fields';
@@ -59,7 +61,10 @@ function cycleErrors(form: CellForm, downstream: readonly string[], trans: Trans
     }));
 }
 
-/** Errors shown next to their field (the step name, a list row), so not again in the list below. */
+/**
+ * Errors shown next to their field (the step name, a list row), so not again in the list below. The
+ * name's error before the user touched the field is shown nowhere but beside Save (the dialog's).
+ */
 function shownInline(e: FieldError): boolean {
   return (
     e.field === 'stepName' ||
@@ -81,6 +86,8 @@ export function EditorForm(props: EditorFormProps): JSX.Element {
   React.useEffect(() => {
     onChange(form, errors);
   }, [form, errors, onChange]);
+  // The name's error waits until the user has typed or left the field (a new step starts nameless).
+  const [nameTouched, setNameTouched] = React.useState(initial.stepName !== '');
   const update = (patch: Partial<CellForm>) => setForm(current => ({ ...current, ...patch }));
   const uid = React.useId();
   const maps = mapTexts(trans);
@@ -89,6 +96,14 @@ export function EditorForm(props: EditorFormProps): JSX.Element {
     s => otherSteps.includes(s.step) && !form.prev.includes(s.step) && !downstream.includes(s.step)
   );
   const listed = errors.filter(e => !shownInline(e));
+  // Folded until opened, or until one of its settings is wrong (the user must see what stops Save).
+  const advancedWrong = errors.some(isAdvancedError);
+  const [advancedOpen, setAdvancedOpen] = React.useState(false);
+  React.useEffect(() => {
+    if (advancedWrong) {
+      setAdvancedOpen(true);
+    }
+  }, [advancedWrong]);
   return (
     <div className="jp-cellpipe-cell-editor">
       <label className="jp-cellpipe-ce-field">
@@ -109,9 +124,13 @@ export function EditorForm(props: EditorFormProps): JSX.Element {
         <>
           <StepNameField
             value={form.stepName}
-            error={errors.find(e => e.field === 'stepName')}
+            error={nameTouched ? errors.find(e => e.field === 'stepName') : undefined}
             uid={uid}
-            onChange={stepName => update({ stepName })}
+            onChange={stepName => {
+              setNameTouched(true);
+              update({ stepName });
+            }}
+            onBlur={() => setNameTouched(true)}
             trans={trans}
           />
           <Dependencies
@@ -125,52 +144,68 @@ export function EditorForm(props: EditorFormProps): JSX.Element {
             trans={trans}
           />
           <GpuFields gpu={form.gpu} onChange={gpu => update({ gpu })} trans={trans} />
-          {FORM_SECTIONS.map(s =>
-            s.kind === 'map' ? (
-              <MapSectionView
-                key={s.name}
-                section={s.name}
-                texts={maps[s.name]}
-                rows={form.rows[s.name]}
-                onChange={rows => update({ rows: { ...form.rows, [s.name]: rows } })}
-                trans={trans}
-                icons={icons}
-              />
-            ) : (
-              <ListSectionView
-                key={s.name}
-                section={s.name}
-                texts={lists[s.name]}
-                rows={form.lists[s.name]}
-                errors={errors}
-                uid={uid}
-                onChange={rows => update({ lists: { ...form.lists, [s.name]: rows } })}
-                trans={trans}
-                icons={icons}
-              />
-            )
-          )}
-          <label className="jp-cellpipe-ce-field">
-            <span>{trans.__('Image')}</span>
+          <label className="jp-cellpipe-ce-switch">
             <input
-              className="jp-cellpipe-image"
-              placeholder={trans.__("the notebook's base image")}
-              value={form.image}
-              onChange={e => update({ image: e.target.value })}
+              type="checkbox"
+              className="jp-cellpipe-report"
+              checked={form.report}
+              onChange={e => update({ report: e.target.checked })}
             />
+            {trans.__('Report (Kale step report)')}
           </label>
-          <label className="jp-cellpipe-ce-field">
-            <span>{trans.__('Caching')}</span>
-            <select
-              className="jp-cellpipe-caching"
-              value={form.caching}
-              onChange={e => update({ caching: e.target.value as CellForm['caching'] })}
-            >
-              <option value="default">{trans.__('Notebook default')}</option>
-              <option value="on">{trans.__('On')}</option>
-              <option value="off">{trans.__('Off')}</option>
-            </select>
-          </label>
+          <details
+            className="jp-cellpipe-ce-advanced"
+            open={advancedOpen}
+            onToggle={e => setAdvancedOpen((e.target as HTMLDetailsElement).open)}
+          >
+            <summary>{trans.__('Advanced (%1 set)', advancedCount(form))}</summary>
+            {FORM_SECTIONS.map(s =>
+              s.kind === 'map' ? (
+                <MapSectionView
+                  key={s.name}
+                  section={s.name}
+                  texts={maps[s.name]}
+                  rows={form.rows[s.name]}
+                  onChange={rows => update({ rows: { ...form.rows, [s.name]: rows } })}
+                  trans={trans}
+                  icons={icons}
+                />
+              ) : (
+                <ListSectionView
+                  key={s.name}
+                  section={s.name}
+                  texts={lists[s.name]}
+                  rows={form.lists[s.name]}
+                  errors={errors}
+                  uid={uid}
+                  onChange={rows => update({ lists: { ...form.lists, [s.name]: rows } })}
+                  trans={trans}
+                  icons={icons}
+                />
+              )
+            )}
+            <label className="jp-cellpipe-ce-field">
+              <span>{trans.__('Image')}</span>
+              <input
+                className="jp-cellpipe-image"
+                placeholder={trans.__("the notebook's base image")}
+                value={form.image}
+                onChange={e => update({ image: e.target.value })}
+              />
+            </label>
+            <label className="jp-cellpipe-ce-field">
+              <span>{trans.__('Caching')}</span>
+              <select
+                className="jp-cellpipe-caching"
+                value={form.caching}
+                onChange={e => update({ caching: e.target.value as CellForm['caching'] })}
+              >
+                <option value="default">{trans.__('Notebook default')}</option>
+                <option value="on">{trans.__('On')}</option>
+                <option value="off">{trans.__('Off')}</option>
+              </select>
+            </label>
+          </details>
         </>
       )}
       <StoredIssues issues={props.stored ?? NONE} trans={trans} />

@@ -9,7 +9,16 @@ import { applyCellEdit, readCell } from '../../model/write';
 import { Trans, plainTrans } from '../run/trans';
 import type { IPipelineAnalysis } from '../tokens';
 import { CellEditorBody } from './body';
-import { downstreamSteps, otherStepNames, storedIssues, suggestedDependencies } from './model';
+import {
+  downstreamSteps,
+  otherStepNames,
+  storedIssues,
+  suggestedDependencies,
+  withReportTag
+} from './model';
+
+/** The name a cell that is not a step yet is analysed under, to suggest what it would depend on. */
+const NEW_STEP = 'cellpipe_new_step';
 
 export { CellEditorBody } from './body';
 
@@ -38,7 +47,8 @@ export async function editCellAnnotation(
     others,
     trans,
     downstream,
-    storedIssues(cellTags, index, cell.model.getMetadata('cellpipe'))
+    storedIssues(cellTags, index, cell.model.getMetadata('cellpipe')),
+    parseTags(cellTags[index]).report
   );
   // Suggestions from the latest analysis of this notebook, and from newer ones while open.
   const analysis = options.analysis;
@@ -49,6 +59,21 @@ export async function editCellAnnotation(
   };
   suggest();
   analysis?.changed.connect(suggest);
+  // A cell not a step yet: what it would depend on as one (the notebook analysed as if it were).
+  if (edit.kind !== 'step' && analysis?.whatIf) {
+    const kept = cellTags[index].filter(
+      t => parseTags([t]).kind === null && !/^(step|block):$/.test(t)
+    );
+    const tags = [...kept, `step:${NEW_STEP}`];
+    void analysis.whatIf(panel, index, tags).then(
+      result => {
+        if (result && !body.isDisposed) {
+          body.suggested = suggestedDependencies(result, NEW_STEP, index);
+        }
+      },
+      () => undefined // no suggestion rather than an error in the editor
+    );
+  }
   try {
     const result = await showDialog({
       title: trans.__('Pipeline annotation of cell %1', index + 1),
@@ -62,7 +87,16 @@ export async function editCellAnnotation(
     if (!result.button.accept || !result.value) {
       return false;
     }
-    applyCellEdit(cell.model, result.value);
+    const { edit: saved, report } = result.value;
+    // One transaction: one undo step for the annotation and its report tag.
+    cell.model.sharedModel.transact(() => {
+      applyCellEdit(cell.model, saved);
+      const tags = readTags(cell.model.getMetadata('tags'));
+      const next = saved.kind === 'step' ? withReportTag(tags, report) : tags;
+      if (next.join('\n') !== tags.join('\n')) {
+        cell.model.setMetadata('tags', next);
+      }
+    });
     return true;
   } finally {
     analysis?.changed.disconnect(suggest);

@@ -156,13 +156,16 @@ export interface CellForm {
   caching: 'default' | 'on' | 'off';
   /** Deploy settings this form does not show (pull policy, retries, ...), written back as they are. */
   rest: DeployConfig;
+  /** Kale's step report (`report:enabled|disabled`); on when the cell says nothing. */
+  report: boolean;
 }
 
 function rowsOf(map: Record<string, string> | undefined): Row[] {
   return Object.entries(map ?? {}).map(([key, value]) => ({ key, value }));
 }
 
-export function editToForm(edit: CellEdit): CellForm {
+/** `report` is what the cell's `report:` tag says (undefined: none, which is on). */
+export function editToForm(edit: CellEdit, report?: boolean): CellForm {
   const d = edit.deploy;
   const rest: DeployConfig = { ...d };
   for (const key of [...MAP_SECTIONS, ...LIST_SECTIONS, 'gpu', 'image', 'caching'] as const) {
@@ -194,7 +197,8 @@ export function editToForm(edit: CellEdit): CellForm {
     lists,
     image: d.image ?? '',
     caching: d.caching === undefined ? 'default' : d.caching ? 'on' : 'off',
-    rest
+    rest,
+    report: report ?? true
   };
 }
 
@@ -383,4 +387,51 @@ export function storedIssues(
   return cellIssues(cellTags[index] ?? [], cellpipe, index, step).filter(
     issue => !/^tag (step|block):./.test(issue.field)
   );
+}
+
+/**
+ * How many of the folded "Advanced" settings the form sets: each Kubernetes section with a row, the
+ * image, and the caching when it is not the notebook's.
+ */
+export function advancedCount(form: CellForm): number {
+  const sections = FORM_SECTIONS.filter(s =>
+    s.kind === 'map' ? form.rows[s.name].length > 0 : form.lists[s.name].length > 0
+  ).length;
+  return sections + (form.image.trim() ? 1 : 0) + (form.caching !== 'default' ? 1 : 0);
+}
+
+/** Is the error about a field folded under "Advanced" (a Kubernetes section, the image, the caching)? */
+export function isAdvancedError(e: FieldError): boolean {
+  return (
+    FORM_SECTIONS.some(s => e.field.startsWith(`deploy.${s.name}`)) ||
+    e.field === 'deploy.image' ||
+    e.field === 'deploy.caching'
+  );
+}
+
+/**
+ * Why Save is off, in a line beside it, or null when it is on: the first problem of the fields on
+ * top (the name before a folded section), and how many more.
+ */
+export function saveReason(errors: readonly FieldError[]): string | null {
+  if (!errors.length) {
+    return null;
+  }
+  const first = errors.find(e => !isAdvancedError(e)) ?? errors[0];
+  const more = errors.length - 1;
+  return more ? `${first.message} (and ${more} more)` : first.message;
+}
+
+/**
+ * The tags with the step's report switch written as Kale writes it: `report:disabled` when off;
+ * when on, an existing `report:` tag becomes `report:enabled` in place, and none is added (on is
+ * what a cell without one means, so an unchanged cell stays byte for byte).
+ */
+export function withReportTag(tags: readonly string[], on: boolean): string[] {
+  const at = tags.findIndex(t => t === 'report:enabled' || t === 'report:disabled');
+  const tag = on ? 'report:enabled' : 'report:disabled';
+  if (at >= 0) {
+    return tags.map((t, i) => (i === at ? tag : t));
+  }
+  return on ? [...tags] : [...tags, tag];
 }

@@ -9,6 +9,7 @@ export function StepNameField(props: {
   error?: FieldError;
   uid: string;
   onChange: (value: string) => void;
+  onBlur?: () => void;
   trans: Trans;
 }): JSX.Element {
   const errorId = `${props.uid}-name-error`;
@@ -23,6 +24,7 @@ export function StepNameField(props: {
           aria-invalid={!!props.error}
           aria-describedby={props.error ? errorId : undefined}
           onChange={e => props.onChange(e.target.value)}
+          onBlur={props.onBlur}
         />
       </label>
       {props.error && (

@@ -408,3 +408,79 @@ describe('pencil editor form: rows keyed by a stable id', () => {
     }
   );
 });
+
+describe('pencil editor form: a new step, Advanced folded, report (issue 19 item 3)', () => {
+  const PLAIN: CellEdit = { kind: null, stepName: '', prev: [], deploy: {} };
+  const nameInput = () => host.querySelector<HTMLInputElement>('input.jp-cellpipe-step-name')!;
+  const makeStep = () => {
+    const select = host.querySelector<HTMLSelectElement>('select.jp-cellpipe-kind')!;
+    act(() => {
+      select.value = 'step';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+  };
+  const shownText = () => host.textContent ?? '';
+
+  it('says nothing of the missing name before the user typed, though Save stays off', () => {
+    render(PLAIN);
+    makeStep();
+    // The form knows (Save is off, the dialog says why beside it) but the field does not shout.
+    expect(latest.errors.map(e => e.message)).toEqual(['Step name is required']);
+    expect(shownText()).not.toContain('Step name is required');
+    expect(nameInput().getAttribute('aria-invalid')).toBe('false');
+    type(nameInput(), 'x');
+    type(nameInput(), '');
+    expect(host.querySelector('.jp-cellpipe-field-error')?.textContent).toBe(
+      'Step name is required'
+    );
+    expect(nameInput().getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('leaving the name field empty counts as touched', () => {
+    render(PLAIN);
+    makeStep();
+    act(() => {
+      nameInput().focus();
+      nameInput().blur();
+    });
+    expect(host.querySelector('.jp-cellpipe-field-error')?.textContent).toBe(
+      'Step name is required'
+    );
+  });
+
+  it('type, name, depends on, GPU and report on top; the Kubernetes sections folded under Advanced with a count', () => {
+    render({ ...TRAIN, deploy: { limits: { memory: '1Gi' }, image: 'python:3.12' } });
+    const advanced = host.querySelector<HTMLDetailsElement>('details.jp-cellpipe-ce-advanced')!;
+    expect(advanced.open).toBe(false);
+    expect(advanced.querySelector('summary')?.textContent).toBe('Advanced (2 set)');
+    const outside = [...host.querySelectorAll('fieldset > legend')]
+      .filter(l => !advanced.contains(l))
+      .map(l => l.textContent);
+    expect(outside).toEqual(['Depends on', 'GPU']);
+    expect(advanced.querySelectorAll('fieldset')).toHaveLength(10);
+    expect(advanced.querySelector('input.jp-cellpipe-image')).not.toBeNull();
+    expect(advanced.querySelector('select.jp-cellpipe-caching')).not.toBeNull();
+    expect(advanced.contains(host.querySelector('input.jp-cellpipe-report'))).toBe(false);
+    // One more row set: the count follows.
+    click(button('Add Pod labels'));
+    expect(advanced.querySelector('summary')?.textContent).toBe('Advanced (3 set)');
+  });
+
+  it('opens Advanced when one of its settings is wrong, so the user sees what stops Save', () => {
+    render(TRAIN);
+    const advanced = host.querySelector<HTMLDetailsElement>('details.jp-cellpipe-ce-advanced')!;
+    expect(advanced.open).toBe(false);
+    click(button('Add Limits'));
+    expect(latest.errors.map(e => e.message)).toEqual(['limits: a row has no key']);
+    expect(advanced.open).toBe(true);
+  });
+
+  it('a Report switch, on by default, in the form it gives', () => {
+    render(TRAIN);
+    const report = host.querySelector<HTMLInputElement>('input.jp-cellpipe-report')!;
+    expect(report.checked).toBe(true);
+    expect(report.closest('label')?.textContent).toContain('Report');
+    click(report);
+    expect(latest.form.report).toBe(false);
+  });
+});

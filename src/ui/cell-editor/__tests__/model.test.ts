@@ -11,13 +11,17 @@ import {
   LIST_SECTIONS,
   MAP_SECTIONS,
   addSuggested,
+  advancedCount,
   downstreamSteps,
   editToForm,
+  isAdvancedError,
   formErrors,
   formToEdit,
   newListRow,
   otherStepNames,
-  suggestedDependencies
+  saveReason,
+  suggestedDependencies,
+  withReportTag
 } from '../model';
 
 const FIXTURE = path.join(
@@ -360,5 +364,65 @@ describe('the form sections', () => {
         s.name
       );
     }
+  });
+});
+
+describe('cell editor: Advanced, Save reason, report (issue 19 item 3)', () => {
+  const NEW_STEP = { kind: 'step' as const, stepName: '', prev: [], deploy: {} };
+
+  it('counts the Advanced settings that are set: a section with rows, the image, the caching', () => {
+    expect(advancedCount(editToForm(NEW_STEP))).toBe(0);
+    const form = editToForm({
+      ...NEW_STEP,
+      deploy: {
+        env: [{ name: 'A', value: '1' }],
+        limits: { memory: '1Gi', cpu: '1' },
+        tolerations: [{ key: 'gpu', operator: 'Exists' }],
+        image: 'python:3.12',
+        caching: false,
+        // The GPU is on top, not under Advanced.
+        gpu: { count: 1, type: 'nvidia.com/gpu' }
+      }
+    });
+    expect(advancedCount(form)).toBe(5);
+    expect(advancedCount({ ...form, image: '  ', caching: 'default' })).toBe(3);
+  });
+
+  it('says why Save is off: the first problem and how many more; null when it can save', () => {
+    const form = editToForm(NEW_STEP);
+    const errors = formErrors(form, []);
+    expect(saveReason(errors)).toBe('Step name is required');
+    expect(
+      saveReason(
+        formErrors({ ...form, rows: { ...form.rows, limits: [{ key: '', value: '1' }] } }, [])
+      )
+    ).toBe('Step name is required (and 1 more)');
+    expect(saveReason(formErrors({ ...form, stepName: 'load' }, []))).toBeNull();
+    expect(saveReason(formErrors(editToForm({ ...NEW_STEP, kind: null }), []))).toBeNull();
+  });
+
+  it('tells the errors of folded fields from those on top', () => {
+    expect(isAdvancedError({ field: 'deploy.limits[0]', message: '' })).toBe(true);
+    expect(isAdvancedError({ field: 'deploy.tolerations[0].key', message: '' })).toBe(true);
+    expect(isAdvancedError({ field: 'deploy.image', message: '' })).toBe(true);
+    expect(isAdvancedError({ field: 'stepName', message: '' })).toBe(false);
+    expect(isAdvancedError({ field: 'deploy.gpu.count', message: '' })).toBe(false);
+  });
+
+  it("report: on unless the cell's tag says disabled; written in place, never added when on", () => {
+    expect(editToForm(NEW_STEP).report).toBe(true);
+    expect(editToForm(NEW_STEP, false).report).toBe(false);
+    expect(withReportTag(['step:a', 'x'], true)).toEqual(['step:a', 'x']);
+    expect(withReportTag(['step:a', 'x'], false)).toEqual(['step:a', 'x', 'report:disabled']);
+    expect(withReportTag(['step:a', 'report:disabled', 'x'], true)).toEqual([
+      'step:a',
+      'report:enabled',
+      'x'
+    ]);
+    expect(withReportTag(['report:enabled', 'step:a'], false)).toEqual([
+      'report:disabled',
+      'step:a'
+    ]);
+    expect(parseTags(withReportTag(['step:a'], false)).report).toBe(false);
   });
 });
