@@ -1,7 +1,10 @@
-/** "Run locally": the local runner's view in the panel. */
+/** "Run locally": the local runner's view in the panel, fed with the notebook's graph and parameters. */
 import * as React from 'react';
 import { LocalRunModel, LocalRunView } from '../local';
+import { pipelineNameOf } from '../local/run-view';
 import type { Trans } from '../run/trans';
+import type { PanelModel } from './model';
+import { usePanelSignals } from './use-signals';
 
 export interface LocalSectionProps {
   local: LocalRunModel;
@@ -10,6 +13,8 @@ export interface LocalSectionProps {
   /** Why a run cannot start (e.g. the notebook has problems); absent: it can. */
   disabledReason?: string;
   trans: Trans;
+  /** The panel: the graph, parameters and pipeline name of the notebook, and its cells to go to. */
+  panel?: PanelModel;
 }
 
 /** Drawn again when its inputs change (the panel's analysis parts change on every keystroke). */
@@ -19,13 +24,38 @@ export const LocalSection = React.memo(function LocalSection(
   return (
     <details className="jp-cellpipe-section jp-cellpipe-local">
       <summary>{props.trans.__('Run locally')}</summary>
-      <LocalRunView
-        model={props.local}
-        notebookPath={props.notebookPath}
-        compile={props.compile}
-        disabledReason={props.disabledReason}
-        trans={props.trans}
-      />
+      {props.panel ? (
+        <WithPanel {...props} panel={props.panel} />
+      ) : (
+        <LocalRunView
+          model={props.local}
+          notebookPath={props.notebookPath}
+          compile={props.compile}
+          disabledReason={props.disabledReason}
+          trans={props.trans}
+        />
+      )}
     </details>
   );
 });
+
+function WithPanel(props: LocalSectionProps & { panel: PanelModel }): JSX.Element {
+  const { panel } = props;
+  usePanelSignals(panel, 'analysisChanged', 'notebookSettingsChanged');
+  const reveal = React.useCallback((index: number) => panel.revealCell(index), [panel]);
+  const written = panel.notebookSettings()?.pipelineName;
+  return (
+    <LocalRunView
+      model={props.local}
+      notebookPath={props.notebookPath}
+      compile={props.compile}
+      disabledReason={props.disabledReason}
+      trans={props.trans}
+      layout={panel.layout}
+      revision={panel.revision}
+      parameters={panel.analysis?.parameters}
+      pipelineName={pipelineNameOf(props.notebookPath, written)}
+      reveal={reveal}
+    />
+  );
+}
