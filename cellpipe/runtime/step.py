@@ -4,12 +4,16 @@ import linecache
 import os
 import sys
 import traceback
-from typing import Dict, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 from . import files as step_files
 from . import marshal
+from . import report as step_report
 from .bundle import install_bundles
 from .executor import ExecutorInput, local_path, write_executor_output
+
+# The metrics step's second output, when a metric is a confusion matrix or ROC data (docs/step-program.md).
+CLASSIFICATION_OUTPUT = "classification_metrics"
 
 # `kind` as a Python type name or as the KFP parameterType the compiler declared for it.
 _INT_TYPES = ("int", "NUMBER_INTEGER")
@@ -32,6 +36,9 @@ class Step:
         self.notebook = notebook or "notebook.ipynb"
         self._artifact_metadata: Dict[str, dict] = {}
         self._metrics: Dict[str, float] = {}
+        self._classification: Dict[str, Any] = {}  # KFP ClassificationMetrics metadata
+        self.report: Optional[step_report.Report] = None
+        self._report_output = ""
 
     def param(self, name: str, kind: Optional[str] = None):
         """The pipeline parameter `name`.
@@ -75,31 +82,90 @@ class Step:
         }
 
     def log_metric(self, name: str, value) -> None:
-        """Record a numeric metric for the `system.Metrics` output (as kfp's `Metrics.log_metric`)."""
+        """Record a numeric metric for the `system.Metrics` output (as kfp's `Metrics.log_metric`), or a confusion
+        matrix or ROC data for the `system.ClassificationMetrics` one."""
         try:
             number = float(value)
         except (TypeError, ValueError):
-            print(
-                f'cellpipe warning: step "{self.name}": metric "{name}" is {type(value).__name__}, not a number; '
-                "it is not logged",
-                file=sys.stderr,
-            )
+            self._log_classification(name, value)
             return
         self._metrics[name] = number
         print(f"cellpipe metric {name} = {number:g}")
+
+    def _log_classification(self, name: str, value) -> None:
+        found = step_report.classification(value)
+        problem = None
+        if found is None:
+            problem = f"is {type(value).__name__}, not a number, a confusion matrix or ROC data"
+        elif CLASSIFICATION_OUTPUT not in self.executor.output_artifacts:
+            problem = "is a confusion matrix or ROC data, but this step has no ClassificationMetrics output"
+        elif set(found) & set(self._classification):
+            problem = f"is a second {'confusion matrix' if 'confusionMatrix' in found else 'ROC curve'}; KFP shows one"
+        if problem:
+            print(
+                f'cellpipe warning: step "{self.name}": metric "{name}" {problem}; it is not logged',
+                file=sys.stderr,
+            )
+            return
+        self._classification.update(found or {})
+        print(
+            f"cellpipe metric {name}: {'confusion matrix' if 'confusionMatrix' in (found or {}) else 'ROC curve'}"
+        )
+
+    def _write_json(self, output: str, value) -> None:
+        art = self.executor.output_artifacts[output]
+        path = local_path(art["uri"], art.get("metadata"))
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        import json
+
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(value, f, sort_keys=True)
 
     def finish(self) -> None:
         meta = {**self._artifact_metadata, **step_files.save_outputs(self.name, self.executor, self.files)}
         if "metrics" in self.executor.output_artifacts:
             meta["metrics"] = {**meta.get("metrics", {}), **self._metrics}
-            art = self.executor.output_artifacts["metrics"]
-            path = local_path(art["uri"], art.get("metadata"))
-            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-            import json
-
-            with open(path, "w", encoding="utf-8") as f:
-                json.dump(self._metrics, f, sort_keys=True)
+            self._write_json("metrics", self._metrics)
+        if CLASSIFICATION_OUTPUT in self.executor.output_artifacts:
+            meta[CLASSIFICATION_OUTPUT] = dict(self._classification)
+            self._write_json(CLASSIFICATION_OUTPUT, self._classification)
+        if self.report is not None:
+            self._write_report(self.report)
         write_executor_output(self.executor, meta)
+
+    # --- the step's report (docs/step-program.md, "Step reports") --------------------------------
+    def run_cells(self, namespace: Dict[str, Any], report: str = "report") -> None:
+        """Run the rest of the program (the lines after this call) cell by cell, showing what each cell shows
+        in the step's report (output `report`), then exit: the interpreter never reaches those lines itself."""
+        if report not in self.executor.output_artifacts:
+            raise SystemExit(
+                f'cellpipe: step "{self.name}": output "{report}" has no artifact in the executor input'
+            )
+        self._report_output = report
+        self.report = step_report.Report(self.name, self.notebook, step_report.max_bytes())
+        step_report.capture(self.report)
+        caller = sys._getframe(1)
+        program = namespace.get("__file__") or caller.f_code.co_filename
+        try:
+            step_report.run_program(self.report, namespace, program, caller.f_lineno, self.line_map)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException:
+            sys.stderr.write(self.format_exception(*sys.exc_info()))
+            sys.stderr.flush()
+            raise SystemExit(1) from None
+        raise SystemExit(0)
+
+    def _write_report(self, report: step_report.Report) -> None:
+        report.cell = None
+        report.figures()  # the figures still open at the end of the step
+        sections = [("Metrics", step_report.metrics_table(self._metrics))] if self._metrics else []
+        sections += step_report.classification_sections(self._classification)
+        art = self.executor.output_artifacts[self._report_output]
+        path = local_path(art["uri"], art.get("metadata"))
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(report.page(sections))
 
     # --- tracebacks -----------------------------------------------------------------------------
     def where(self, filename: str, lineno: int) -> Optional[str]:
