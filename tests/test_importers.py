@@ -67,17 +67,15 @@ ANALYSIS = {
 
 
 @pytest.fixture(scope="module")
-def package(tmp_path_factory) -> str:
+def package(cli_bundle) -> str:
     """The package, compiled by the same bundle `cellpipe compile` is, with the URI an upload answered."""
-    out = tmp_path_factory.mktemp("compiler_js")
-    subprocess.run(["node", str(ROOT / "scripts" / "build-cli.js"), str(out)], cwd=ROOT, check=True)
     script = (
         "const c = require(process.argv[1]); const [nb, analysis, uris] = JSON.parse(process.argv[2]);"
         "process.stdout.write(c.compile(c.fromNbformat(nb, 'data.ipynb'), analysis, {dataFileUris: uris}).yaml);"
     )
     args = json.dumps([NOTEBOOK, ANALYSIS, {"data/train.csv": URI}])
     result = subprocess.run(
-        ["node", "-e", script, str(out / "cellpipe.cjs"), args], capture_output=True, text=True, timeout=120
+        ["node", "-e", script, str(cli_bundle), args], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
