@@ -5,7 +5,6 @@ and its log is read after each test: any validation error fails the test.
 """
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -162,27 +161,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def example_package(tmp_path_factory) -> str:
-    """The example notebook compiled by our own compiler (the CLI bundle, built privately)."""
+def example_package(tmp_path_factory, request) -> str:
+    """The example notebook compiled by our own compiler (the session's CLI bundle)."""
     if not (ROOT / "src" / "cli" / "index.ts").exists():
         pytest.skip("the CLI entry waits for the analyzer (src/analysis/index.ts)")
-    out = tmp_path_factory.mktemp("cli")
-    subprocess.run(["node", str(ROOT / "scripts" / "build-cli.js"), str(out)], cwd=ROOT, check=True)
-    target = out / "pipeline.yaml"
-    subprocess.run(
-        [
-            "node",
-            str(out / "cellpipe.cjs"),
-            "compile",
-            str(ROOT / "examples" / "pipeline.ipynb"),
-            "-o",
-            str(target),
-        ],
-        cwd=ROOT,
-        check=True,
-        timeout=120,
-    )
-    return target.read_text()
+    compiler = request.getfixturevalue("compiler")
+    return compiler(
+        ROOT / "examples" / "pipeline.ipynb", tmp_path_factory.mktemp("cli") / "pipeline.yaml"
+    ).read_text()
 
 
 async def test_our_compiled_example_is_submitted_within_the_contract(client, example_package):
