@@ -25,14 +25,6 @@ STEPS = ["loaddata", "featureengineering", "training", "evaluation", "metrics"]
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the compiler")
 
 
-@pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
-    """The compiler as the sources are now (the installed one may be older)."""
-    out = tmp_path_factory.mktemp("compiler_js")
-    subprocess.run(["node", str(ROOT / "scripts" / "build-cli.js"), str(out)], cwd=ROOT, check=True)
-    return out / "cellpipe.cjs"
-
-
 def cellpipe_run(target: Path, cwd: Path, *args: str) -> dict:
     """`cellpipe run` from a shell in `cwd`: exit code, {step: state} from its progress lines, metrics."""
     done = subprocess.run(
@@ -68,16 +60,12 @@ def test_the_fixture_is_a_kale_0x_notebook():
     assert nb["metadata"]["kubeflow_notebook"]["docker_image"] == ""
 
 
-def test_compiled_and_run_from_the_shell(bundle, tmp_path):
+def test_compiled_and_run_from_the_shell(compiler, tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     notebook = work / NOTEBOOK.name
     shutil.copy(NOTEBOOK, notebook)
-    package = work / "regression.yaml"
-    compiled = subprocess.run(
-        ["node", str(bundle), "compile", str(notebook), "-o", str(package)], capture_output=True, text=True
-    )
-    assert compiled.returncode == 0, compiled.stderr
+    package = compiler(notebook, work / "regression.yaml")
 
     first = cellpipe_run(package, work)
     assert first["code"] == 0, first["out"]
@@ -111,16 +99,12 @@ def test_the_notebook_itself_runs_with_cellpipe_run(tmp_path):
     assert (tmp_path / ".cellpipe").is_dir()
 
 
-def test_volumes_created_for_the_run_are_cluster_only_here(bundle, tmp_path):
+def test_volumes_created_for_the_run_are_cluster_only_here(compiler, tmp_path):
     """Kale new_pvc/pv volumes compile to kfp-kubernetes CreatePVC/DeletePVC tasks (stub containers the KFP
     driver acts on). On this machine they create nothing and say so; the steps run (was: IndexError)."""
     notebook = tmp_path / "kale0_blocks.ipynb"
     shutil.copy(KALE_BLOCKS, notebook)
-    package = tmp_path / "blocks.yaml"
-    compiled = subprocess.run(
-        ["node", str(bundle), "compile", str(notebook), "-o", str(package)], capture_output=True, text=True
-    )
-    assert compiled.returncode == 0, compiled.stderr
+    package = compiler(notebook, tmp_path / "blocks.yaml")
     docs = list(yaml.safe_load_all(package.read_text()))
     check_package_shape(docs[0], docs[1])  # what the server checks before a local run from the panel
 
