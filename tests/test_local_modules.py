@@ -30,18 +30,9 @@ IMPORTED = ["helpers", "json", "textkit"]  # what the fixture's steps import
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the compiler")
 
 
-@pytest.fixture(scope="module")
-def compiler_js(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("compiler_js")
-    subprocess.run(["node", str(ROOT / "scripts" / "build-cli.js"), str(out)], cwd=ROOT, check=True)
-    return out / "cellpipe.cjs"
-
-
-def compile_notebook(
-    compiler_js: Path, notebook: Path, target: Path, env=None
-) -> subprocess.CompletedProcess:
+def compile_notebook(cli_bundle: Path, notebook: Path, target: Path, env=None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["node", str(compiler_js), "compile", str(notebook), "-o", str(target)],
+        ["node", str(cli_bundle), "compile", str(notebook), "-o", str(target)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -118,9 +109,9 @@ def test_over_the_limit_names_every_module_and_suggests_an_image(tmp_path, monke
 
 
 @needs_node
-def test_compiled_steps_carry_only_the_modules_they_import(compiler_js, tmp_path):
+def test_compiled_steps_carry_only_the_modules_they_import(cli_bundle, tmp_path):
     package = tmp_path / "pipeline.yaml"
-    done = compile_notebook(compiler_js, NOTEBOOK, package)
+    done = compile_notebook(cli_bundle, NOTEBOOK, package)
     assert done.returncode == 0, done.stderr
     bundles = step_bundles(package)
     assert names_in(bundles["load"]) == ["textkit/__init__.py", "textkit/clean.py", "textkit/stopwords.py"]
@@ -134,15 +125,15 @@ def test_compiled_steps_carry_only_the_modules_they_import(compiler_js, tmp_path
     # the same files elsewhere give the same package, byte for byte
     copy = tmp_path / "copy"
     shutil.copytree(FIXTURE, copy)
-    done = compile_notebook(compiler_js, copy / "pipeline.ipynb", tmp_path / "again.yaml")
+    done = compile_notebook(cli_bundle, copy / "pipeline.ipynb", tmp_path / "again.yaml")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "again.yaml").read_bytes() == package.read_bytes()
 
 
 @needs_node
-def test_steps_import_local_modules_where_they_are_not(compiler_js, tmp_path, monkeypatch):
+def test_steps_import_local_modules_where_they_are_not(cli_bundle, tmp_path, monkeypatch):
     package = tmp_path / "pipeline.yaml"
-    assert compile_notebook(compiler_js, NOTEBOOK, package).returncode == 0
+    assert compile_notebook(cli_bundle, NOTEBOOK, package).returncode == 0
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
@@ -163,25 +154,25 @@ def test_steps_import_local_modules_where_they_are_not(compiler_js, tmp_path, mo
 
 
 @needs_node
-def test_editing_a_module_reruns_only_the_steps_that_import_it(compiler_js, tmp_path):
+def test_editing_a_module_reruns_only_the_steps_that_import_it(cli_bundle, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(FIXTURE, project)
     store = str(tmp_path / "store")
     package = tmp_path / "pipeline.yaml"
-    assert compile_notebook(compiler_js, project / "pipeline.ipynb", package).returncode == 0
+    assert compile_notebook(cli_bundle, project / "pipeline.ipynb", package).returncode == 0
     assert run_package_file(str(package), store=store).succeeded
     (project / "units.py").write_text("WEIGHT = 4\n")
-    assert compile_notebook(compiler_js, project / "pipeline.ipynb", package).returncode == 0
+    assert compile_notebook(cli_bundle, project / "pipeline.ipynb", package).returncode == 0
     again = run_package_file(str(package), store=store)
     assert again.by_state(SUCCEEDED) == ["score"]
     assert sorted(again.by_state(CACHED)) == ["load", "plain"]
 
 
 @needs_node
-def test_cellpipe_run_notebook_ships_them_too(compiler_js, tmp_path, monkeypatch, capsys):
+def test_cellpipe_run_notebook_ships_them_too(cli_bundle, tmp_path, monkeypatch, capsys):
     notebook = tmp_path / "project" / "pipeline.ipynb"
     shutil.copytree(FIXTURE, notebook.parent)
-    monkeypatch.setattr(cli, "COMPILER_JS", str(compiler_js))
+    monkeypatch.setattr(cli, "COMPILER_JS", str(cli_bundle))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
@@ -192,12 +183,12 @@ def test_cellpipe_run_notebook_ships_them_too(compiler_js, tmp_path, monkeypatch
 
 
 @needs_node
-def test_cli_refuses_modules_over_the_limit(compiler_js, tmp_path):
+def test_cli_refuses_modules_over_the_limit(cli_bundle, tmp_path):
     notebook = tmp_path / "pipeline.ipynb"
     shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
     (tmp_path / "units.py").write_text("WEIGHT = 3\n" + "# padding\n" * 300)
     done = compile_notebook(
-        compiler_js, notebook, tmp_path / "out.yaml", env={"CELLPIPE_MAX_BUNDLE_BYTES": "1000"}
+        cli_bundle, notebook, tmp_path / "out.yaml", env={"CELLPIPE_MAX_BUNDLE_BYTES": "1000"}
     )
     assert done.returncode == 1 and not (tmp_path / "out.yaml").exists()
     assert "local module units (3" in done.stderr and "1000-byte limit" in done.stderr
@@ -205,7 +196,7 @@ def test_cli_refuses_modules_over_the_limit(compiler_js, tmp_path):
 
 
 @needs_node
-def test_node_reads_imports_as_python_does(compiler_js):
+def test_node_reads_imports_as_python_does(cli_bundle):
     """The CLI follows local modules' imports with the compiler's scanner, the server with `ast`: they agree."""
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     files = sorted(
@@ -222,7 +213,7 @@ def test_node_reads_imports_as_python_does(compiler_js):
         "console.log(JSON.stringify(files.map(f => m.importedModules(fs.readFileSync(f, 'utf8')))));"
     )
     done = subprocess.run(
-        ["node", "-e", script, str(compiler_js)],
+        ["node", "-e", script, str(cli_bundle)],
         input=json.dumps([str(f) for f in files]),
         capture_output=True,
         text=True,
@@ -303,7 +294,7 @@ def test_modules_from_the_image_are_not_bundled_even_when_imported_by_others():
 
 
 @needs_node
-def test_notebook_lists_modules_its_images_have(compiler_js, tmp_path):
+def test_notebook_lists_modules_its_images_have(cli_bundle, tmp_path):
     """`cellpipe.modulesFromImage`: a module too large to ship, installed in the image, is left out."""
     shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
     (tmp_path / "units.py").write_text("WEIGHT = 3\n" + "# padding\n" * 300)
@@ -311,7 +302,7 @@ def test_notebook_lists_modules_its_images_have(compiler_js, tmp_path):
     notebook["metadata"].setdefault("cellpipe", {})["modulesFromImage"] = ["units"]
     (tmp_path / "pipeline.ipynb").write_text(json.dumps(notebook))
     done = compile_notebook(
-        compiler_js,
+        cli_bundle,
         tmp_path / "pipeline.ipynb",
         tmp_path / "out.yaml",
         env={"CELLPIPE_MAX_BUNDLE_BYTES": "1000"},
