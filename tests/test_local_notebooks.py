@@ -2,7 +2,6 @@
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,22 +13,6 @@ EXAMPLE = ROOT / "examples" / "pipeline.ipynb"
 FAILURE = ROOT / "tests" / "fixtures" / "local_failure.ipynb"
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the compiler")
-
-
-@pytest.fixture(scope="module")
-def compile_nb(tmp_path_factory):
-    out = tmp_path_factory.mktemp("compiler_js")
-    subprocess.run(["node", str(ROOT / "scripts" / "build-cli.js"), str(out)], cwd=ROOT, check=True)
-    bundle = out / "cellpipe.cjs"
-
-    def run(notebook: Path, target: Path) -> Path:
-        done = subprocess.run(
-            ["node", str(bundle), "compile", str(notebook), "-o", str(target)], capture_output=True, text=True
-        )
-        assert done.returncode == 0, done.stderr
-        return target
-
-    return run
 
 
 def edited_copy(tmp_path: Path, name: str, edit) -> Path:
@@ -46,9 +29,9 @@ def cell_of(nb: dict, tag: str) -> dict:
     return next(c for c in nb["cells"] if tag in c.get("metadata", {}).get("tags", []))
 
 
-def test_example_runs_then_reruns_only_what_changed(compile_nb, tmp_path):
+def test_example_runs_then_reruns_only_what_changed(compiler, tmp_path):
     store = str(tmp_path / "store")
-    package = compile_nb(EXAMPLE, tmp_path / "example.yaml")
+    package = compiler(EXAMPLE, tmp_path / "example.yaml")
     first = run_package_file(str(package), store=store)
     assert first.succeeded, {n: s.error for n, s in first.states.items() if s.error}
     steps = ["evaluate", "load_data", "preprocess", "train_forest", "train_logreg"]
@@ -67,7 +50,7 @@ def test_example_runs_then_reruns_only_what_changed(compile_nb, tmp_path):
         cell = cell_of(nb, "step:evaluate")
         cell["source"] = "".join(cell["source"]).replace('print(f"forest', 'print(f"(edited) forest')
 
-    edited = compile_nb(edited_copy(tmp_path, "edited", edit_evaluate), tmp_path / "edited.yaml")
+    edited = compiler(edited_copy(tmp_path, "edited", edit_evaluate), tmp_path / "edited.yaml")
     rerun = run_package_file(str(edited), store=store)
     ran = rerun.by_state(SUCCEEDED)
     assert "evaluate" in ran and not set(ran) & {"load_data", "preprocess", "train_forest", "train_logreg"}
@@ -79,8 +62,8 @@ def test_example_runs_then_reruns_only_what_changed(compile_nb, tmp_path):
     assert {"load_data", "preprocess", "train_logreg"} <= set(param.by_state(CACHED))
 
 
-def test_failure_names_cell_and_line_skips_descendants(compile_nb, tmp_path):
-    package = compile_nb(FAILURE, tmp_path / "failure.yaml")
+def test_failure_names_cell_and_line_skips_descendants(compiler, tmp_path):
+    package = compiler(FAILURE, tmp_path / "failure.yaml")
     result = run_package_file(str(package), store=str(tmp_path / "store"))
     assert result.by_state(FAILED) == ["broken"]
     assert result.by_state(SKIPPED) == ["after_broken"]
