@@ -5,7 +5,6 @@ can write the bucket can no longer choose pickle, nor change the bytes."""
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -198,19 +197,11 @@ NOTEBOOK = {
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the compiler")
-def test_the_local_runner_passes_the_recorded_metadata_on_as_kfp_does(tmp_path):
-    out = tmp_path / "compiler_js"
-    subprocess.run(["node", str(ROOT / "scripts" / "build-cli.js"), str(out)], cwd=ROOT, check=True)
+def test_the_local_runner_passes_the_recorded_metadata_on_as_kfp_does(compiler, tmp_path):
     notebook = tmp_path / "nb" / "verify.ipynb"
     notebook.parent.mkdir()
     notebook.write_text(json.dumps(NOTEBOOK))
-    package = tmp_path / "verify.yaml"
-    done = subprocess.run(
-        ["node", str(out / "cellpipe.cjs"), "compile", str(notebook), "-o", str(package)],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
+    package = compiler(notebook, tmp_path / "verify.yaml")
     result = run_package_file(str(package), store=str(tmp_path / "store"))
     assert result.succeeded, {n: s.error for n, s in result.states.items() if s.error}
     assert result.by_state(SUCCEEDED) == ["make", "total"]
