@@ -1,9 +1,9 @@
 """Run locally from JupyterLab: the browser posts the compiled package, then polls the run."""
 
-import asyncio
 import json
 
 import pytest
+from local_run_api import poll
 from server_packages import step_package
 from tornado.httpclient import HTTPClientError
 
@@ -12,16 +12,6 @@ from tornado.httpclient import HTTPClientError
 def package_text():
     """One step in the compiler's command shape (the server runs nothing else locally), parameter n=3."""
     return step_package()
-
-
-async def poll(jp_fetch, run_id):
-    for _ in range(200):
-        response = await jp_fetch("cellpipe", "api", "local", "runs", run_id)
-        body = json.loads(response.body)
-        if body["done"]:
-            return body
-        await asyncio.sleep(0.05)
-    raise AssertionError("the local run did not finish")
 
 
 async def test_run_locally_then_cached(jp_fetch, jp_root_dir, package_text):
