@@ -1,7 +1,6 @@
 """Files around steps (docs/step-program.md, "Files"): the working folder, files carried between steps by
 artifacts, imported data files, and a local cache key that sees the files a step reads."""
 
-import asyncio
 import json
 import os
 import re
@@ -11,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from local_run_api import poll
 
 from cellpipe.local.files import FileHashes, program_files, read_hashes, working_folder
 from cellpipe.local.runner import SUCCEEDED, run_package_file
@@ -198,23 +198,6 @@ def test_working_folder_of_a_run(tmp_path):
 # takes text_b; report takes combined.
 
 
-@pytest.fixture(scope="module")
-def compiler(tmp_path_factory):
-    out = tmp_path_factory.mktemp("compiler_js")
-    subprocess.run(["node", str(ROOT / "scripts" / "build-cli.js"), str(out)], cwd=ROOT, check=True)
-
-    def run(notebook: Path, target: Path) -> Path:
-        done = subprocess.run(
-            ["node", str(out / "cellpipe.cjs"), "compile", str(notebook), "-o", str(target)],
-            capture_output=True,
-            text=True,
-        )
-        assert done.returncode == 0, done.stderr
-        return target
-
-    return run
-
-
 def project(tmp_path: Path) -> Path:
     """A copy of the fixture folder; the notebook in it."""
     folder = tmp_path / "project"
@@ -320,16 +303,6 @@ def test_a_package_runs_in_its_own_folder_or_workdir(compiler, tmp_path):
     moved = cli_run(package, tmp_path, "--store", str(tmp_path / "store"), "--workdir", str(other))
     assert "combined ALPHA+other" in moved["out"]
     assert moved["states"]["load_a"] == "cached" and moved["states"]["load_b"] == "succeeded"
-
-
-async def poll(jp_fetch, run_id):
-    for _ in range(1200):
-        response = await jp_fetch("cellpipe", "api", "local", "runs", run_id)
-        body = json.loads(response.body)
-        if body["done"]:
-            return body
-        await asyncio.sleep(0.05)
-    raise AssertionError("the local run did not finish")
 
 
 @needs_node
