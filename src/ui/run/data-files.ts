@@ -4,7 +4,7 @@
  * Pure: the notebook's metadata and the analysis in, a plan out.
  */
 import type { AnalysisResult } from '../../analysis/types';
-import { globMatcher } from '../../analysis/file-flow';
+import { isPattern, readMatcher } from '../../analysis/file-flow';
 import { mountsWorkspace } from '../../compiler/files';
 import {
   ALL_DATA_FILES,
@@ -46,8 +46,6 @@ export interface DataFilesPlan {
   problems: DataFilesProblem[];
 }
 
-const PATTERN = /[*?[]/;
-
 /** The data files of the analysed notebook, each with how it reaches the pod (sorted by path). */
 export function planDataFiles(
   notebook: Pick<NotebookInput, 'metadata'>,
@@ -59,8 +57,7 @@ export function planDataFiles(
   const byPath = new Map<string, DataFilePlace>();
   for (const step of analysis.steps) {
     for (const read of step.files?.reads ?? []) {
-      const pattern = PATTERN.test(read.path) ? globMatcher(read.path) : null;
-      if (written.some(path => (pattern ? pattern.test(path) : path === read.path))) {
+      if (written.some(readMatcher(read.path))) {
         continue; // file flow between steps carries it
       }
       const choosable = isNotebookRelative(read.path);
@@ -70,7 +67,7 @@ export function planDataFiles(
         known.steps.includes(step.name) || known.steps.push(step.name);
         continue;
       }
-      const importable = choosable && !pattern;
+      const importable = choosable && !isPattern(read.path);
       const choice = choosable
         ? dataFileChoice(choices, path)
         : choices.choices.get(ALL_DATA_FILES);

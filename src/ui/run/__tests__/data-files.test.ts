@@ -81,6 +81,25 @@ describe('planDataFiles', () => {
     }
   });
 
+  it('a pattern some step writes a match of travels as file flow; an exact read only when written as is', () => {
+    const analysis: Pick<AnalysisResult, 'steps'> = {
+      steps: [
+        step('split', [1], {
+          files: { ...reads('raw.csv'), writes: [{ path: 'parts/a.csv', cellIndex: 1, line: 3 }] }
+        }),
+        step('merge', [2], {
+          files: reads('parts/*.csv', 'other/*.csv', 'parts/a.csv', 'parts/b.csv')
+        })
+      ]
+    };
+    const plan = planDataFiles(metadata(), analysis);
+    expect(plan.files.map(f => [f.path, f.importable])).toEqual([
+      ['other/*.csv', false],
+      ['parts/b.csv', true],
+      ['raw.csv', true]
+    ]);
+  });
+
   it('names bad entries', () => {
     const plan = planDataFiles(metadata({ 'weights.pt': { source: 'ftp' } }), ANALYSIS);
     expect(plan.problems.map(p => p.path)).toEqual(['weights.pt']);
