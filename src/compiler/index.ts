@@ -4,7 +4,7 @@
  */
 import { NotebookInput } from '../model/notebook';
 import { DeployConfig } from '../model/deploy';
-import { resolveDeployConfig } from '../model/notebook-settings';
+import { resolveDeployConfig, stepReport } from '../model/notebook-settings';
 import { addClaimTasks, metadataProblems } from './metadata';
 import { AnalysisResult, Analyzer } from '../analysis/types';
 import { StepContext, containerSpec } from './container';
@@ -15,7 +15,7 @@ import { TypedParameter, rootParameterDefinitions, typedParameters } from './par
 import { kubernetesExecutorConfig } from './platform';
 import { buildProgram } from './program';
 import { decodedLength, localModulesOf, stepModules } from './modules';
-import { compact, component, componentName, executorLabel, task } from './pipeline';
+import { REPORT_OUTPUTS, compact, component, componentName, executorLabel, task } from './pipeline';
 import { addDataFileImports, planDataFileImports } from './importers';
 import { addFileFlow, planFileFlow } from './file-artifacts';
 import { CELLPIPE_VERSION } from './runtime-sources.generated';
@@ -79,6 +79,28 @@ function stepBundles(
   return { modules, bundles };
 }
 
+/** The name of the step's report output, or undefined when its report is off. */
+function reportOutput(
+  step: AnalysisResult['steps'][number],
+  on: boolean,
+  ctx: StepContext
+): string | undefined {
+  if (!on) {
+    return undefined;
+  }
+  const name = REPORT_OUTPUTS.find(n => !step.outputs.includes(n));
+  if (!name) {
+    ctx.problems.add({
+      cellIndex: ctx.cellIndex,
+      step: ctx.step,
+      message:
+        `step "${ctx.step}" passes on variables named ${REPORT_OUTPUTS.join(' and ')}, the names of ` +
+        'its report: rename one, or turn the report off with the tag report:disabled'
+    });
+  }
+  return name;
+}
+
 function header(
   name: string,
   description: string | undefined,
@@ -139,6 +161,7 @@ export function compile(
     if (step.kind === 'metrics') {
       metrics = stepMetrics;
     }
+    const report = reportOutput(step, stepReport(notebook, cellIndex), ctx);
     const program = buildProgram({
       notebook,
       analysis,
@@ -148,10 +171,11 @@ export function compile(
       metrics: stepMetrics,
       bundles: [...(options.bundles ?? []), ...local.bundles],
       parameterTypes: Object.fromEntries([...parameters.values()].map(p => [p.name, p.type])),
-      files: fileFlow.specs.get(step.name)
+      files: fileFlow.specs.get(step.name),
+      report
     });
     const image = deploy.image ?? options.defaultImage ?? DEFAULT_IMAGE;
-    components[componentName(name)] = component(step, name, parameters, stepMetrics);
+    components[componentName(name)] = component(step, name, parameters, stepMetrics, report);
     executors[executorLabel(name)] = { container: containerSpec(image, program.text, deploy, ctx) };
     dagTasks[name] = task(step, name, analysis, deploy, taskOf);
     const k8s = kubernetesExecutorConfig(deploy, acceleratorKey, ctx);
@@ -163,7 +187,8 @@ export function compile(
       task: name,
       program: program.text,
       lineMap: program.lineMap,
-      localModules: local.modules
+      localModules: local.modules,
+      ...(report ? { report } : {})
     });
     lineMaps[step.name] = program.lineMap;
   }

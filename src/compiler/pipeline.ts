@@ -9,6 +9,10 @@ import { TypedParameter } from './parameters';
 
 export const ARTIFACT_SCHEMA_VERSION = '0.0.1';
 export const METRICS_OUTPUT = 'metrics';
+/** The metrics step's confusion matrix and ROC curve, when a metric is one (docs/step-program.md). */
+export const CLASSIFICATION_OUTPUT = 'classification_metrics';
+/** Every step's report (docs/step-program.md, "Step reports"); the second name when a variable has the first. */
+export const REPORT_OUTPUTS = ['report', 'cellpipe_report'] as const;
 
 const artifactType = (schemaTitle: string) => ({
   artifactType: { schemaTitle, schemaVersion: ARTIFACT_SCHEMA_VERSION }
@@ -64,7 +68,8 @@ export function component(
   step: StepInfo,
   task: string,
   parameters: Map<string, TypedParameter>,
-  metrics: string[]
+  metrics: string[],
+  report?: string
 ): Record<string, unknown> {
   const outputs: Record<string, unknown> = byName(step.outputs, () =>
     artifactType('system.Artifact')
@@ -74,6 +79,16 @@ export function component(
       ...artifactType('system.Metrics'),
       description: `Metrics of the pipeline: ${metrics.join(', ') || '(none)'}`,
       metadata: { metrics }
+    };
+    outputs[CLASSIFICATION_OUTPUT] = {
+      ...artifactType('system.ClassificationMetrics'),
+      description: 'The confusion matrix and ROC curve among the metrics, if any'
+    };
+  }
+  if (report) {
+    outputs[report] = {
+      ...artifactType('system.HTML'),
+      description: `What step "${step.name}" showed: its output, figures, displayed values, metrics`
     };
   }
   const inputs = compact({

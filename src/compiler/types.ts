@@ -52,6 +52,8 @@ export interface CompiledStep {
   lineMap: LineMapEntry[];
   /** The notebook's own modules the step carries by value, sorted. */
   localModules: string[];
+  /** Its report output (`system.HTML`; docs/step-program.md, "Step reports"); absent when turned off. */
+  report?: string;
 }
 
 export interface CompileResult {

@@ -90,6 +90,8 @@ export interface CellpipeNotebookMetadata {
    * steps (see docs/step-program.md, local modules).
    */
   modulesFromImage?: string[];
+  /** Step reports by default (absent: on); a step's Kale `report:` tag decides for it. */
+  reports?: boolean;
 }
 
 /** Kale's `metadata.kubeflow_notebook` (the fields cellpipe reads; others are kept as they are). */

@@ -405,6 +405,7 @@ export interface CellpipeSettings {
   enabled?: boolean;
   defaults: DeployConfig;
   modulesFromImage?: string[];
+  reports?: boolean;
 }
 
 export function readCellpipeNotebook(raw: Json, sink: IssueSink): CellpipeSettings {
@@ -417,7 +418,7 @@ export function readCellpipeNotebook(raw: Json, sink: IssueSink): CellpipeSettin
   }
   for (const key of Object.keys(raw)) {
     // `dataFiles` is read by the compiler's data-file importers, which check it themselves.
-    if (!['enabled', 'defaults', 'modulesFromImage', 'dataFiles'].includes(key)) {
+    if (!['enabled', 'defaults', 'modulesFromImage', 'dataFiles', 'reports'].includes(key)) {
       add(sink, 'warning', `cellpipe.${key}`, 'is not a cellpipe notebook setting; ignored');
     }
   }
@@ -427,6 +428,10 @@ export function readCellpipeNotebook(raw: Json, sink: IssueSink): CellpipeSettin
   const enabled = readBoolean(own(raw, 'enabled'), 'cellpipe.enabled', sink);
   if (enabled !== undefined) {
     out.enabled = enabled;
+  }
+  const reports = readBoolean(own(raw, 'reports'), 'cellpipe.reports', sink);
+  if (reports !== undefined) {
+    out.reports = reports;
   }
   const modules = readStringList(own(raw, 'modulesFromImage'), 'cellpipe.modulesFromImage', sink);
   if (modules !== undefined) {
@@ -493,7 +498,7 @@ export function tagIssues(tags: readonly string[], sink: IssueSink): void {
           'runs as part of the step it is in'
       );
     } else if (a.report !== undefined) {
-      // Kept and honoured when step reports exist; nothing runs differently today.
+      // Honoured by the compiler (`stepReport`): nothing to say.
     } else if (a.unknownTags.length) {
       const prefix = tag.includes(':') ? tag.slice(0, tag.indexOf(':')) : '';
       const hint = KNOWN_PREFIX_HINTS[prefix];

@@ -9,6 +9,7 @@
 import type { CellpipeNotebookMetadata, DeployConfig, KaleNotebookMetadata } from './deploy';
 import { mergeDeploy } from './deploy';
 import { deployFromTags, readKaleNotebook } from './kale-volumes';
+import { parseTags } from './tags';
 import { IssueSink, readCellpipeCell, readCellpipeNotebook } from './metadata';
 import type { NotebookInput } from './notebook';
 import { FieldError, validateDeploy } from './validate';
@@ -24,6 +25,8 @@ export interface NotebookSettings {
   cpu: string;
   memory: string;
   volumes: { pvcName: string; mountPath: string }[];
+  /** Steps write a report (`cellpipe.reports`, default on); a step's `report:` tag overrides it. */
+  reports?: boolean;
 }
 
 /** A JSON object of the notebook's metadata, as written. */
@@ -50,7 +53,11 @@ export function readNotebookSettings(kaleRaw: unknown, ownRaw: unknown): Noteboo
     dockerImage: kale.image ?? '',
     cpu: own.defaults.requests?.cpu ?? '',
     memory: own.defaults.requests?.memory ?? '',
-    volumes: (own.defaults.volumes ?? []).map(v => ({ pvcName: v.pvcName, mountPath: v.mountPath }))
+    volumes: (own.defaults.volumes ?? []).map(v => ({
+      pvcName: v.pvcName,
+      mountPath: v.mountPath
+    })),
+    reports: own.reports !== false
   };
 }
 
@@ -120,6 +127,10 @@ export function patchNotebookSettings(
   }
   if (patch.enabled !== undefined) {
     own.enabled = patch.enabled;
+    ownChanged = true;
+  }
+  if (patch.reports !== undefined) {
+    own.reports = patch.reports;
     ownChanged = true;
   }
   if (patch.cpu !== undefined || patch.memory !== undefined) {
@@ -193,4 +204,14 @@ export function resolveDeployConfig(nb: NotebookInput, cellIndex: number): Deplo
     return mergeDeploy(config, { ...own, gpu: undefined });
   }
   return mergeDeploy(config, own);
+}
+
+/**
+ * Whether the step that starts at `cellIndex` writes a report (docs/step-program.md, "Step reports"): its
+ * Kale `report:enabled|disabled` tag, else the notebook's `cellpipe.reports`, else on. (Kale has no
+ * notebook-level switch: its compiler gives every step an HTML report.)
+ */
+export function stepReport(nb: NotebookInput, cellIndex: number): boolean {
+  const tagged = nb.cells[cellIndex] ? parseTags(nb.cells[cellIndex].tags).report : undefined;
+  return tagged ?? readCellpipeNotebook(nb.metadata.cellpipe, quiet()).reports ?? true;
 }

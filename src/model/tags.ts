@@ -30,7 +30,7 @@ export interface CellAnnotation {
   image?: string;
   /** `cache:enabled|disabled`: the step's KFP cache. */
   cache?: boolean;
-  /** `report:enabled|disabled` (Kale 2.x step reports): stored; cellpipe has no reports yet. */
+  /** `report:enabled|disabled` (Kale 2.x step reports): the step's report artifact on or off (`stepReport`). */
   report?: boolean;
   /** `secret:NAME:KEY:ENV_VAR` tags in order: a secret's key as an environment variable. */
   secrets?: SecretEnv[];

@@ -58,7 +58,8 @@ describe('compile: the example notebook', () => {
       'X_test',
       'X_train',
       'y_test',
-      'y_train'
+      'y_train',
+      'report'
     ]);
     expect(comp.outputDefinitions.artifacts.X_train.artifactType.schemaTitle).toBe(
       'system.Artifact'

@@ -129,7 +129,8 @@ describe('file artifacts: files between steps', () => {
     expect(Object.keys(s.components['comp-load-data'].outputDefinitions.artifacts).sort()).toEqual([
       'cellpipe_file_raw',
       'cellpipe_file_raw_2',
-      'raw'
+      'raw',
+      'report'
     ]);
   });
 
@@ -144,7 +145,8 @@ describe('file artifacts: files between steps', () => {
     const compiled = compile(notebook, analysis);
     const s = compiled.pipelineSpec as any;
     expect(Object.keys(s.components['comp-load-data'].outputDefinitions.artifacts)).toEqual([
-      'raw'
+      'raw',
+      'report'
     ]);
     expect(fileSpec(compiled, 'load_data')).toBeUndefined();
     expect(fileSpec(compiled, 'preprocess')).toEqual({

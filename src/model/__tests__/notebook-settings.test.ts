@@ -2,7 +2,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readKaleNotebook } from '../kale-volumes';
-import { imageKey, patchNotebookSettings, readNotebookSettings } from '../notebook-settings';
+import { readCellpipeNotebook } from '../metadata';
+import { fromNbformat } from '../notebook';
+import {
+  imageKey,
+  patchNotebookSettings,
+  readNotebookSettings,
+  stepReport
+} from '../notebook-settings';
 
 const KALE = path.resolve(__dirname, '../../../tests/fixtures/kale');
 
@@ -96,5 +103,45 @@ describe('notebook settings: the image', () => {
       { cpu: '500m' }
     );
     expect(changed).toEqual({ cellpipe: { defaults: { requests: { cpu: '500m' } } } });
+  });
+});
+
+describe('notebook settings: step reports', () => {
+  const notebook = (cellpipe: unknown, tags: string[][]) =>
+    fromNbformat({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: cellpipe === undefined ? {} : { cellpipe },
+      cells: tags.map(t => ({ cell_type: 'code', source: 'x = 1', metadata: { tags: t } }))
+    });
+
+  it('are on unless the notebook says cellpipe.reports: false; a step tag decides for its step', () => {
+    expect(readNotebookSettings(undefined, undefined).reports).toBe(true);
+    expect(readNotebookSettings(undefined, { reports: false }).reports).toBe(false);
+    const tags = [['step:a'], ['step:b', 'report:disabled'], ['step:c', 'report:enabled']];
+    expect([0, 1, 2].map(i => stepReport(notebook(undefined, tags), i))).toEqual([
+      true,
+      false,
+      true
+    ]);
+    expect([0, 1, 2].map(i => stepReport(notebook({ reports: false }, tags), i))).toEqual([
+      false,
+      false,
+      true
+    ]);
+  });
+
+  it('writes the setting into cellpipe, other keys kept; a value that is not a boolean is an issue', () => {
+    expect(patchNotebookSettings({}, { enabled: true }, { reports: false })).toEqual({
+      cellpipe: { enabled: true, reports: false }
+    });
+    const sink = { cellIndex: -1, issues: [] as { field: string; message: string }[] };
+    readCellpipeNotebook({ reports: 'no' }, sink as any);
+    expect(sink.issues.map(i => [i.field, i.message])).toEqual([
+      ['cellpipe.reports', expect.stringContaining('true or false')]
+    ]);
+    sink.issues.length = 0;
+    readCellpipeNotebook({ reports: false }, sink as any);
+    expect(sink.issues).toEqual([]);
   });
 });
