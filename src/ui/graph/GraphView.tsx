@@ -22,6 +22,16 @@ export interface GraphViewProps {
 /** How far a file edge is drawn beside a variable edge between the same steps. */
 const FILE_EDGE_OFFSET = 4;
 
+/** The smallest label on screen, in CSS pixels: the graph scrolls rather than shrink below it. */
+export const MIN_LABEL_PX = 11;
+/** The edge labels' font size (style/panel.css), the smallest text the graph draws at scale 1. */
+const EDGE_LABEL_PX = 11;
+/** The least zoom: one layout unit per pixel at most shrunk so an edge label stays readable. */
+export const MIN_ZOOM = MIN_LABEL_PX / EDGE_LABEL_PX;
+const MAX_ZOOM = 4;
+const zoomed = (scale: number, factor: number) =>
+  Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, scale * factor));
+
 function pathOf(points: { x: number; y: number }[]): string {
   return points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
 }
@@ -147,7 +157,7 @@ export function GraphView(props: GraphViewProps): JSX.Element {
     const onWheel = (event: WheelEvent) => {
       event.preventDefault();
       const factor = event.deltaY < 0 ? 1.1 : 1 / 1.1;
-      setView(v => ({ ...v, scale: Math.min(4, Math.max(0.2, v.scale * factor)) }));
+      setView(v => ({ ...v, scale: zoomed(v.scale, factor) }));
     };
     svg.addEventListener('wheel', onWheel, { passive: false });
     return () => svg.removeEventListener('wheel', onWheel);
@@ -176,65 +186,76 @@ export function GraphView(props: GraphViewProps): JSX.Element {
         <button
           className="jp-cellpipe-zoom"
           title="Zoom in"
-          onClick={() => setView(v => ({ ...v, scale: Math.min(4, v.scale * 1.2) }))}
+          aria-label="Zoom in"
+          disabled={view.scale >= MAX_ZOOM}
+          onClick={() => setView(v => ({ ...v, scale: zoomed(v.scale, 1.2) }))}
         >
           +
         </button>
         <button
           className="jp-cellpipe-zoom"
           title="Zoom out"
-          onClick={() => setView(v => ({ ...v, scale: Math.max(0.2, v.scale / 1.2) }))}
+          aria-label="Zoom out"
+          disabled={view.scale <= MIN_ZOOM}
+          onClick={() => setView(v => ({ ...v, scale: zoomed(v.scale, 1 / 1.2) }))}
         >
           −
         </button>
         <button
           className="jp-cellpipe-zoom"
           title="Reset view"
+          aria-label="Reset view"
           onClick={() => setView({ scale: 1, dx: 0, dy: 0 })}
         >
           ⟲
         </button>
       </div>
-      <svg
-        className="jp-cellpipe-graph-svg"
-        width="100%"
-        height={Math.min(480, layout.height + 16)}
-        viewBox={`0 0 ${layout.width} ${layout.height}`}
-        ref={svgRef}
-        onMouseDown={onMouseDown}
-        onMouseMove={onMouseMove}
-        onMouseUp={stop}
-        onMouseLeave={stop}
-      >
-        <defs>
-          <marker
-            id="jp-cellpipe-arrow"
-            viewBox="0 0 10 10"
-            refX="10"
-            refY="5"
-            markerWidth="6"
-            markerHeight="6"
-            orient="auto-start-reverse"
-          >
-            <path d="M 0 0 L 10 5 L 0 10 z" className="jp-cellpipe-arrowhead" />
-          </marker>
-        </defs>
-        <g transform={`translate(${view.dx} ${view.dy}) scale(${view.scale})`}>
-          {layout.edges.map(edge => (
-            <EdgeShape key={`${edge.from}->${edge.to}`} edge={edge} />
-          ))}
-          {layout.nodes.map(node => (
-            <NodeShape
-              key={node.name}
-              node={node}
-              state={states?.[node.name]}
-              error={errors?.has(node.name) ?? false}
-              onSelect={select}
-              onHover={setHover}
-            />
-          ))}
-        </g>
-      </svg>
+      {/* Drawn one layout unit per pixel: a graph wider or taller than the panel scrolls here,
+          its labels never shrunk below MIN_LABEL_PX to fit. */}
+      <div className="jp-cellpipe-graph-scroll">
+        <svg
+          className="jp-cellpipe-graph-svg"
+          width={layout.width}
+          height={layout.height}
+          viewBox={`0 0 ${layout.width} ${layout.height}`}
+          role="group"
+          aria-label="Execution graph"
+          ref={svgRef}
+          onMouseDown={onMouseDown}
+          onMouseMove={onMouseMove}
+          onMouseUp={stop}
+          onMouseLeave={stop}
+        >
+          <defs>
+            <marker
+              id="jp-cellpipe-arrow"
+              viewBox="0 0 10 10"
+              refX="10"
+              refY="5"
+              markerWidth="6"
+              markerHeight="6"
+              orient="auto-start-reverse"
+            >
+              <path d="M 0 0 L 10 5 L 0 10 z" className="jp-cellpipe-arrowhead" />
+            </marker>
+          </defs>
+          <g transform={`translate(${view.dx} ${view.dy}) scale(${view.scale})`}>
+            {layout.edges.map(edge => (
+              <EdgeShape key={`${edge.from}->${edge.to}`} edge={edge} />
+            ))}
+            {layout.nodes.map(node => (
+              <NodeShape
+                key={node.name}
+                node={node}
+                state={states?.[node.name]}
+                error={errors?.has(node.name) ?? false}
+                onSelect={select}
+                onHover={setHover}
+              />
+            ))}
+          </g>
+        </svg>
+      </div>
       {hovered && (
         <div className="jp-cellpipe-graph-hover" data-hover={hovered.name}>
           <strong>{hovered.name}</strong>

@@ -5,7 +5,7 @@ import * as React from 'react';
 import { act } from 'react';
 import { createRoot, Root } from 'react-dom/client';
 import type { StepInfo } from '../../../analysis/types';
-import { GraphView } from '../GraphView';
+import { GraphView, MIN_LABEL_PX, MIN_ZOOM } from '../GraphView';
 import { layoutGraph } from '../layout';
 import { dagreLibrary } from '../../lazy';
 
@@ -66,5 +66,59 @@ describe('GraphView file edges', () => {
     );
     const ordering = host.querySelector('[data-edge="train->report"]')!;
     expect(ordering.querySelector('.jp-cellpipe-file-edge')).toBeNull();
+  });
+});
+
+describe('GraphView size', () => {
+  let host: HTMLDivElement;
+  let root: Root;
+  beforeEach(() => {
+    host = document.createElement('div');
+    document.body.appendChild(host);
+    root = createRoot(host);
+  });
+  afterEach(() => {
+    act(() => root.unmount());
+    host.remove();
+  });
+
+  const wide = () =>
+    layoutGraph({
+      steps: ['load', 'train_forest', 'train_logreg', 'train_boosted', 'evaluate'].map(step),
+      edges: ['train_forest', 'train_logreg', 'train_boosted'].flatMap(t => [
+        { from: 'load', to: t, passes: ['features', 'labels'] },
+        { from: t, to: 'evaluate', passes: ['model'] }
+      ])
+    });
+
+  it('draws one layout unit per pixel in a box that scrolls, never shrunk to the panel', () => {
+    const layout = wide();
+    act(() => root.render(<GraphView layout={layout} />));
+    const svg = host.querySelector('svg')!;
+    expect(svg.getAttribute('width')).toBe(String(layout.width));
+    expect(svg.getAttribute('height')).toBe(String(layout.height));
+    expect(svg.getAttribute('viewBox')).toBe(`0 0 ${layout.width} ${layout.height}`);
+    expect(svg.parentElement!.className).toBe('jp-cellpipe-graph-scroll');
+  });
+
+  it('zooms out no further than labels of MIN_LABEL_PX', () => {
+    expect(MIN_LABEL_PX).toBe(11);
+    act(() => root.render(<GraphView layout={wide()} />));
+    const zoom = () => host.querySelector('svg > g')!.getAttribute('transform');
+    const button = (title: string) => host.querySelector<HTMLButtonElement>(`[title="${title}"]`)!;
+    expect(zoom()).toBe(`translate(0 0) scale(${MIN_ZOOM})`);
+    expect(button('Zoom out').disabled).toBe(true);
+    const svg = host.querySelector('svg')!;
+    act(() => {
+      svg.dispatchEvent(new WheelEvent('wheel', { deltaY: 100, cancelable: true }));
+    });
+    expect(zoom()).toBe(`translate(0 0) scale(${MIN_ZOOM})`);
+
+    act(() => button('Zoom in').click());
+    expect(zoom()).toBe('translate(0 0) scale(1.2)');
+    expect(button('Zoom out').disabled).toBe(false);
+    act(() => button('Zoom out').click());
+    act(() => button('Zoom out').click());
+    expect(zoom()).toBe(`translate(0 0) scale(${MIN_ZOOM})`);
   });
 });
