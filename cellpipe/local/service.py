@@ -12,6 +12,7 @@ import uuid
 from collections import deque
 from typing import Any, Deque, Dict, Optional
 
+from .interpreter import StepPython, notebook_kernel_name
 from .package import load_package
 from .runner import LocalRunner, RunError, TaskState
 
@@ -19,9 +20,10 @@ MAX_LOG_LINES = 400
 
 
 class LocalRun:
-    def __init__(self, run_id: str, store: str, steps: Dict[str, str]):
+    def __init__(self, run_id: str, store: str, steps: Dict[str, str], python: Optional[StepPython] = None):
         self.id = run_id
         self.store = store
+        self.python = python
         self.started = time.time()
         self.finished: Optional[float] = None
         self.states: Dict[str, Dict[str, Any]] = {
@@ -52,7 +54,16 @@ class LocalRun:
                 "metrics": dict(self.metrics),
                 "error": self.error,
                 "store": self.store,
+                # which interpreter runs the steps, and why that one (the notebook's kernel, the setting, ...)
+                "python": self.python.executable if self.python else None,
+                "pythonVersion": self.python.version if self.python else None,
+                "pythonFrom": self.python.describe() if self.python else None,
             }
+
+
+def _without_drive(path: str) -> str:
+    """The path without jupyter-collaboration's drive prefix ("RTC:") on the panel's notebook path."""
+    return path[len("RTC:") :] if path.startswith("RTC:") else path
 
 
 def _inside(path: str, root: str) -> bool:
@@ -75,12 +86,20 @@ class LocalRunService:
         for runner in list(self._runners.values()):
             runner.stop()
 
+    def notebook_kernel(self, notebook_path: str) -> Optional[str]:
+        """The kernelspec name in the saved notebook's metadata; None when it names none or is not a notebook
+        under the server's root."""
+        path = os.path.abspath(os.path.join(self.root_dir, _without_drive(notebook_path or "")))
+        if not path.endswith(".ipynb") or not _inside(
+            os.path.realpath(path), os.path.realpath(self.root_dir)
+        ):
+            return None
+        return notebook_kernel_name(path)
+
     def store_for(self, notebook_path: str) -> str:
         """`.cellpipe/` beside the notebook, created if missing; refused unless the notebook's folder
         already exists and the store's real path (through any symlink) stays inside the server's root."""
-        path = notebook_path or ""
-        if path.startswith("RTC:"):  # jupyter-collaboration's drive prefix on the panel's notebook path
-            path = path[len("RTC:") :]
+        path = _without_drive(notebook_path or "")
         root = os.path.realpath(self.root_dir)
         folder = os.path.abspath(os.path.join(self.root_dir, os.path.dirname(path)))
         if not _inside(os.path.realpath(folder), root):
@@ -116,11 +135,15 @@ class LocalRunService:
         notebook_path: str = "",
         parameters: Optional[Dict[str, Any]] = None,
         use_cache: bool = True,
+        python: Optional[StepPython] = None,
     ) -> LocalRun:
+        """Start a run; `python` (checked by the caller, `interpreter.py`) runs its steps, else the service's."""
         package = load_package(package_text)
         store = self.store_for(notebook_path)
-        kwargs = {"python": self.python} if self.python else {}
-        run = LocalRun(uuid.uuid4().hex[:12], store, {n: t.display_name for n, t in package.tasks.items()})
+        executable = python.executable if python else self.python
+        kwargs = {"python": executable} if executable else {}
+        steps = {n: t.display_name for n, t in package.tasks.items()}
+        run = LocalRun(uuid.uuid4().hex[:12], store, steps, python)
         runner = LocalRunner(
             package,
             store,
