@@ -53,6 +53,7 @@ def _parse_params(pairs) -> dict:
 
 def cmd_run(args) -> int:
     from .local.files import working_folder
+    from .local.interpreter import InterpreterRefused, chosen_python
     from .local.package import PackageError
     from .local.runner import RunError, RunInterrupted, run_package_file
 
@@ -64,6 +65,15 @@ def cmd_run(args) -> int:
         workdir = working_folder(source, args.workdir)
     except ValueError as err:
         raise CliError(str(err)) from None
+    python = {}
+    if args.python:  # else the runner's default: this Python
+        found = args.python if os.sep in args.python else shutil.which(args.python)
+        try:
+            chosen = chosen_python(os.path.abspath(found or args.python), "command line")
+        except InterpreterRefused as err:
+            raise CliError(str(err)) from None
+        print(chosen.describe(), flush=True)
+        python = {"python": chosen.executable}
     package_path = source
     if source.endswith(".ipynb"):
         os.makedirs(store, exist_ok=True)
@@ -100,6 +110,7 @@ def cmd_run(args) -> int:
             cwd=workdir,
             on_event=on_event,
             on_log=on_log,
+            **python,
         )
     except RunInterrupted as err:
         print(f"cellpipe: run interrupted ({err}); its steps were stopped (store {store})", file=sys.stderr)
@@ -141,6 +152,11 @@ def main(argv=None) -> int:
     )
     run.add_argument(
         "--workers", type=int, default=max(2, min(4, os.cpu_count() or 2)), help="parallel steps"
+    )
+    run.add_argument(
+        "--python",
+        metavar="PYTHON",
+        help="the Python the steps run with, e.g. a venv's bin/python (default: the one running cellpipe)",
     )
     run.add_argument("-q", "--quiet", action="store_true", help="do not stream step logs")
     args = parser.parse_args(argv)
