@@ -37,5 +37,11 @@ export async function rerunFrom(packageText: string, task: string, yaml?: Yaml):
       spec.createNode({ enableCache: false })
     );
   }
-  return documents.map(doc => doc.toString()).join('---\n');
+  // A document after the first keeps the `---` it was read with; one without gets it.
+  return documents
+    .map((doc, i) => {
+      const text = doc.toString();
+      return i === 0 || text.startsWith('---') ? text : `---\n${text}`;
+    })
+    .join('');
 }

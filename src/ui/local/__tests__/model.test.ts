@@ -1,4 +1,10 @@
-import { ILocalRunClient, LocalRunSnapshot, StartLocalRun } from '../../../server-api';
+import {
+  ILocalRunClient,
+  KeptRun,
+  LocalRunSnapshot,
+  StartLocalRun,
+  StepOutputs
+} from '../../../server-api';
 import { LocalRunModel } from '../model';
 
 function snapshot(id: string, done: boolean, states: [string, string][]): LocalRunSnapshot {
@@ -28,6 +34,21 @@ class FakeClient implements ILocalRunClient {
   async get(runId: string): Promise<LocalRunSnapshot> {
     this.polled.push(runId);
     return this.replies.shift()!;
+  }
+  histories: [string, string | undefined][] = [];
+  kept: Record<string, KeptRun[]> = {};
+  async history(notebookPath: string, pipeline?: string): Promise<KeptRun[]> {
+    this.histories.push([notebookPath, pipeline]);
+    return this.kept[notebookPath] ?? [];
+  }
+  async outputs(): Promise<StepOutputs> {
+    return { outputs: [], report: false };
+  }
+  async log(): Promise<string> {
+    return '';
+  }
+  reportUrl(): string {
+    return '';
   }
 }
 
@@ -63,6 +84,8 @@ describe('LocalRunModel', () => {
 
   it('reports a failed request as an error and stops running', async () => {
     const client: ILocalRunClient = {
+      ...new FakeClient([]),
+      history: async () => [],
       start: () => Promise.reject(new Error('the request has no compiled pipeline package')),
       get: () => Promise.reject(new Error('unused'))
     };
@@ -81,5 +104,63 @@ describe('LocalRunModel', () => {
     await model.run({ package: 'y', notebookPath: 'n.ipynb' });
     expect(client.polled.length).toBeLessThanOrEqual(1);
     expect(model.running).toBe(false);
+  });
+
+  it("keys runs by notebook: switching notebooks never shows the other notebook's run, both ways", async () => {
+    let release: () => void = () => undefined;
+    const client = new FakeClient([
+      snapshot('ra', false, [['a_step', 'running']]),
+      snapshot('ra', true, [['a_step', 'succeeded']]),
+      snapshot('rb', true, [['b_step', 'failed']])
+    ]);
+    const model = new LocalRunModel(client, () => new Promise<void>(r => (release = r)));
+    model.show('a.ipynb');
+    const runA = model.run({ package: 'A', notebookPath: 'a.ipynb' });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(model.steps).toEqual({ a_step: 'running' });
+    model.show('b.ipynb'); // a's run goes on while b is shown
+    expect(model.snapshot).toBeNull();
+    expect(model.steps).toEqual({});
+    expect(model.running).toBe(false);
+    let emitted = 0;
+    model.changed.connect(() => emitted++);
+    release();
+    await runA;
+    expect(model.steps).toEqual({}); // a's end does not reach b's view
+    expect(emitted).toBe(0);
+    await model.run({ package: 'B', notebookPath: 'b.ipynb' });
+    expect(model.steps).toEqual({ b_step: 'failed' });
+    model.show('a.ipynb');
+    expect(model.steps).toEqual({ a_step: 'succeeded' });
+    expect(model.lastRequest?.package).toBe('A');
+  });
+
+  it("reads the notebook's kept runs of its pipeline, and again after each run", async () => {
+    const client = new FakeClient([snapshot('r1', true, [['s', 'succeeded']])]);
+    client.kept['a.ipynb'] = [
+      {
+        id: '20261201-101500-abc123',
+        pipeline: 'a',
+        parameters: { n: 1 },
+        state: 'succeeded',
+        started: 1,
+        finished: 2,
+        steps: [],
+        metrics: { acc: 0.5 }
+      }
+    ];
+    const model = new LocalRunModel(client, async () => undefined);
+    model.show('a.ipynb');
+    await model.loadHistory('a.ipynb', 'a');
+    expect(model.history.map(r => r.id)).toEqual(['20261201-101500-abc123']);
+    model.show('b.ipynb');
+    expect(model.history).toEqual([]);
+    await model.run({ package: 'y', notebookPath: 'a.ipynb' });
+    await Promise.resolve();
+    expect(client.histories).toEqual([
+      ['a.ipynb', 'a'],
+      ['a.ipynb', 'a']
+    ]);
   });
 });

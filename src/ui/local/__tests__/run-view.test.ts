@@ -1,0 +1,160 @@
+import { pipelineInfo } from '../../../compiler/names';
+import { Problems } from '../../../compiler/types';
+import type { KeptRun, LocalStep } from '../../../server-api';
+import {
+  chartPoints,
+  compareRuns,
+  downstreamOf,
+  durationOf,
+  failureParts,
+  firstPlace,
+  formatSeconds,
+  inPipelineOrder,
+  parseParameter,
+  pipelineNameOf,
+  progressOf
+} from '../run-view';
+
+const step = (
+  name: string,
+  state: LocalStep['state'],
+  started?: number,
+  finished?: number
+): LocalStep => ({
+  task: name.replace(/_/g, '-'),
+  step: name,
+  state,
+  started,
+  finished
+});
+
+const kept = (
+  id: string,
+  parameters: Record<string, unknown>,
+  metrics: Record<string, number>
+): KeptRun => ({
+  id,
+  pipeline: 'demo',
+  parameters,
+  state: 'succeeded',
+  started: 1,
+  finished: 2,
+  steps: [],
+  metrics
+});
+
+describe('run view', () => {
+  it('orders steps as the pipeline does, not alphabetically (unknown ones last, as they came)', () => {
+    const steps = [
+      step('evaluate', 'pending'),
+      step('load_data', 'cached'),
+      step('zeta', 'pending'),
+      step('train', 'running')
+    ];
+    expect(inPipelineOrder(steps, ['load_data', 'train', 'evaluate']).map(s => s.step)).toEqual([
+      'load_data',
+      'train',
+      'evaluate',
+      'zeta'
+    ]);
+  });
+
+  it('gives a duration to steps that ran, none to a cached one, and counts the finished', () => {
+    expect(durationOf(step('a', 'succeeded', 10, 12.5))).toBe(2.5);
+    expect(durationOf(step('a', 'cached', 10, 10))).toBeNull();
+    expect(durationOf(step('a', 'running', 10))).toBeNull();
+    expect([formatSeconds(0.42), formatSeconds(12.4), formatSeconds(185)]).toEqual([
+      '0.4 s',
+      '12 s',
+      '3 min 05 s'
+    ]);
+    const steps = [
+      step('a', 'cached'),
+      step('b', 'failed'),
+      step('c', 'skipped'),
+      step('d', 'running'),
+      step('e', 'pending')
+    ];
+    expect(progressOf(steps)).toEqual({ done: 3, total: 5 });
+  });
+
+  it("drops the runner's shell advice from a failure and links the notebook places it names", () => {
+    const error = [
+      'step "train" failed (exit code 1).',
+      'cellpipe: step "train" failed',
+      'Traceback (most recent call last):',
+      '  pipeline.ipynb, cell 7, line 2, in the cell',
+      '    forest.fit(X, y)',
+      'ValueError: bad shape',
+      'Re-run from this step: cellpipe run <package> --from train'
+    ].join('\n');
+    const parts = failureParts(error);
+    const text = parts.map(p => (typeof p === 'string' ? p : p.text)).join('');
+    expect(text).not.toContain('cellpipe run');
+    expect(text).toContain('ValueError: bad shape');
+    expect(firstPlace(parts)).toEqual({ cell: 7, line: 2 });
+  });
+
+  it('reads a parameter back in its type, or names it in the error', () => {
+    expect(parseParameter('n', 'int', ' 50 ')).toEqual({ value: 50 });
+    expect(parseParameter('n', 'int', '5.5')).toEqual({
+      error: 'parameter n: "5.5" is not a whole number'
+    });
+    expect(parseParameter('lr', 'float', '0.25')).toEqual({ value: 0.25 });
+    expect(parseParameter('lr', 'float', 'fast')).toHaveProperty('error');
+    expect(parseParameter('on', 'bool', 'True')).toEqual({ value: true });
+    expect(parseParameter('name', 'str', 'abc')).toEqual({ value: 'abc' });
+    expect(parseParameter('xs', 'list', '[1, 2]')).toEqual({ value: [1, 2] });
+    expect(parseParameter('xs', 'list', '{}')).toHaveProperty('error');
+  });
+
+  it('compares runs: parameters and metrics side by side, the best of each metric (lower for a loss)', () => {
+    const runs = [
+      kept('r3', { n: 50 }, { accuracy: 0.91, loss: 0.4 }),
+      kept('r2', { n: 25, seed: 1 }, { accuracy: 0.93, loss: 0.3 }),
+      kept('r1', { n: 10 }, { accuracy: 0.88 })
+    ];
+    const compared = compareRuns(runs);
+    expect(compared.parameters).toEqual(['n', 'seed']);
+    expect(compared.metrics).toEqual(['accuracy', 'loss']);
+    expect(compared.best).toEqual({ accuracy: 'r2', loss: 'r2' });
+    expect(
+      compareRuns([kept('a', {}, { val_loss: 2 }), kept('b', {}, { val_loss: 1 })]).best
+    ).toEqual({ val_loss: 'b' });
+  });
+
+  it('charts a metric oldest to newest inside the box, higher values higher up', () => {
+    const runs = [
+      kept('new', {}, { acc: 0.9 }),
+      kept('mid', {}, {}),
+      kept('old', {}, { acc: 0.8 })
+    ];
+    const points = chartPoints(runs, 'acc', 100, 50, 5);
+    expect(points.map(p => p.run)).toEqual(['old', 'new']);
+    expect(points[0]).toMatchObject({ x: 5, y: 45 });
+    expect(points[1]).toMatchObject({ x: 95, y: 5 });
+    expect(chartPoints(runs, 'missing', 100, 50)).toEqual([]);
+  });
+
+  it('names the pipeline as the compiler does (the runs kept record that name)', () => {
+    const problems = new Problems();
+    const cases: [string, string | undefined][] = [
+      ['work/My Analysis (v2).ipynb', undefined],
+      ['work/x.ipynb', ' cellpipe demo '],
+      ['pipeline.ipynb', '']
+    ];
+    for (const [path, written] of cases) {
+      const metadata =
+        written === undefined ? {} : { kubeflow_notebook: { pipeline_name: written } };
+      expect(pipelineNameOf(path, written)).toBe(
+        pipelineInfo({ cells: [], metadata }, path, problems).name
+      );
+    }
+  });
+
+  it('re-runs a task and everything downstream of it', () => {
+    const deps = { a: [], b: ['a'], c: ['a'], d: ['b', 'c'], e: [] };
+    expect(downstreamOf(deps, 'b').sort()).toEqual(['b', 'd']);
+    expect(downstreamOf(deps, 'a').sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
