@@ -30,6 +30,9 @@ export interface LocalRunSnapshot {
   finished?: number | null;
   /** The interpreter that ran the steps, when the server says. */
   python?: string | null;
+  /** Its version ("3.12.1") and why that one ("the notebook's kernel 'ml'", the setting, the server's own). */
+  pythonVersion?: string | null;
+  pythonFrom?: string | null;
 }
 
 /** A run kept in the notebook's store (`.cellpipe/runs/<id>/`), as the run list compares them. */
@@ -87,6 +90,10 @@ export interface StartLocalRun {
   notebookPath: string;
   parameters?: Record<string, unknown>;
   useCache?: boolean;
+  /** The Python to run the steps with (the "Local run Python" setting); absent: the notebook kernel's. */
+  python?: string;
+  /** The notebook's kernel, when the browser knows it better than the saved notebook's metadata. */
+  kernelName?: string;
 }
 
 export interface ILocalRunClient {
