@@ -4,12 +4,15 @@ export interface CellpipeSettings {
   kfpEndpoint: string;
   namespace: string;
   baseImage: string;
+  /** The Python local runs use; '' = the notebook kernel's (the server finds and checks it). */
+  localPython: string;
 }
 
 export const DEFAULT_SETTINGS: CellpipeSettings = {
   kfpEndpoint: '',
   namespace: '',
-  baseImage: 'python:3.11'
+  baseImage: 'python:3.11',
+  localPython: ''
 };
 
 /**
@@ -27,6 +30,7 @@ export function readSettings(
   return {
     kfpEndpoint: text('kfpEndpoint').replace(/\/+$/, ''),
     namespace: text('namespace'),
-    baseImage: baseImage || DEFAULT_SETTINGS.baseImage
+    baseImage: baseImage || DEFAULT_SETTINGS.baseImage,
+    localPython: text('localPython')
   };
 }

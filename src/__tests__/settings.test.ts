@@ -10,12 +10,14 @@ describe('readSettings', () => {
     const s = readSettings({
       kfpEndpoint: ' https://kfp.example.org/pipeline// \n',
       namespace: ' team-a ',
-      baseImage: ' python:3.12-slim '
+      baseImage: ' python:3.12-slim ',
+      localPython: ' /opt/venvs/ml/bin/python \n'
     });
     expect(s).toEqual({
       kfpEndpoint: 'https://kfp.example.org/pipeline',
       namespace: 'team-a',
-      baseImage: 'python:3.12-slim'
+      baseImage: 'python:3.12-slim',
+      localPython: '/opt/venvs/ml/bin/python'
     });
   });
 
