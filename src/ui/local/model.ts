@@ -50,6 +50,9 @@ export class LocalRunModel {
     this._clock = clock;
   }
 
+  /** The "Local run Python" setting, sent with each start ('' = the notebook kernel's Python). */
+  python = '';
+
   get changed(): ISignal<this, void> {
     return this._changed;
   }
@@ -142,7 +145,9 @@ export class LocalRunModel {
     this._emitFor(path);
     const mine = () => token === runs.generation;
     try {
-      let snapshot = await this._client.start(request);
+      let snapshot = await this._client.start(
+        this.python ? { ...request, python: this.python } : request
+      );
       this._update(runs, token, path, snapshot);
       while (!snapshot.done && mine()) {
         await this._sleep(this._interval);
