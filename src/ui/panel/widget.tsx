@@ -39,6 +39,9 @@ export class PipelinePanel extends ReactWidget {
     this.title.icon = pipelineIcon;
     this.title.caption = trans.__('Pipeline');
     this._local = new LocalRunModel(clients.localRuns);
+    const localPython = () => (this._local.python = model.settings.localPython);
+    localPython();
+    model.settingsChanged.connect(localPython);
     this._local.changed.connect(() => {
       const steps = this._local.steps as Record<string, string> | undefined;
       if (steps) {
