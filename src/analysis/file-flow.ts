@@ -9,8 +9,7 @@
  */
 import { CellAnalysis } from './cell';
 import type { CellSource } from './dataflow';
-import { ancestorSets } from './dataflow/graph';
-import { sameKey } from './dataflow/memo';
+import { AncestorsMemo, sameKey } from './dataflow/memo';
 import { addDependencyFix, Diagnostics } from './diagnostics';
 import type { Argument, FileCall, PathExpr } from './files';
 import { cellLabel } from './labels';
@@ -139,7 +138,7 @@ interface Resolved {
 export class FileMemo {
   private base: { key: unknown[]; base: Base } | null = null;
   private readonly steps = new Map<string, { key: unknown[]; resolved: Resolved }>();
-  private graph: { key: string; ancestors: Map<string, Set<string>> } | null = null;
+  private readonly graph = new AncestorsMemo();
 
   baseOf(key: unknown[], compute: () => Base): Base {
     if (!this.base || !sameKey(this.base.key, key)) {
@@ -167,12 +166,9 @@ export class FileMemo {
     }
   }
 
+  /** The result's steps' ancestor sets (the metrics step's from the leaves it depends on). */
   ancestors(steps: StepInfo[]): Map<string, Set<string>> {
-    const key = JSON.stringify(steps.map(s => [s.name, s.depends]));
-    if (this.graph?.key !== key) {
-      this.graph = { key, ancestors: ancestorSets(steps) };
-    }
-    return this.graph.ancestors;
+    return this.graph.of(steps);
   }
 }
 

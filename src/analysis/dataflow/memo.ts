@@ -9,19 +9,15 @@ import type { Flow, Resolution, Step } from './types';
 export class FlowMemo {
   private readonly byStep = new Map<string, { key: unknown[]; flow: Flow }>();
   private seen = new Set<string>();
-  private graph: { key: string; ancestors: Map<string, Set<string>> } | null = null;
+  private readonly graph = new AncestorsMemo();
   /** What each step produced when last computed, and a counter bumped when any of it changes. */
   private readonly produced = new Map<string, string>();
   private producedVersion = 0;
   private readonly resolved = new Map<string, { key: unknown[]; result: Resolution }>();
 
-  /** Ancestor sets change only when tags do. */
+  /** The checked steps' ancestor sets, before the metrics step is placed (`stepGraph` adds it). */
   ancestors(steps: Step[]): Map<string, Set<string>> {
-    const key = JSON.stringify(steps.map(s => [s.name, s.depends]));
-    if (this.graph?.key !== key) {
-      this.graph = { key, ancestors: ancestorSets(steps) };
-    }
-    return this.graph.ancestors;
+    return this.graph.of(steps);
   }
 
   get(name: string, key: unknown[], compute: () => Flow): Flow {
@@ -51,7 +47,7 @@ export class FlowMemo {
    * and on parameters and shared code: unchanged, the last resolution is replayed.
    */
   resolve(name: string, context: unknown[], compute: () => Resolution): Resolution {
-    const key = [this.byStep.get(name)?.flow, this.producedVersion, this.graph?.key, ...context];
+    const key = [this.byStep.get(name)?.flow, this.producedVersion, this.graph.key, ...context];
     const known = this.resolved.get(name);
     if (known && sameKey(known.key, key)) {
       return known.result;
@@ -72,6 +68,29 @@ export class FlowMemo {
       }
     }
     this.seen = new Set();
+  }
+}
+
+/**
+ * Ancestor sets (`ancestorSets`) of the steps as given, computed again only when a step's name or
+ * dependencies change, i.e. when tags do. Each stage keeps its own, asked with its own steps: the flow
+ * stage before the metrics step is placed, the files stage with the result's steps (the metrics step
+ * depending on the leaves), so the two differ for the metrics step when steps form a cycle.
+ */
+export class AncestorsMemo {
+  private last: { key: string; ancestors: Map<string, Set<string>> } | null = null;
+
+  /** What the last sets were computed from; undefined before the first. */
+  get key(): string | undefined {
+    return this.last?.key;
+  }
+
+  of(steps: ReadonlyArray<Pick<Step, 'name' | 'depends'>>): Map<string, Set<string>> {
+    const key = JSON.stringify(steps.map(s => [s.name, s.depends]));
+    if (this.last?.key !== key) {
+      this.last = { key, ancestors: ancestorSets(steps) };
+    }
+    return this.last.ancestors;
   }
 }
 
