@@ -241,6 +241,12 @@ export function LocalRunView(props: LocalRunViewProps): JSX.Element {
           ))}
         </dl>
       )}
+      {live && snapshot && snapshot.logs.length > 0 && (
+        <details className="jp-cellpipe-local-logs">
+          <summary>{trans.__('Logs of the whole run')}</summary>
+          <pre>{snapshot.logs.slice(-80).join('\n')}</pre>
+        </details>
+      )}
       {model.historyError && <p className="jp-cellpipe-rv-note">{model.historyError}</p>}
       <RunsCompared
         runs={history}

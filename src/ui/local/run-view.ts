@@ -77,7 +77,10 @@ export type FailurePart = string | (CellPlace & { text: string });
 export function failureParts(error: string): FailurePart[] {
   const text = error
     .split('\n')
-    .filter(line => !/^Re-run from this step: cellpipe run /.test(line))
+    // The runner's advice to run a shell command, and the runtime's line repeating the first.
+    .filter(
+      line => !/^(Re-run from this step: cellpipe run |cellpipe: step ".*" failed$)/.test(line)
+    )
     .join('\n')
     .trimEnd();
   const parts: FailurePart[] = [];

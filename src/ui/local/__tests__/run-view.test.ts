@@ -91,6 +91,7 @@ describe('run view', () => {
     const parts = failureParts(error);
     const text = parts.map(p => (typeof p === 'string' ? p : p.text)).join('');
     expect(text).not.toContain('cellpipe run');
+    expect(text.match(/failed/g)).toHaveLength(1); // the runtime's 'cellpipe: step "train" failed' goes
     expect(text).toContain('ValueError: bad shape');
     expect(firstPlace(parts)).toEqual({ cell: 7, line: 2 });
   });
