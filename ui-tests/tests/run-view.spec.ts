@@ -1,0 +1,93 @@
+/**
+ * The local run view (issue 16): run the example on this machine, open a step's report (its plot) in
+ * the sandboxed frame, change a parameter, run again and compare the two runs. Screenshots are attached
+ * to the test's results.
+ */
+import { expect, test } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
+import * as path from 'path';
+import { openWithPanel } from './keystroke';
+
+const EXAMPLE = path.resolve(__dirname, '../../examples/pipeline.ipynb');
+const STEPS = ['load_data', 'preprocess', 'train_forest', 'train_logreg', 'evaluate'];
+
+async function runAndWait(section: Locator): Promise<void> {
+  const button = section.locator('button.jp-cellpipe-local-run');
+  await button.click();
+  await expect(button).toHaveText('Running locally…');
+  await expect(section.locator('.jp-cellpipe-rv-progress')).toContainText(/\d of 6 steps done/);
+  await expect(button).toHaveText('Run locally', {
+    timeout: 180000
+  });
+  const steps = section.locator('.jp-cellpipe-local-steps');
+  for (const step of STEPS) {
+    await expect(steps.locator(`li[data-step="${step}"]`)).toHaveAttribute(
+      'data-state',
+      /^(succeeded|cached)$/
+    );
+  }
+}
+
+test.describe('local run view', () => {
+  test('run, open a report with its plot, change a parameter, run again, compare', async ({
+    page,
+    tmpPath
+  }, testInfo) => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await openWithPanel(page, EXAMPLE, 'pipeline.ipynb', tmpPath);
+    const panel = page.locator('#cellpipe-panel');
+    await expect(panel.locator('.jp-cellpipe-summary')).toHaveText('5 steps', { timeout: 30000 });
+    const section = panel.locator('details.jp-cellpipe-local');
+    await section.locator('summary').click();
+    await runAndWait(section);
+    // Pipeline order, not alphabetical: load_data first, evaluate after both trainings.
+    const order = await section
+      .locator('.jp-cellpipe-local-steps li')
+      .evaluateAll(items => items.map(li => li.getAttribute('data-step')));
+    expect(order.indexOf('load_data')).toBe(0);
+    expect(order.indexOf('evaluate')).toBeGreaterThan(order.indexOf('train_forest'));
+    await expect(section.locator('.jp-cellpipe-local-error')).toHaveCount(0);
+
+    // The evaluate step's report: a figure inline, in a frame that runs no script.
+    await section.locator('.jp-cellpipe-local-steps li[data-step="evaluate"] button').click();
+    const report = section.locator('iframe.jp-cellpipe-rv-report');
+    await expect(report).toHaveAttribute('sandbox', '');
+    const figure = page
+      .frameLocator('iframe.jp-cellpipe-rv-report')
+      .locator('img[src^="data:image/png"]');
+    await expect(figure.first()).toBeVisible({ timeout: 30000 });
+    await expect(
+      section.locator('.jp-cellpipe-rv-output[data-output="best_accuracy"]')
+    ).toBeVisible();
+    await report.scrollIntoViewIfNeeded();
+    await testInfo.attach('run-view-report', {
+      body: await section.locator('.jp-cellpipe-rv-step').screenshot(),
+      contentType: 'image/png'
+    });
+
+    // Another parameter value, another run: the two side by side.
+    await section.locator('[data-parameter="n_estimators"]').fill('3');
+    await runAndWait(section);
+    await expect(
+      section.locator('.jp-cellpipe-local-steps li[data-step="load_data"]')
+    ).toHaveAttribute('data-state', 'cached');
+    const rows = section.locator('.jp-cellpipe-rv-runs tbody tr');
+    await expect(rows).toHaveCount(2, { timeout: 30000 });
+    const headers = await section.locator('.jp-cellpipe-rv-runs thead th').allTextContents();
+    const column = headers.indexOf('n_estimators');
+    expect(column).toBeGreaterThan(0);
+    const values = await rows.evaluateAll(
+      (trs, at) => trs.map(tr => tr.children[at as number].textContent),
+      column
+    );
+    expect(values).toEqual(['3', '25']);
+    await expect(section.locator('.jp-cellpipe-rv-best').first()).toBeVisible();
+    await expect(section.locator('.jp-cellpipe-rv-chart-svg circle')).toHaveCount(2);
+    const compare = section.locator('.jp-cellpipe-rv-compare');
+    await compare.scrollIntoViewIfNeeded();
+    await testInfo.attach('run-view-compared', {
+      body: await compare.screenshot(),
+      contentType: 'image/png'
+    });
+  });
+});
