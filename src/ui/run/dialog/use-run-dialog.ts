@@ -43,9 +43,12 @@ export function useRunDialog(props: RunDialogProps, trans: Trans): RunDialogCont
     let live = true;
     compile()
       // YAML text is read by the yaml library: fetched then, not at start-up.
-      .then(compiled =>
-        typeof compiled === 'string' ? yamlLibrary.load().then(() => compiled) : compiled
-      )
+      .then(async compiled => {
+        if (typeof compiled === 'string') {
+          await yamlLibrary.load();
+        }
+        return compiled;
+      })
       .then(compiled => {
         if (live) {
           const read = readPackage(compiled);
