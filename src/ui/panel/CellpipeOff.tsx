@@ -48,7 +48,7 @@ export function CellpipeOff(props: CellpipeOffProps): JSX.Element | null {
         )}
       </p>
       <button type="button" className="jp-cellpipe-turn-on jp-mod-styled" onClick={props.turnOn}>
-        {trans.__('Turn on cellpipe for this notebook')}
+        {trans.__('Turn on cellpipe')}
       </button>
     </section>
   );
