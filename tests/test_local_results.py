@@ -75,7 +75,9 @@ def store(jp_root_dir: Path) -> Path:
         ),
         "frame": artifact(store, KEY, "frame", "pandas-arrow", "data.arrow", "pandas.DataFrame", arrow),
         "model": artifact(store, KEY, "model", "cloudpickle", "data.pkl", "sklearn.Thing", pickled),
-        "n": artifact(store, KEY, "n", "json", "data.json", "builtins.int", lambda p: p.write_text("42")),
+        "n": artifact(
+            store, KEY, "n", "json", "data.json", "builtins.int", lambda p: p.write_text('{"value": 42}')
+        ),
         "report": {"uri": "", "type": "system.HTML", "metadata": {}, "files": {}},
     }
     (store / "cache" / KEY / "report").write_text(

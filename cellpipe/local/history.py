@@ -267,7 +267,10 @@ def preview(path: str, name: str, artifact: Dict[str, Any]) -> Dict[str, Any]:
             out.update(kind="table", **_parquet(data_path))
         elif backend == "json" and data.endswith(".json") and os.path.getsize(data_path) <= MAX_JSON_BYTES:
             with open(data_path, encoding="utf-8") as f:
-                out.update(kind="value", value=_short(json.load(f)))
+                stored = json.load(f)  # {"value": v}, as the runtime's json backend writes it
+            out.update(
+                kind="value", value=_short(stored.get("value") if isinstance(stored, dict) else stored)
+            )
     except ImportError:
         pass  # the server's Python lacks the library: type and size only
     except Exception as err:  # a damaged file: say so, never a 500
