@@ -4,7 +4,7 @@
  * to the test's results.
  */
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator } from '@playwright/test';
+import type { Locator, TestInfo } from '@playwright/test';
 import * as path from 'path';
 import { openWithPanel } from './keystroke';
 
@@ -26,6 +26,13 @@ async function runAndWait(section: Locator): Promise<void> {
       /^(succeeded|cached)$/
     );
   }
+}
+
+/** A screenshot kept in the test's results folder and attached to its report. */
+async function keep(testInfo: TestInfo, name: string, what: Locator): Promise<void> {
+  const file = testInfo.outputPath(`${name}.png`);
+  await what.screenshot({ path: file });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
 test.describe('local run view', () => {
@@ -60,10 +67,7 @@ test.describe('local run view', () => {
       section.locator('.jp-cellpipe-rv-output[data-output="best_accuracy"]')
     ).toBeVisible();
     await report.scrollIntoViewIfNeeded();
-    await testInfo.attach('run-view-report', {
-      body: await section.locator('.jp-cellpipe-rv-step').screenshot(),
-      contentType: 'image/png'
-    });
+    await keep(testInfo, 'run-view-report', section.locator('.jp-cellpipe-rv-step'));
 
     // Another parameter value, another run: the two side by side.
     await section.locator('[data-parameter="n_estimators"]').fill('3');
@@ -71,23 +75,16 @@ test.describe('local run view', () => {
     await expect(
       section.locator('.jp-cellpipe-local-steps li[data-step="load_data"]')
     ).toHaveAttribute('data-state', 'cached');
-    const rows = section.locator('.jp-cellpipe-rv-runs tbody tr');
-    await expect(rows).toHaveCount(2, { timeout: 30000 });
-    const headers = await section.locator('.jp-cellpipe-rv-runs thead th').allTextContents();
-    const column = headers.indexOf('n_estimators');
-    expect(column).toBeGreaterThan(0);
-    const values = await rows.evaluateAll(
-      (trs, at) => trs.map(tr => tr.children[at as number].textContent),
-      column
-    );
-    expect(values).toEqual(['3', '25']);
+    const table = section.locator('.jp-cellpipe-rv-runs');
+    await expect(table.locator('thead th[data-run]')).toHaveCount(2, { timeout: 30000 });
+    // Newest first: this run's n_estimators beside the first run's.
+    await expect(table.locator('tr[data-parameter="n_estimators"] td')).toHaveText(['3', '25']);
+    await expect(table.locator('tr[data-metric="forest_accuracy"] td')).toHaveCount(2);
     await expect(section.locator('.jp-cellpipe-rv-best').first()).toBeVisible();
+    await section.locator('.jp-cellpipe-rv-chart select').selectOption('forest_accuracy');
     await expect(section.locator('.jp-cellpipe-rv-chart-svg circle')).toHaveCount(2);
     const compare = section.locator('.jp-cellpipe-rv-compare');
     await compare.scrollIntoViewIfNeeded();
-    await testInfo.attach('run-view-compared', {
-      body: await compare.screenshot(),
-      contentType: 'image/png'
-    });
+    await keep(testInfo, 'run-view-compared', compare);
   });
 });

@@ -208,13 +208,17 @@ export interface ChartPoint {
   value: number;
 }
 
-/** A metric across runs, oldest to newest, scaled into `width` × `height` with `pad` around. */
+/**
+ * A metric across runs, oldest to newest, scaled into `width` × `height` with `pad` around (`left` on
+ * the left, where the chart writes its values).
+ */
 export function chartPoints(
   runs: readonly KeptRun[],
   metric: string,
   width: number,
   height: number,
-  pad = 8
+  pad = 8,
+  left = pad
 ): ChartPoint[] {
   const values = [...runs]
     .reverse()
@@ -226,10 +230,10 @@ export function chartPoints(
   const low = Math.min(...values.map(v => v.value));
   const high = Math.max(...values.map(v => v.value));
   const span = high - low || 1;
-  const step = values.length > 1 ? (width - 2 * pad) / (values.length - 1) : 0;
+  const step = values.length > 1 ? (width - left - pad) / (values.length - 1) : 0;
   return values.map((v, i) => ({
     ...v,
-    x: values.length > 1 ? pad + i * step : width / 2,
+    x: values.length > 1 ? left + i * step : (left + width - pad) / 2,
     y: high === low ? height / 2 : height - pad - ((v.value - low) / span) * (height - 2 * pad)
   }));
 }

@@ -253,18 +253,18 @@ describe('LocalRunView', () => {
     ];
     render();
     await flush();
-    const rows = [...host.querySelectorAll('.jp-cellpipe-rv-runs tbody tr')];
-    expect(rows.map(r => r.textContent)).toEqual([
-      '12-01 10:15:00succeeded500.9100',
-      '12-01 10:00:00succeeded250.9300'
-    ]);
-    expect(
-      host.querySelector('.jp-cellpipe-rv-best')!.closest('tr')!.getAttribute('data-run')
-    ).toBe('20261201-100000-def456');
+    const runs = [...host.querySelectorAll('.jp-cellpipe-rv-runs thead th[data-run]')];
+    expect(runs.map(th => th.textContent)).toEqual(['12-01 10:15:00', '12-01 10:00:00']);
+    const row = (name: string) =>
+      [...host.querySelector(`.jp-cellpipe-rv-runs tr[${name}]`)!.children].map(c => c.textContent);
+    expect(row('data-parameter="n_estimators"')).toEqual(['n_estimators', '50', '25']);
+    expect(row('data-metric="accuracy"')).toEqual(['accuracy', '0.9100', '0.9300']);
+    const best = host.querySelector('tr[data-metric="accuracy"] .jp-cellpipe-rv-best')!;
+    expect([...best.parentElement!.children].indexOf(best)).toBe(2); // the second run's column
     expect(host.querySelectorAll('.jp-cellpipe-rv-chart-svg circle')).toHaveLength(2);
     // The newest kept run is shown until a run starts here; a row shows another.
     expect(text()).toContain('Run 12-01 10:15:00');
-    await click(rows[1].querySelector('button'));
+    await click(runs[1].querySelector('button'));
     expect(text()).toContain('Run 12-01 10:00:00');
   });
 
