@@ -27,6 +27,11 @@ export function runLabel(id: string): string {
   return m ? `${m[1]}-${m[2]} ${m[3]}:${m[4]}:${m[5]}` : id;
 }
 
+/** `20261201-101500-abc123` → `10:15:00`: a column's head (the date is in its title). */
+export function runTime(id: string): string {
+  return runLabel(id).replace(/^\d{2}-\d{2} /, '');
+}
+
 export function RunsCompared(props: RunsComparedProps): JSX.Element | null {
   const trans = props.trans ?? plainTrans;
   const compared = React.useMemo(() => compareRuns(props.runs), [props.runs]);
@@ -61,10 +66,10 @@ export function RunsCompared(props: RunsComparedProps): JSX.Element | null {
                 >
                   <button
                     className="jp-cellpipe-rv-run-link"
-                    title={trans.__('Show run %1', run.id)}
+                    title={trans.__('Show run %1 (%2)', runLabel(run.id), run.id)}
                     onClick={() => props.onShow?.(run)}
                   >
-                    {runLabel(run.id)}
+                    {runTime(run.id)}
                   </button>
                 </th>
               ))}

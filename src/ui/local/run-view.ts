@@ -196,7 +196,7 @@ export function cellText(value: unknown): string {
     return '—';
   }
   if (typeof value === 'number') {
-    return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
   }
   return typeof value === 'string' ? value : JSON.stringify(value);
 }

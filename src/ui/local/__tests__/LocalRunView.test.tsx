@@ -199,7 +199,7 @@ describe('LocalRunView', () => {
       '/cellpipe/api/local/runs/0123456789ab/steps/train/report?notebook=work/pipeline.ipynb'
     );
     expect(text()).toContain('shape (600, 2)');
-    expect(host.querySelector('.jp-cellpipe-rv-head td')!.textContent).toBe('0.5000');
+    expect(host.querySelector('.jp-cellpipe-rv-head td')!.textContent).toBe('0.5');
     expect(text()).toContain('sklearn.ensemble.RandomForestClassifier');
     client.report = false;
     await click(host.querySelector('[data-step="load_data"] button'));
@@ -254,11 +254,11 @@ describe('LocalRunView', () => {
     render();
     await flush();
     const runs = [...host.querySelectorAll('.jp-cellpipe-rv-runs thead th[data-run]')];
-    expect(runs.map(th => th.textContent)).toEqual(['12-01 10:15:00', '12-01 10:00:00']);
+    expect(runs.map(th => th.textContent)).toEqual(['10:15:00', '10:00:00']);
     const row = (name: string) =>
       [...host.querySelector(`.jp-cellpipe-rv-runs tr[${name}]`)!.children].map(c => c.textContent);
     expect(row('data-parameter="n_estimators"')).toEqual(['n_estimators', '50', '25']);
-    expect(row('data-metric="accuracy"')).toEqual(['accuracy', '0.9100', '0.9300']);
+    expect(row('data-metric="accuracy"')).toEqual(['accuracy', '0.91', '0.93']);
     const best = host.querySelector('tr[data-metric="accuracy"] .jp-cellpipe-rv-best')!;
     expect([...best.parentElement!.children].indexOf(best)).toBe(2); // the second run's column
     expect(host.querySelectorAll('.jp-cellpipe-rv-chart-svg circle')).toHaveLength(2);
