@@ -70,7 +70,7 @@ test.describe('local run view', () => {
     await keep(testInfo, 'run-view-report', section.locator('.jp-cellpipe-rv-step'));
 
     // Another parameter value, another run: the two side by side.
-    await section.locator('[data-parameter="n_estimators"]').fill('3');
+    await section.locator('input[data-parameter="n_estimators"]').fill('3');
     await runAndWait(section);
     await expect(
       section.locator('.jp-cellpipe-local-steps li[data-step="load_data"]')
@@ -86,5 +86,23 @@ test.describe('local run view', () => {
     const compare = section.locator('.jp-cellpipe-rv-compare');
     await compare.scrollIntoViewIfNeeded();
     await keep(testInfo, 'run-view-compared', compare);
+
+    // Re-run from a step: it and what follows run again, the steps before come from the cache.
+    await section.locator('.jp-cellpipe-local-steps li[data-step="evaluate"] button').click();
+    const button = section.locator('button.jp-cellpipe-local-run');
+    await section.locator('.jp-cellpipe-rv-rerun').click();
+    await expect(button).toHaveText('Running locally…');
+    await expect(button).toHaveText('Run locally', { timeout: 180000 });
+    const steps = section.locator('.jp-cellpipe-local-steps');
+    await expect(steps.locator('li[data-step="evaluate"]')).toHaveAttribute(
+      'data-state',
+      'succeeded'
+    );
+    await expect(steps.locator('li[data-step="train_forest"]')).toHaveAttribute(
+      'data-state',
+      'cached'
+    );
+    await expect(section.locator('.jp-cellpipe-local-error')).toHaveCount(0);
+    await expect(section.locator('.jp-cellpipe-rv-runs thead th[data-run]')).toHaveCount(3);
   });
 });
