@@ -86,8 +86,10 @@ installed: $(S)/install
 	jupyter labextension list 2>&1 | awk '{ print } /cellpipe .*enabled.*OK/ { found = 1 } END { exit !found }'
 	jupyter server extension list 2>&1 | awk '{ print } /cellpipe .*enabled/ { found = 1 } END { exit !found }'
 
+## the JupyterLab suite, then the Notebook 7 one (playwright.notebook.config.ts); both run, either failing fails
 test-ui: $(S)/install chromium
-	cd ui-tests && npx playwright test
+	cd ui-tests && status=0; npx playwright test || status=1; \
+	  npx playwright test --config playwright.notebook.config.ts || status=1; exit $$status
 
 ## make bench NAME=<name>: run bench/<name>/run, which ends with one JSON line
 bench: install
