@@ -136,6 +136,16 @@ export function LocalRunView(props: LocalRunViewProps): JSX.Element {
   const firstCell = (step: LocalStep) =>
     layout?.nodes.find(n => n.name === step.step)?.firstCell ?? -1;
   const python = kept ? kept.python : snapshot?.python;
+  // Which Python ran the steps, its version and why that one, as far as the server says.
+  const pythonText = python
+    ? [
+        python,
+        !kept && snapshot?.pythonVersion ? snapshot.pythonVersion : '',
+        !kept && snapshot?.pythonFrom ? `(${snapshot.pythonFrom})` : ''
+      ]
+        .filter(Boolean)
+        .join(' ')
+    : '';
 
   return (
     <div className="jp-cellpipe-local jp-cellpipe-rv">
@@ -179,7 +189,11 @@ export function LocalRunView(props: LocalRunViewProps): JSX.Element {
           {trans.__('Run %1 (%2)', runLabel(kept.id), kept.state ?? '')}
         </p>
       )}
-      {python && <p className="jp-cellpipe-rv-note">{trans.__('Python: %1', python)}</p>}
+      {pythonText && (
+        <p className="jp-cellpipe-rv-note jp-cellpipe-rv-python">
+          {trans.__('Python: %1', pythonText)}
+        </p>
+      )}
       {error && <pre className="jp-cellpipe-local-error">{error}</pre>}
       {layout && steps.length > 0 && (
         <GraphView

@@ -167,7 +167,14 @@ describe('LocalRunView', () => {
   const text = () => host.textContent ?? '';
 
   it('lists steps in pipeline order, cached apart from succeeded, the failure once without shell advice', async () => {
-    client.replies = [snapshot(STEPS)];
+    client.replies = [
+      {
+        ...snapshot(STEPS),
+        python: '/venv/bin/python',
+        pythonVersion: '3.12.1',
+        pythonFrom: "the notebook's kernel 'ml'"
+      }
+    ];
     render();
     await click(host.querySelector('.jp-cellpipe-local-run'));
     await flush();
@@ -175,6 +182,9 @@ describe('LocalRunView', () => {
     expect(rows.map(r => r.getAttribute('data-step'))).toEqual(['load_data', 'train', 'evaluate']);
     expect(rows.map(r => r.getAttribute('data-state'))).toEqual(['cached', 'failed', 'skipped']);
     expect(rows[1].textContent).toContain('2.5 s');
+    expect(host.querySelector('.jp-cellpipe-rv-python')!.textContent).toBe(
+      "Python: /venv/bin/python 3.12.1 (the notebook's kernel 'ml')"
+    );
     expect(host.querySelector('[data-step="load_data"][data-state="cached"] rect')).not.toBeNull(); // the graph
     expect(text().split('ValueError: bad shape')).toHaveLength(2); // once
     expect(text()).not.toContain('cellpipe run');
