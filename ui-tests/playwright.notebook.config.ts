@@ -10,6 +10,8 @@ const port = process.env.CELLPIPE_NB_TEST_PORT ?? '8867';
 module.exports = {
   ...labConfig,
   testDir: './notebook7',
+  // One test that runs the whole example locally (about a minute on a busy machine).
+  timeout: 240000,
   outputDir: './test-results/notebook7',
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report/notebook7' }]],
   use: { ...labConfig.use, baseURL: `http://127.0.0.1:${port}` },
