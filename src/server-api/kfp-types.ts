@@ -27,6 +27,33 @@ export interface KfpHealth {
   multi_user: boolean;
 }
 
+/** A setting that changes the connection: the Jupyter server's trait and its environment variable ('' if none). */
+export interface KfpFix {
+  setting: string;
+  env: string;
+}
+
+/**
+ * The connection the panel shows (`GET kfp/status`): where KFP is, how the server authenticates, and whether
+ * it answers — when not, why (`reason`, `message`) and the settings that fix it. Never the credential.
+ */
+export interface KfpConnection {
+  reachable: boolean;
+  /** The API endpoint ('' when the user's endpoint was refused). */
+  endpoint: string;
+  ui_endpoint: string;
+  namespace: string | null;
+  /** The auth mode in use (`auto` only when no client could be made). */
+  auth_mode: string;
+  /** Which setting chose the endpoint, e.g. `c.CellpipeKFP.endpoint`, `KF_PIPELINES_ENDPOINT`. */
+  endpoint_source: string;
+  multi_user?: boolean;
+  /** Why KFP did not answer (a `ServerApiError` reason: `unreachable`, `unauthenticated`, `tls`, ...). */
+  reason?: string;
+  message?: string;
+  fixes: KfpFix[];
+}
+
 export interface KfpExperiment {
   experiment_id: string;
   display_name: string;

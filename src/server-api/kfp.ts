@@ -5,6 +5,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 import {
   CreateRunRequest,
+  KfpConnection,
   KfpExperiment,
   KfpHealth,
   KfpPipeline,
@@ -19,6 +20,8 @@ import { RequestOptions, requestServer } from './request';
 /** The calls the run dialog and the run view need; `KfpClient` is the real one. */
 export interface IKfpClient {
   health(): Promise<KfpHealth>;
+  /** The connection and whether KFP answers; an unreachable KFP is an answer here, not an error. */
+  status(): Promise<KfpConnection>;
   listExperiments(namespace?: string): Promise<KfpExperiment[]>;
   createExperiment(name: string, namespace?: string, description?: string): Promise<KfpExperiment>;
   /** The pipeline of that name, or null. */
@@ -40,6 +43,10 @@ export class KfpClient implements IKfpClient {
 
   health(): Promise<KfpHealth> {
     return this._request('GET', ['health']);
+  }
+
+  status(): Promise<KfpConnection> {
+    return this._request('GET', ['status']);
   }
 
   async listExperiments(namespace?: string): Promise<KfpExperiment[]> {

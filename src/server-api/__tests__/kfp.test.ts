@@ -22,6 +22,15 @@ describe('KfpClient', () => {
     expect(server.requests[0].headers.authorization).toBe('token jupyter-token');
   });
 
+  it('asks for the connection status, which answers even when KFP does not', async () => {
+    server.routes['GET /cellpipe/api/kfp/status'] = {
+      body: { reachable: false, reason: 'unreachable', message: 'Cannot reach', fixes: [] }
+    };
+    const status = await client.status();
+    expect([status.reachable, status.reason]).toEqual([false, 'unreachable']);
+    expect(server.requests[0].path).toBe('/cellpipe/api/kfp/status');
+  });
+
   it('lists and creates experiments in a namespace', async () => {
     server.routes['GET /cellpipe/api/kfp/experiments'] = {
       body: { experiments: [{ experiment_id: 'e1', display_name: 'Default' }] }

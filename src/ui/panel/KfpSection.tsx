@@ -8,6 +8,7 @@ import type { IFileClient, IKfpClient } from '../../server-api';
 import { RunSection, RunStatusModel, showRunDialog } from '../run';
 import type { CompileRequest } from '../run/RunDialog';
 import { PanelModel } from './model';
+import { usePanelSignals } from './use-signals';
 
 /** Drawn again only when its inputs changed (not on every keystroke's analysis). */
 export const KfpSection = React.memo(function KfpSection(props: {
@@ -24,6 +25,8 @@ export const KfpSection = React.memo(function KfpSection(props: {
 }): JSX.Element {
   const { model, trans } = props;
   const { client } = props;
+  // The notebook's experiment is read here: the memo above does not see it change.
+  usePanelSignals(model, 'notebookSettingsChanged');
   // The run being watched and the slot copying its step states into the panel model.
   const watched = React.useRef<{ run: RunStatusModel; copy: () => void } | null>(null);
   const follow = React.useCallback(
@@ -57,6 +60,7 @@ export const KfpSection = React.memo(function KfpSection(props: {
         openDialog={showRunDialog}
         pipelineName={props.pipelineName}
         namespace={props.namespace}
+        experimentName={model.notebookSettings()?.experiment || undefined}
         onWatch={follow}
         disabledReason={props.disabledReason}
         trans={trans}

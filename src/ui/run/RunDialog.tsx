@@ -9,20 +9,23 @@
  */
 import * as React from 'react';
 import { plainTrans } from './trans';
-import type { RunDialogProps } from './dialog-model';
+import { RunDialogProps, elapsedText, stageDurations } from './dialog-model';
 import { useRunDialog } from './dialog/use-run-dialog';
 import { RunFields } from './dialog/RunFields';
 import { ParameterFields } from './dialog/ParameterFields';
 import { DataFilesConfirm, DataFilesNote } from './dialog/DataFilesConfirm';
-import { RunCreated, SubmitProgress } from './dialog/SubmitProgress';
+import { RunCreated, SubmitProgress, useNow } from './dialog/SubmitProgress';
 
 export { readPackage } from './dialog-model';
 export type { CompileRequest, CompiledPackage, RunDialogProps, SubmittedRun } from './dialog-model';
 
 export function RunDialog(props: RunDialogProps): JSX.Element {
   const trans = props.trans ?? plainTrans;
-  const { state, form, dispatch, submit } = useRunDialog(props, trans);
+  const { state, form, dispatch, submit, recheck } = useRunDialog(props, trans);
   const { pkg, phase } = state;
+  const now = useNow(phase === 'submitting' || (pkg === null && !state.compileError));
+  const kfpDown =
+    state.kfp.kind === 'failed' || (state.kfp.kind === 'known' && !state.kfp.connection.reachable);
   return (
     <div className="jp-cellpipe-run-dialog">
       <h2 className="jp-cellpipe-run-heading">
@@ -52,6 +55,7 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
             stages={state.stages}
             active={phase === 'submitting'}
             upload={state.upload}
+            durations={stageDurations(state, now)}
             trans={trans}
           />
         )}
@@ -65,7 +69,11 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
           >
             {state.showYaml ? trans.__('Hide YAML') : trans.__('View YAML')}
           </button>
-          {pkg === null && !state.compileError && <span>{trans.__('Compiling…')}</span>}
+          {pkg === null && !state.compileError && (
+            <span className="jp-cellpipe-run-compiling" role="status">
+              {trans.__('Compiling… %1', elapsedText(now - (state.stageStarts.compiling ?? now)))}
+            </span>
+          )}
         </div>
         {pkg && <DataFilesNote upload={pkg.dataFiles.upload} trans={trans} />}
         {pkg?.warnings.map((w, i) => (
@@ -85,6 +93,16 @@ export function RunDialog(props: RunDialogProps): JSX.Element {
         />
       )}
       <div className="jp-Dialog-footer jp-cellpipe-run-footer">
+        {form.editing && !form.canSubmit && form.problems.length > 0 && (
+          <span className="jp-cellpipe-run-submit-reason" role="status">
+            {form.problems[0]}
+            {kfpDown && (
+              <button className="jp-mod-styled jp-cellpipe-kfp-check" onClick={recheck}>
+                {trans.__('Check again')}
+              </button>
+            )}
+          </span>
+        )}
         <div className="jp-Dialog-footerButtons">
           <button className="jp-Dialog-button jp-mod-reject jp-mod-styled" onClick={props.onClose}>
             <div className="jp-Dialog-buttonLabel">

@@ -1,13 +1,16 @@
 /**
- * The run part of the deployment panel in one piece: the "Compile & Run" button (opening the dialog),
- * the live status of the run being watched, and the pipeline's recent runs.
+ * The run part of the deployment panel in one piece: the connection to KFP, the "Compile & Run" button
+ * (opening the dialog), the live status of the run being watched, and the pipeline's recent runs (only
+ * once KFP answers: an unreachable KFP is said so, not shown as "no runs").
  */
 import * as React from 'react';
 import type { IFileClient, IKfpClient, KfpRun } from '../../server-api';
 import { CompileRequest, CompiledPackage, SubmittedRun } from './RunDialog';
+import { KfpConnectionView, unavailableReason, useKfpConnection } from './connection';
 import { RecentRuns, RunStatusView } from './RunStatusView';
 import { RunStatusModel } from './status';
 import { Trans, plainTrans } from './trans';
+import { errorText } from '../errors';
 
 export interface RunSectionProps {
   client: IKfpClient;
@@ -22,12 +25,15 @@ export interface RunSectionProps {
     compile: (request?: CompileRequest) => Promise<string | CompiledPackage>;
     pipelineName?: string;
     namespace?: string;
+    experimentName?: string;
     trans?: Trans;
   }) => Promise<SubmittedRun | null>;
   /** The pipeline's name in KFP; its recent runs are listed (all runs of the namespace when absent). */
   pipelineName?: string;
   /** Namespace from the user's settings; default: the server's. */
   namespace?: string;
+  /** The notebook's experiment (`kubeflow_notebook.experiment_name`, the panel's Experiment). */
+  experimentName?: string;
   /** KFP task name → step name for runs picked from the list (a submitted run brings its own). */
   taskToStep?: Readonly<Record<string, string>>;
   /** The run being watched changed (null: none): colour the graph from `model.steps` on `model.changed`. */
@@ -40,8 +46,11 @@ export interface RunSectionProps {
 export function RunSection(props: RunSectionProps): JSX.Element {
   const trans = props.trans ?? plainTrans;
   const [model, setModel] = React.useState<RunStatusModel | null>(null);
+  const connection = useKfpConnection(props.client);
+  const unavailable = unavailableReason(connection.state, trans);
   // The pipeline whose runs are listed: undefined while looking it up, null when KFP has none yet.
   const [pipelineId, setPipelineId] = React.useState<string | null | undefined>(undefined);
+  const [lookupError, setLookupError] = React.useState<string | null>(null);
   const [mapping, setMapping] = React.useState<Readonly<Record<string, string>>>(
     props.taskToStep ?? {}
   );
@@ -55,19 +64,21 @@ export function RunSection(props: RunSectionProps): JSX.Element {
   };
 
   const { client, pipelineName, namespace } = props;
+  const reachable = unavailable === undefined;
   React.useEffect(() => {
     let live = true;
-    if (pipelineName) {
+    if (pipelineName && reachable) {
       setPipelineId(undefined);
-      client
-        .findPipeline(pipelineName, namespace || undefined)
-        .then(found => live && setPipelineId(current => current ?? found?.pipeline_id ?? null))
-        .catch(() => live && setPipelineId(current => current ?? null));
+      setLookupError(null);
+      client.findPipeline(pipelineName, namespace || undefined).then(
+        found => live && setPipelineId(current => current ?? found?.pipeline_id ?? null),
+        error => live && setLookupError(errorText(error))
+      );
     }
     return () => {
       live = false;
     };
-  }, [client, pipelineName, namespace]);
+  }, [client, pipelineName, namespace, reachable]);
 
   React.useEffect(() => () => model?.dispose(), [model]);
   // On unmount, the watcher of the moment hears that nothing is watched any more.
@@ -85,6 +96,7 @@ export function RunSection(props: RunSectionProps): JSX.Element {
       compile: props.compile,
       pipelineName: props.pipelineName,
       namespace: props.namespace,
+      experimentName: props.experimentName,
       trans: props.trans
     });
     if (result) {
@@ -99,6 +111,7 @@ export function RunSection(props: RunSectionProps): JSX.Element {
 
   return (
     <div className="jp-cellpipe-run-section">
+      <KfpConnectionView control={connection} trans={props.trans} />
       <button
         className="jp-mod-styled jp-mod-accept jp-cellpipe-compile-run"
         disabled={props.disabledReason !== undefined}
@@ -111,7 +124,13 @@ export function RunSection(props: RunSectionProps): JSX.Element {
       </button>
       {model && <RunStatusView model={model} client={props.client} trans={props.trans} />}
       <h3 className="jp-cellpipe-recent-runs-title">{trans.__('Recent runs')}</h3>
-      {props.pipelineName && pipelineId === null ? (
+      {!reachable ? (
+        <div className="jp-cellpipe-recent-runs-unavailable jp-cellpipe-muted">
+          {trans.__('Runs are listed once Kubeflow Pipelines answers.')}
+        </div>
+      ) : lookupError ? (
+        <div className="jp-cellpipe-run-status-error">{lookupError}</div>
+      ) : props.pipelineName && pipelineId === null ? (
         <div className="jp-cellpipe-recent-runs-empty">{trans.__('No runs yet.')}</div>
       ) : props.pipelineName && pipelineId === undefined ? (
         <div>{trans.__('Loading runs…')}</div>

@@ -15,6 +15,7 @@ import type {
 } from './submit';
 import { STAGE_LABELS, defaultRunName } from './submit';
 import type { Trans } from './trans';
+import { ConnectionState, unavailableReason } from './connection-state';
 
 /** What `compile` may answer: the YAML, or the compiler's `CompileResult` (which has these fields). */
 export interface CompiledPackage {
@@ -48,7 +49,10 @@ export interface RunDialogProps {
   pipelineName?: string;
   /** Starting namespace; default: the server's (the notebook server's own namespace). */
   namespace?: string;
-  /** Starting experiment name (picked if it exists, else offered for creation). */
+  /**
+   * The notebook's experiment (`kubeflow_notebook.experiment_name`, the panel's Experiment): picked if it
+   * exists, else offered for creation. Without one, KFP's "Default" (or the first listed) is picked.
+   */
   experimentName?: string;
   /** Called once the run exists; `taskToStep` feeds a `RunStatusModel`. */
   onSubmitted?: (result: SubmittedRun) => void;
@@ -102,12 +106,19 @@ export interface DialogState {
   stages: readonly SubmitStage[];
   upload: UploadProgress | null;
   result: SubmitResult | null;
+  /** Whether KFP answers: Submit waits for it. */
+  kfp: ConnectionState;
+  /** When each stage began (ms since the epoch; compiling: when the dialog opened), for elapsed times. */
+  stageStarts: Partial<Record<SubmitStage, number>>;
+  /** When the submit ended (done or failed); undefined while it goes. */
+  endedAt?: number;
 }
 
 export type DialogAction =
   | { type: 'compiled'; pkg: Required<CompiledPackage>; pipelineName: string }
   | { type: 'compileFailed'; error: string }
   | { type: 'serverNamespace'; namespace: string }
+  | { type: 'connection'; state: ConnectionState }
   | { type: 'listingExperiments' }
   | { type: 'experimentsListed'; experiments: KfpExperiment[]; wanted: string }
   | { type: 'serverFailed'; error: string; experiments?: KfpExperiment[] }
@@ -119,15 +130,17 @@ export type DialogAction =
   | { type: 'toggleYaml' }
   | { type: 'confirm' }
   | { type: 'cancelConfirm' }
-  | { type: 'submitting'; uploading: boolean }
-  | { type: 'stage'; stage: SubmitStage; progress?: UploadProgress }
-  | { type: 'submitted'; result: SubmitResult }
-  | { type: 'submitFailed'; error: string };
+  | { type: 'submitting'; uploading: boolean; at: number }
+  | { type: 'stage'; stage: SubmitStage; progress?: UploadProgress; at: number }
+  | { type: 'submitted'; result: SubmitResult; at: number }
+  | { type: 'submitFailed'; error: string; at: number };
 
 export function initialState(options: {
   pipelineName?: string;
   namespace?: string;
   experimentName?: string;
+  /** When the dialog opened (its compile starts then); default: now. */
+  openedAt?: number;
 }): DialogState {
   return {
     pkg: null,
@@ -137,13 +150,15 @@ export function initialState(options: {
     namespace: options.namespace ?? '',
     experiments: null,
     experiment: NEW_EXPERIMENT,
-    newExperiment: options.experimentName ?? 'Default',
+    newExperiment: options.experimentName || 'Default',
     fields: {},
     serverError: null,
     phase: 'editing',
     stages: ['compiling'],
     upload: null,
-    result: null
+    result: null,
+    kfp: { kind: 'checking' },
+    stageStarts: { compiling: options.openedAt ?? Date.now() }
   };
 }
 
@@ -159,16 +174,21 @@ export function dialogReducer(state: DialogState, action: DialogAction): DialogS
       return { ...state, compileError: action.error };
     case 'serverNamespace':
       return { ...state, namespace: action.namespace };
+    case 'connection':
+      return { ...state, kfp: action.state };
     case 'listingExperiments':
       return { ...state, experiments: null };
     case 'experimentsListed': {
       const list = action.experiments;
-      const wanted = list.find(e => e.display_name === action.wanted);
+      const wanted = list.find(e => e.display_name === (action.wanted || 'Default'));
+      // The notebook's own experiment is made when it does not exist; never another one picked instead.
+      const fallback = action.wanted ? NEW_EXPERIMENT : (list[0]?.experiment_id ?? NEW_EXPERIMENT);
       return {
         ...state,
         experiments: list,
         serverError: null,
-        experiment: wanted ? wanted.experiment_id : (list[0]?.experiment_id ?? NEW_EXPERIMENT)
+        experiment: wanted ? wanted.experiment_id : fallback,
+        newExperiment: action.wanted || state.newExperiment
       };
     }
     case 'serverFailed':
@@ -194,7 +214,9 @@ export function dialogReducer(state: DialogState, action: DialogAction): DialogS
         showYaml: false, // make room for the progress
         serverError: null,
         stages: action.uploading ? ['files'] : ['compiling'],
-        upload: null
+        upload: null,
+        stageStarts: { [action.uploading ? 'files' : 'compiling']: action.at },
+        endedAt: undefined
       };
     case 'stage':
       return {
@@ -202,12 +224,15 @@ export function dialogReducer(state: DialogState, action: DialogAction): DialogS
         stages: state.stages.includes(action.stage)
           ? state.stages
           : [...state.stages, action.stage],
-        upload: action.progress ?? state.upload
+        upload: action.progress ?? state.upload,
+        stageStarts: state.stages.includes(action.stage)
+          ? state.stageStarts
+          : { ...state.stageStarts, [action.stage]: action.at }
       };
     case 'submitted':
-      return { ...state, result: action.result, phase: 'submitted' };
+      return { ...state, result: action.result, phase: 'submitted', endedAt: action.at };
     case 'submitFailed':
-      return { ...state, serverError: action.error, phase: 'editing' };
+      return { ...state, serverError: action.error, phase: 'editing', endedAt: action.at };
   }
 }
 
@@ -244,7 +269,9 @@ export function formOf(
         ? { name: fresh }
         : undefined
       : { id: state.experiment };
+  const kfpProblem = unavailableReason(state.kfp, trans);
   const problems = [
+    ...(kfpProblem ? [kfpProblem] : []),
     ...Object.values(errors),
     ...(state.runName.trim() ? [] : [trans.__('The run needs a name')]),
     ...(experimentChoice ? [] : [trans.__('Name the new experiment')])
@@ -339,4 +366,35 @@ export function unplacedText(unplaced: readonly string[], trans: Trans): string 
         )
       : unplaced.join(', ');
   return trans.__('%1 files will not exist in the pod: %2', unplaced.length, named);
+}
+
+/** How long each stage shown took, or has taken so far (ms): until the next stage began, the end, or `now`. */
+export function stageDurations(
+  state: Pick<DialogState, 'stages' | 'stageStarts' | 'endedAt'>,
+  now: number
+): Partial<Record<SubmitStage, number>> {
+  const shown = STAGES.filter(s => state.stages.includes(s) && s !== 'done');
+  const out: Partial<Record<SubmitStage, number>> = {};
+  shown.forEach((stage, i) => {
+    const start = state.stageStarts[stage];
+    if (start === undefined) {
+      return;
+    }
+    const next = shown[i + 1] ?? (state.stages.includes('done') ? 'done' : undefined);
+    const end = (next && state.stageStarts[next]) ?? state.endedAt ?? now;
+    out[stage] = Math.max(0, end - start);
+  });
+  return out;
+}
+
+/** "0.4 s", "12 s", "2 min 05 s": an elapsed time as people read it. */
+export function elapsedText(ms: number): string {
+  if (ms < 10000) {
+    return `${(ms / 1000).toFixed(1)} s`;
+  }
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) {
+    return `${seconds} s`;
+  }
+  return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
 }

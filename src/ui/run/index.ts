@@ -19,6 +19,9 @@
 export { RunDialog, readPackage } from './RunDialog';
 export { showRunDialog } from './modal';
 export { RunSection } from './RunSection';
+export { KfpConnectionView, useKfpConnection } from './connection';
+export { unavailableReason } from './connection-state';
+export type { ConnectionState } from './connection-state';
 export type { RunSectionProps } from './RunSection';
 export type { CompileRequest, CompiledPackage, RunDialogProps, SubmittedRun } from './RunDialog';
 export { planDataFiles, unplacedOf, uploadsOf } from './data-files';

@@ -5,6 +5,7 @@
 import * as React from 'react';
 import { act } from 'react';
 import { setValue, until } from './dom';
+import { reachableStatus } from './kfp-status';
 import { createRoot, Root } from 'react-dom/client';
 import { ServerConnection } from '@jupyterlab/services';
 import { KfpClient, UploadedDataFile } from '../../../server-api';
@@ -49,9 +50,7 @@ describe('RunDialog', () => {
 
   beforeEach(async () => {
     server = await new FakeServerExtension().start();
-    server.routes['GET /cellpipe/api/kfp/health'] = {
-      body: { reachable: true, namespace: 'team-a', auth_mode: 'sa_token' }
-    };
+    server.routes['GET /cellpipe/api/kfp/status'] = { body: reachableStatus('team-a') };
     server.routes['GET /cellpipe/api/kfp/experiments'] = {
       body: {
         experiments: [
@@ -249,7 +248,7 @@ describe('RunDialog with data files', () => {
 
   beforeEach(async () => {
     server = await new FakeServerExtension().start();
-    server.routes['GET /cellpipe/api/kfp/health'] = { body: { reachable: true, namespace: 'ns' } };
+    server.routes['GET /cellpipe/api/kfp/status'] = { body: reachableStatus('ns') };
     server.routes['GET /cellpipe/api/kfp/experiments'] = {
       body: { experiments: [{ experiment_id: 'e1', display_name: 'Default' }] }
     };
@@ -328,10 +327,15 @@ describe('RunDialog with data files', () => {
     await until(() => uploads.length === 1, 'the upload');
     expect(uploads).toEqual([{ notebookPath: 'work/nb.ipynb', paths: ['data/train.csv'] }]);
     const stage = () =>
-      [...host.querySelectorAll('.jp-cellpipe-run-progress li')].map(li =>
-        li.textContent!.replace(/^[^A-Za-z0-9]+/, '')
+      [...host.querySelectorAll('.jp-cellpipe-run-progress li .jp-cellpipe-run-stage-label')].map(
+        label => label.textContent
       );
     expect(stage()).toEqual(['Uploading 1 data file…']);
+    // The phase and its elapsed time while it goes.
+    expect(q('.jp-cellpipe-run-phase-line')!.textContent).toMatch(
+      /^Uploading 1 data file… — \d+\.\d s elapsed$/
+    );
+    expect(q('.jp-cellpipe-run-stage-time')!.textContent).toMatch(/\d+\.\d s/);
     await act(async () =>
       answer([{ path: 'data/train.csv', uri, sha256: 'ab12', size: 618, uploaded: false }])
     );

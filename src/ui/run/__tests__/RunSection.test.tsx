@@ -11,6 +11,7 @@ import { RunSection } from '../RunSection';
 import { RunStatusModel } from '../status';
 import { submitRun } from '../submit';
 import { until } from './dom';
+import { reachableStatus, unreachableStatus } from './kfp-status';
 
 const PACKAGE =
   'pipelineInfo: {name: demo}\nroot: {dag: {tasks: {train: {}}}}\nschemaVersion: 2.1.0\n';
@@ -22,6 +23,7 @@ describe('RunSection', () => {
 
   beforeEach(async () => {
     server = await new FakeServerExtension().start();
+    server.routes['GET /cellpipe/api/kfp/status'] = { body: reachableStatus() };
     server.routes['POST /cellpipe/api/kfp/pipelines'] = {
       body: { pipeline_id: 'p9', pipeline_version_id: 'v1', created_pipeline: true }
     };
@@ -85,7 +87,8 @@ describe('RunSection', () => {
       )
     );
     await until(() => host.textContent!.includes('older'), 'the recent runs');
-    expect(server.requests[0].query).toEqual({ namespace: 'team-a', page_size: '10' });
+    const firstList = server.requests.find(r => r.path === '/cellpipe/api/kfp/runs')!;
+    expect(firstList.query).toEqual({ namespace: 'team-a', page_size: '10' });
 
     const button = host.querySelector<HTMLButtonElement>('.jp-cellpipe-compile-run')!;
     expect(button.textContent).toBe('Compile & Run');
@@ -133,6 +136,71 @@ describe('RunSection', () => {
     await act(async () => root.render(section('never-uploaded')));
     await until(() => !!host.querySelector('.jp-cellpipe-recent-runs-empty'), 'no runs');
     expect(host.querySelector('[data-run]')).toBeNull();
+  });
+
+  it('says KFP cannot be reached, names the settings that fix it, and lists no runs', async () => {
+    server.routes['GET /cellpipe/api/kfp/status'] = { body: unreachableStatus() };
+    const dialogs: object[] = [];
+    await act(async () =>
+      root.render(
+        <RunSection
+          client={new KfpClient(server.settings())}
+          compile={async () => PACKAGE}
+          openDialog={async props => {
+            dialogs.push(props);
+            return null;
+          }}
+          pipelineName="demo"
+          experimentName="nightly"
+        />
+      )
+    );
+    await until(
+      () => !!host.querySelector('.jp-cellpipe-kfp-connection[data-state="unreachable"]'),
+      'the connection state'
+    );
+    const text = host.textContent!;
+    expect(text).toContain('Cannot reach Kubeflow Pipelines at http://ml-pipeline');
+    expect(text).toContain('c.CellpipeKFP.endpoint');
+    expect(text).toContain('KF_PIPELINES_ENDPOINT');
+    expect(host.querySelector('.jp-cellpipe-kfp-auth')!.textContent).toBe('none');
+    expect(text).not.toContain('No runs yet');
+    expect(host.querySelector('.jp-cellpipe-recent-runs-unavailable')).not.toBeNull();
+    // Nothing but the status was asked: no pipeline lookup, no run list.
+    expect(server.requests.map(r => r.path)).toEqual(['/cellpipe/api/kfp/status']);
+
+    // Check again: KFP came up, the runs are listed.
+    server.routes['GET /cellpipe/api/kfp/status'] = { body: reachableStatus() };
+    server.routes['GET /cellpipe/api/kfp/pipelines'] = {
+      body: { pipeline: { pipeline_id: 'p9' } }
+    };
+    await act(async () => host.querySelector<HTMLButtonElement>('.jp-cellpipe-kfp-check')!.click());
+    await until(() => host.textContent!.includes('fresh'), 'the runs once KFP answers');
+
+    // The dialog is opened with the notebook's experiment.
+    await act(async () =>
+      host.querySelector<HTMLButtonElement>('.jp-cellpipe-compile-run')!.click()
+    );
+    expect(dialogs).toEqual([expect.objectContaining({ experimentName: 'nightly' })]);
+  });
+
+  it('shows why the runs could not be listed instead of "No runs yet"', async () => {
+    server.routes['GET /cellpipe/api/kfp/pipelines'] = {
+      status: 403,
+      body: { reason: 'forbidden', message: 'Not allowed to access pipeline "demo"' }
+    };
+    await act(async () =>
+      root.render(
+        <RunSection
+          client={new KfpClient(server.settings())}
+          compile={async () => PACKAGE}
+          openDialog={async () => null}
+          pipelineName="demo"
+        />
+      )
+    );
+    await until(() => host.textContent!.includes('Not allowed to access'), 'the lookup error');
+    expect(host.textContent).not.toContain('No runs yet');
   });
 
   it('is disabled with the reason when the notebook cannot be compiled', async () => {

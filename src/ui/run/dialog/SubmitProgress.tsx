@@ -1,6 +1,6 @@
-/** While submitting: the stages reached; once done: the created run, with its link. */
+/** While submitting: the stages reached with their times; once done: the created run, with its link. */
 import * as React from 'react';
-import { STAGES, stageLabel } from '../dialog-model';
+import { STAGES, elapsedText, stageLabel } from '../dialog-model';
 import type { SubmitResult, SubmitStage, UploadProgress } from '../submit';
 import type { Trans } from '../trans';
 
@@ -9,22 +9,61 @@ export function SubmitProgress(props: {
   /** The last stage reached is still under way. */
   active: boolean;
   upload: UploadProgress | null;
+  /** How long each stage took or has taken so far (ms), from `stageDurations`. */
+  durations?: Partial<Record<SubmitStage, number>>;
   trans: Trans;
 }): JSX.Element {
   const shown = STAGES.filter(s => props.stages.includes(s));
+  const durations = props.durations ?? {};
+  const total = Object.values(durations).reduce((sum, ms) => sum + (ms ?? 0), 0);
+  const current = props.active ? shown[shown.length - 1] : undefined;
   return (
-    <ol className="jp-cellpipe-run-progress">
-      {shown.map((s, i) => {
-        const current = i === shown.length - 1 && props.active;
-        return (
-          <li key={s} data-stage={s} data-state={current ? 'active' : 'done'}>
-            {current ? '… ' : '✓ '}
-            {stageLabel(s, props.upload, props.trans)}
-          </li>
-        );
-      })}
-    </ol>
+    <div className="jp-cellpipe-run-progress-box">
+      {current && (
+        <div className="jp-cellpipe-run-phase-line" role="status">
+          {props.trans.__(
+            '%1 — %2 elapsed',
+            stageLabel(current, props.upload, props.trans),
+            elapsedText(total)
+          )}
+        </div>
+      )}
+      <ol className="jp-cellpipe-run-progress">
+        {shown.map(s => {
+          const active = s === current;
+          const ms = durations[s];
+          return (
+            <li key={s} data-stage={s} data-state={active ? 'active' : 'done'}>
+              {active ? '… ' : '✓ '}
+              <span className="jp-cellpipe-run-stage-label">
+                {stageLabel(s, props.upload, props.trans)}
+              </span>
+              {ms !== undefined && (
+                <span className="jp-cellpipe-muted jp-cellpipe-run-stage-time">
+                  {' '}
+                  {elapsedText(ms)}
+                </span>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </div>
   );
+}
+
+/** The current time, again every `everyMs` while `ticking` (for elapsed times that move). */
+export function useNow(ticking: boolean, everyMs = 500): number {
+  const [now, setNow] = React.useState(() => Date.now());
+  React.useEffect(() => {
+    if (!ticking) {
+      setNow(Date.now());
+      return;
+    }
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, [ticking, everyMs]);
+  return now;
 }
 
 export function RunCreated(props: {

@@ -30,11 +30,15 @@ export interface RunDialogControl {
   dispatch: React.Dispatch<DialogAction>;
   /** `confirmed`: the user said Submit anyway to the files that will not exist in the pods. */
   submit: (confirmed?: boolean) => Promise<void>;
+  /** Asks the server again whether KFP answers. */
+  recheck: () => void;
 }
 
 export function useRunDialog(props: RunDialogProps, trans: Trans): RunDialogControl {
   const { client, compile, pipelineName: givenName, experimentName } = props;
   const [state, dispatch] = React.useReducer(dialogReducer, props, initialState);
+  const [asked, setAsked] = React.useState(0);
+  const recheck = React.useCallback(() => setAsked(n => n + 1), []);
   const form = formOf(state, props, trans);
   const { pkg } = state;
 
@@ -65,32 +69,41 @@ export function useRunDialog(props: RunDialogProps, trans: Trans): RunDialogCont
     };
   }, [compile, givenName]);
 
-  // The server knows the default namespace (the notebook's profile) and whether KFP answers.
+  // The server knows the default namespace (the notebook's profile) and whether KFP answers: Submit waits.
   const givenNamespace = props.namespace;
   React.useEffect(() => {
     let live = true;
-    client
-      .health()
-      .then(health => {
-        if (live && !givenNamespace && health.namespace) {
-          dispatch({ type: 'serverNamespace', namespace: health.namespace });
+    dispatch({ type: 'connection', state: { kind: 'checking' } });
+    client.status().then(
+      connection => {
+        if (live) {
+          dispatch({ type: 'connection', state: { kind: 'known', connection } });
+          if (connection.reachable && !givenNamespace && connection.namespace) {
+            dispatch({ type: 'serverNamespace', namespace: connection.namespace });
+          }
         }
-      })
-      .catch(error => live && dispatch({ type: 'serverFailed', error: errorText(error) }));
+      },
+      error =>
+        live && dispatch({ type: 'connection', state: { kind: 'failed', error: errorText(error) } })
+    );
     return () => {
       live = false;
     };
-  }, [client, givenNamespace]);
+  }, [client, givenNamespace, asked]);
 
   const { namespace } = state;
+  const reachable = state.kfp.kind === 'known' && state.kfp.connection.reachable;
   React.useEffect(() => {
     let live = true;
+    if (!reachable) {
+      return;
+    }
     dispatch({ type: 'listingExperiments' });
     const timer = setTimeout(() => {
       client.listExperiments(namespace || undefined).then(
         experiments =>
           live &&
-          dispatch({ type: 'experimentsListed', experiments, wanted: experimentName ?? 'Default' }),
+          dispatch({ type: 'experimentsListed', experiments, wanted: experimentName ?? '' }),
         error =>
           live && dispatch({ type: 'serverFailed', error: errorText(error), experiments: [] })
       );
@@ -99,7 +112,7 @@ export function useRunDialog(props: RunDialogProps, trans: Trans): RunDialogCont
       live = false;
       clearTimeout(timer);
     };
-  }, [client, namespace, experimentName]);
+  }, [client, namespace, experimentName, reachable]);
 
   /** `confirmed`: the user said Submit anyway to the files that will not exist in the pods. */
   const submit = async (confirmed = false) => {
@@ -111,7 +124,7 @@ export function useRunDialog(props: RunDialogProps, trans: Trans): RunDialogCont
       dispatch({ type: 'confirm' });
       return;
     }
-    dispatch({ type: 'submitting', uploading: upload.length > 0 });
+    dispatch({ type: 'submitting', uploading: upload.length > 0, at: Date.now() });
     const recompile = async (dataFileUris?: Record<string, string>) =>
       readPackage(await compile({ dataFileUris })).yaml;
     try {
@@ -128,14 +141,14 @@ export function useRunDialog(props: RunDialogProps, trans: Trans): RunDialogCont
           experiment: form.experimentChoice,
           parameters: form.values
         },
-        (stage, progress) => dispatch({ type: 'stage', stage, progress })
+        (stage, progress) => dispatch({ type: 'stage', stage, progress, at: Date.now() })
       );
-      dispatch({ type: 'submitted', result: done });
+      dispatch({ type: 'submitted', result: done, at: Date.now() });
       props.onSubmitted?.({ ...done, taskToStep: taskToStepOf(pkg.steps) });
     } catch (error) {
-      dispatch({ type: 'submitFailed', error: errorText(error) });
+      dispatch({ type: 'submitFailed', error: errorText(error), at: Date.now() });
     }
   };
 
-  return { state, form, dispatch, submit };
+  return { state, form, dispatch, submit, recheck };
 }
