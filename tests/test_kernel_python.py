@@ -143,6 +143,9 @@ async def test_the_steps_run_with_the_notebook_kernels_python(
     assert snapshot["python"] == str(venv)
     assert snapshot["pythonVersion"] == "{}.{}.{}".format(*sys.version_info[:3])
     assert f"the notebook's kernel {KERNEL!r}" in snapshot["pythonFrom"]
+    # the run kept in the store says so too (the run list reads it)
+    [kept] = (jp_root_dir / "work" / ".cellpipe" / "runs").iterdir()
+    assert json.loads((kept / "run.json").read_text())["python"] == str(venv)
 
 
 async def test_the_request_names_the_kernel_or_the_setting_a_python(

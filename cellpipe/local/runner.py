@@ -196,6 +196,7 @@ class LocalRunner:
             "pipeline": pkg.name,
             "parameters": self.parameters,
             "tasks": selected,
+            "python": self.python,  # which interpreter ran the steps (the run list shows it)
             "state": RUNNING,
             "pid": os.getpid(),
             "started": time.time(),
