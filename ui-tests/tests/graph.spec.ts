@@ -1,23 +1,15 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
+import { openWithPanel } from './keystroke';
 
 const EXAMPLE = path.resolve(__dirname, '../../examples/pipeline.ipynb');
-
-async function openPanel(page: any): Promise<void> {
-  await page.evaluate(async () => {
-    await window.jupyterapp.commands.execute('cellpipe:open-panel');
-  });
-}
 
 test.describe('cellpipe execution graph and diagnostics', () => {
   test('graph of the example, diagnostic and add-dependency quick fix', async ({
     page,
     tmpPath
   }, testInfo) => {
-    await page.contents.uploadFile(EXAMPLE, `${tmpPath}/pipeline.ipynb`);
-    await page.notebook.openByPath(`${tmpPath}/pipeline.ipynb`);
-    await page.notebook.activate('pipeline.ipynb');
-    await openPanel(page);
+    await openWithPanel(page, EXAMPLE, 'pipeline.ipynb', tmpPath);
 
     const panel = page.locator('#cellpipe-panel');
     const graph = panel.locator('.jp-cellpipe-graph-svg');
