@@ -4,6 +4,7 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
+import { openWithPanel } from './keystroke';
 
 const EXAMPLE = path.resolve(__dirname, '../../examples/pipeline.ipynb');
 const NAMESPACE = 'kubeflow-user-example-com';
@@ -51,12 +52,7 @@ test.describe('submit to Kubeflow Pipelines', () => {
     page,
     tmpPath
   }, testInfo) => {
-    await page.contents.uploadFile(EXAMPLE, `${tmpPath}/pipeline.ipynb`);
-    await page.notebook.openByPath(`${tmpPath}/pipeline.ipynb`);
-    await page.notebook.activate('pipeline.ipynb');
-    await page.evaluate(async () => {
-      await window.jupyterapp.commands.execute('cellpipe:open-panel');
-    });
+    await openWithPanel(page, EXAMPLE, 'pipeline.ipynb', tmpPath);
     const panel = page.locator('#cellpipe-panel');
     await expect(panel).toBeVisible();
 
