@@ -75,10 +75,11 @@ test-js: $(S)/install
 test-py: $(S)/install
 	pytest -q tests
 
-## the installed extension is seen by Jupyter, and a wheel carries the prebuilt labextension
+## the installed extension is seen by Jupyter, and a wheel carries the production labextension once
+## (minified, no source maps; built to build/labextension, apart from the development build) and the compiler
 test-install: installed
-	rm -rf dist && $(PIP) wheel -q --no-deps --no-build-isolation -w dist .
-	$(PY) -c "import zipfile,glob,sys; n=zipfile.ZipFile(glob.glob('dist/cellpipe-*.whl')[0]).namelist(); need=['share/jupyter/labextensions/cellpipe/package.json','etc/jupyter/jupyter_server_config.d/cellpipe.json','cellpipe/compiler_js/cellpipe.cjs','cellpipe/compiler_js/tree-sitter-python.wasm']; miss=[x for x in need if not any(m.endswith(x) for m in n)]; sys.exit('wheel lacks: %s' % miss if miss else 0)"
+	rm -rf dist && npm run build:prod && $(PIP) wheel -q --no-deps --no-build-isolation -w dist .
+	$(PY) scripts/check_wheel.py dist/cellpipe-*.whl
 
 ## Jupyter lists cellpipe as enabled (each list printed whole). Printed by awk on make's stdout, never
 ## `tee /dev/stderr`: that reopens the log `make test > log 2>&1` writes, with O_TRUNC, and empties it.
@@ -97,4 +98,4 @@ bench: install
 	bash bench/$(NAME)/run
 
 clean:
-	rm -rf $(S) lib cellpipe/labextension dist tsconfig.tsbuildinfo
+	rm -rf $(S) lib cellpipe/labextension build dist tsconfig.tsbuildinfo
