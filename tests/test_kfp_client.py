@@ -250,6 +250,41 @@ async def test_status_of_refused_credentials_names_the_auth_settings(kfp):
     assert {"setting": "c.CellpipeKFP.cookie", "env": "KF_PIPELINES_COOKIE"} in status["fixes"]
 
 
+async def test_each_task_of_a_run_links_to_its_logs_and_visualization_in_the_kfp_ui(kfp):
+    kfp.answer = Answer(
+        200,
+        {
+            "run_id": "r 1",
+            "state": "RUNNING",
+            "run_details": {
+                "task_details": [
+                    {
+                        "task_id": "t1",
+                        "display_name": "train",
+                        "outputs": {"report": {"artifact_ids": ["42"]}},
+                    },
+                    {
+                        "task_id": "t2",
+                        "display_name": "metrics",
+                        "outputs": {"metrics": {"artifact_ids": ["7"]}},
+                    },
+                    {"task_id": "t3", "display_name": "load", "outputs": {"x": {"artifact_ids": ["8"]}}},
+                ]
+            },
+        },
+    )
+    client = KFPClient(
+        KFPSettings(endpoint=kfp.url, ui_endpoint="https://kfp.example/pipeline", auth=Auth(mode="none"))
+    )
+    run = await client.get_run("r 1")
+    assert run["ui_url"] == "https://kfp.example/pipeline/#/runs/details/r%201"
+    train, metrics, load = run["run_details"]["task_details"]
+    assert train["logs_url"] == "https://kfp.example/pipeline/#/runs/details/r%201?task=t1"
+    assert train["visualization_url"] == "https://kfp.example/pipeline/#/artifacts/42"
+    assert metrics["visualization_url"] == "https://kfp.example/pipeline/#/artifacts/7"
+    assert "visualization_url" not in load and load["logs_url"].endswith("?task=t3")
+
+
 async def test_upload_is_multipart_with_field_uploadfile(kfp, package):
     kfp.answer = Answer(200, {"pipeline_id": "p1", "display_name": "demo"})
     await client_for(kfp).upload_pipeline(package, "demo", namespace="team-a")

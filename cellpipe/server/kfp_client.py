@@ -25,6 +25,9 @@ log = logging.getLogger("cellpipe.kfp")
 
 API = "/apis/v2beta1"
 
+# The output a step's visualization is on, in order of preference: its report (system.HTML), the metrics.
+VISUALIZED_OUTPUTS = ("report", "cellpipe_report", "metrics")
+
 # What KFP's parameter types accept, as JSON values (bool is not a number here, as in Python's KFP).
 _PARAMETER_CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
     "NUMBER_INTEGER": (
@@ -363,15 +366,47 @@ class KFPClient:
     def run_url(self, run_id: str) -> str:
         return f"{_public_url(self.settings.ui_endpoint)}/#/runs/details/{quote(run_id, safe='')}"
 
+    def task_url(self, run_id: str, task_id: str) -> str:
+        """The run in the KFP UI with this task selected (its logs, inputs and outputs)."""
+        return f"{self.run_url(run_id)}?task={quote(task_id, safe='')}"
+
+    def artifact_url(self, artifact_id: str) -> str:
+        """An artifact's page in the KFP UI, which renders its visualization (HTML, metrics)."""
+        return f"{_public_url(self.settings.ui_endpoint)}/#/artifacts/{quote(artifact_id, safe='')}"
+
     # ---- transport -----------------------------------------------------------------------------
 
     def _namespace(self, namespace: str | None) -> str | None:
         return namespace or self.settings.namespace or None
 
     def _with_link(self, run: JSONObject) -> JSONObject:
-        if isinstance(run, dict) and run.get("run_id"):
-            run = {**run, "ui_url": self.run_url(run["run_id"])}
+        """The run with its link in the KFP UI, and each task with links to its logs and visualization."""
+        if not (isinstance(run, dict) and run.get("run_id")):
+            return run
+        run_id = str(run["run_id"])
+        run = {**run, "ui_url": self.run_url(run_id)}
+        details = run.get("run_details")
+        if isinstance(details, dict) and isinstance(details.get("task_details"), list):
+            tasks = [self._task_links(run_id, t) for t in details["task_details"]]
+            run["run_details"] = {**details, "task_details": tasks}
         return run
+
+    def _task_links(self, run_id: str, task: object) -> object:
+        if not isinstance(task, dict):
+            return task
+        task = dict(task)
+        if task.get("task_id"):
+            task["logs_url"] = self.task_url(run_id, str(task["task_id"]))
+        outputs = task.get("outputs")
+        if not isinstance(outputs, dict):
+            outputs = {}
+        for name in VISUALIZED_OUTPUTS:
+            listed = outputs.get(name)
+            ids = listed.get("artifact_ids") if isinstance(listed, dict) else None
+            if isinstance(ids, list) and ids:
+                task["visualization_url"] = self.artifact_url(str(ids[0]))
+                break
+        return task
 
     async def _upload(
         self, path: str, package: str, query: JSONObject, what: str, namespace: str | None
