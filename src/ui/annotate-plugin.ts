@@ -56,9 +56,9 @@ export const annotatePlugin: JupyterFrontEndPlugin<void> = {
       isEnabled: () => !!tracker.currentWidget,
       execute: () => {
         const panel = tracker.currentWidget;
-        // From the context menu: the cell right-clicked, else the active cell.
-        const hit = app.contextMenuHitTest(node => node.classList.contains('jp-Cell'));
-        const cell = panel?.content.widgets.find(c => c.node === hit) ?? tracker.activeCell;
+        // The active cell: a right click activates the cell it is on. (Not contextMenuHitTest: it
+        // answers from the last context menu, also when the command comes from the palette.)
+        const cell = tracker.activeCell;
         if (panel && cell && cell.model.type === 'code') {
           return open(panel, cell);
         }
