@@ -23,7 +23,7 @@ def _cellpipe_boot(sources):
     if private_dir is None:
         helper = "cellpipe/runtime/private_dir.py"
         namespace = {"__name__": "cellpipe.runtime.private_dir"}
-        exec(compile(sources[helper], helper, "exec"), namespace)  # noqa: S102 - the runtime's own source
+        exec(compile(sources[helper], helper, "exec"), namespace)  # noqa: S102 (the runtime's own, embedded source)
         private_dir = _cellpipe_boot.__dict__["private_dir"] = namespace["_cellpipe_private_dir"]
     root = private_dir("cellpipe-runtime-" + digest.hexdigest()[:16], files)
     if sys.path[:1] != [root]:
