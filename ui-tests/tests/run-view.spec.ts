@@ -40,6 +40,7 @@ test.describe('local run view', () => {
     page,
     tmpPath
   }, testInfo) => {
+    test.setTimeout(360000); // three local runs of the example, the first with nothing cached
     await page.setViewportSize({ width: 1440, height: 900 });
     await openWithPanel(page, EXAMPLE, 'pipeline.ipynb', tmpPath);
     const panel = page.locator('#cellpipe-panel');
@@ -54,6 +55,7 @@ test.describe('local run view', () => {
     expect(order.indexOf('load_data')).toBe(0);
     expect(order.indexOf('evaluate')).toBeGreaterThan(order.indexOf('train_forest'));
     await expect(section.locator('.jp-cellpipe-local-error')).toHaveCount(0);
+    await keep(testInfo, 'run-view-run', section);
 
     // The evaluate step's report: a figure inline, in a frame that runs no script.
     await section.locator('.jp-cellpipe-local-steps li[data-step="evaluate"] button').click();
