@@ -187,6 +187,20 @@ def test_a_report_over_the_cap_is_cut_with_a_note(tmp_path, cellpipe_cli, monkey
 
 
 @needs_node
+def test_a_failed_steps_report_is_kept_beside_its_log(tmp_path, cellpipe_cli):
+    cells = [code('print("before the failure")\nratio = 1 / 0', "step:broken")]
+    nb = notebook(tmp_path / "broken" / "broken.ipynb", cells)
+    done = cellpipe_cli("compile", str(nb), "-o", str(tmp_path / "broken.yaml"))
+    assert done.returncode == 0, done.stderr
+    result = run_package_file(str(tmp_path / "broken.yaml"), store=str(tmp_path / "store"))
+    state = result.states[task_of(result, "broken")]
+    assert state.state == "failed" and "broken.ipynb, cell 1, line 2" in state.error
+    page = (Path(state.log_path).parent / "report.html").read_text()
+    assert "before the failure" in page
+    assert "broken.ipynb, cell 1, line 2, in the cell" in page and "ZeroDivisionError" in page
+
+
+@needs_node
 def test_the_notebook_setting_turns_reports_off_and_a_tag_back_on(tmp_path, cellpipe_cli):
     cells = [code("a = 1", "step:one"), code("b = 2", "step:two", "report:enabled")]
     package, result = run(tmp_path, "off", cells, cellpipe_cli, {"cellpipe": {"reports": False}})

@@ -587,6 +587,7 @@ class LocalRunner:
                 raise problems[0]
         state.finished = time.time()
         if code != 0:
+            _keep_report(task, staging, log_dir)
             raise StepFailed(
                 f'step "{task.display_name}" failed (exit code {code}).\n'
                 + "".join(tail[-40:])
@@ -643,6 +644,14 @@ class LocalRunner:
         state.state = SUCCEEDED
         self.on_event(state)
         return winner or entry
+
+
+def _keep_report(task: Task, staging: str, log_dir: str) -> None:
+    """A failed step's report (what it showed, then its traceback) kept beside its log: its outputs are discarded."""
+    for name, kind in task.output_artifacts.items():
+        written = os.path.join(staging, name)
+        if kind == "system.HTML" and os.path.isfile(written):
+            shutil.copyfile(written, os.path.join(log_dir, "report.html"))
 
 
 def _command_line(task: Task) -> List[str]:

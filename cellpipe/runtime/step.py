@@ -1,5 +1,6 @@
 """What a step program calls (docs/step-program.md): parameters, inputs, outputs, metrics, errors."""
 
+import contextlib
 import linecache
 import os
 import sys
@@ -153,6 +154,10 @@ class Step:
         except BaseException:
             sys.stderr.write(self.format_exception(*sys.exc_info()))
             sys.stderr.flush()
+            # What the step showed up to its failure, then the traceback: KFP keeps no output of a failed
+            # step, the local runner keeps this one beside the step's log.
+            with contextlib.suppress(OSError):
+                self._write_report(self.report)
             raise SystemExit(1) from None
         raise SystemExit(0)
 
