@@ -14,6 +14,8 @@ from kfp.pipeline_spec import pipeline_spec_pb2
 
 from cellpipe.local.runner import run_package_file
 from cellpipe.runtime import report
+from cellpipe.runtime.executor import ExecutorInput
+from cellpipe.runtime.step import Step
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the compiler")
 
@@ -256,3 +258,26 @@ def test_classification_shapes():
     # not a confusion matrix: not square, not counts, a single number, text
     for value in ([[1, 2, 3], [4, 5, 6]], [[0.5, 0.5], [0.1, 0.9]], [[1]], "matrix", {"matrix": [[1, 2]]}):
         assert report.classification(value) is None, value
+
+
+def test_log_metric_takes_numbers_and_classification_data_and_refuses_the_rest(tmp_path, capsys):
+    outputs = {
+        name: {"artifacts": [{"name": name, "uri": str(tmp_path / name), "metadata": {}}]}
+        for name in ("metrics", "classification_metrics")
+    }
+    executor = ExecutorInput({"outputs": {"artifacts": outputs, "outputFile": str(tmp_path / "out.json")}})
+    step = Step("metrics", executor, [], "nb.ipynb")
+    step.log_metric("accuracy", 0.9)
+    step.log_metric("broken", float("nan"))  # JSON has no NaN: KFP could not read it
+    step.log_metric("note", "good")
+    step.log_metric("cm", [[1, 2], [3, 4]])
+    step.log_metric("cm2", [[5, 0], [0, 5]])
+    step.finish()
+    written = json.loads((tmp_path / "out.json").read_text())["artifacts"]
+    assert written["metrics"]["artifacts"][0]["metadata"] == {"accuracy": 0.9}
+    matrix = written["classification_metrics"]["artifacts"][0]["metadata"]["confusionMatrix"]
+    assert matrix["rows"] == [{"row": [1, 2]}, {"row": [3, 4]}]
+    warnings = capsys.readouterr().err
+    assert 'metric "broken" is nan; it is not logged' in warnings
+    assert 'metric "note" is str, not a number, a confusion matrix or ROC data' in warnings
+    assert 'metric "cm2" is a second confusion matrix' in warnings

@@ -90,6 +90,13 @@ class Step:
         except (TypeError, ValueError):
             self._log_classification(name, value)
             return
+        if number != number or number in (float("inf"), float("-inf")):
+            # JSON has no NaN or infinity: KFP's launcher could not read the executor output.
+            print(
+                f'cellpipe warning: step "{self.name}": metric "{name}" is {number}; it is not logged',
+                file=sys.stderr,
+            )
+            return
         self._metrics[name] = number
         print(f"cellpipe metric {name} = {number:g}")
 
