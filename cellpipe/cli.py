@@ -19,8 +19,10 @@ class CliError(Exception):
     pass
 
 
-def compile_notebook(notebook: str, out_path: str) -> None:
-    """Compile with the same TypeScript compiler the browser uses (bundled in the wheel, run by node)."""
+def compile_notebook(notebook: str, out_path: str, data_imports: bool = False) -> None:
+    """Compile with the same TypeScript compiler the browser uses (bundled in the wheel, run by node).
+
+    A local run reads data files from the notebook's folder: no importer tasks unless `data_imports` (KFP)."""
     node = shutil.which("node")
     if not node or not os.path.exists(COMPILER_JS):
         missing = "node is not on PATH" if not node else f"the compiler bundle is missing ({COMPILER_JS})"
@@ -29,8 +31,15 @@ def compile_notebook(notebook: str, out_path: str) -> None:
             "and pass the YAML: cellpipe run pipeline.yaml"
         )
     done = subprocess.run(
-        # A local run reads data files from the notebook's folder: no importer tasks (the runner runs none).
-        [node, COMPILER_JS, "compile", notebook, "-o", out_path, "--no-data-imports"],
+        [
+            node,
+            COMPILER_JS,
+            "compile",
+            notebook,
+            "-o",
+            out_path,
+            *([] if data_imports else ["--no-data-imports"]),
+        ],
         capture_output=True,
         text=True,
     )
@@ -159,12 +168,15 @@ def main(argv=None) -> int:
         help="the Python the steps run with, e.g. a venv's bin/python (default: the one running cellpipe)",
     )
     run.add_argument("-q", "--quiet", action="store_true", help="do not stream step logs")
+    from .cli_kfp import add_kfp_commands  # submit, schedule: to Kubeflow Pipelines (cli_kfp.py)
+
+    commands = {"run": cmd_run, **add_kfp_commands(sub)}
     args = parser.parse_args(argv)
-    if args.command != "run":
+    if args.command not in commands:
         parser.print_help()
         return 2
     try:
-        return cmd_run(args)
+        return commands[args.command](args)
     except CliError as err:
         print(f"cellpipe: {err}", file=sys.stderr)
         return 2
