@@ -130,8 +130,10 @@ export function LocalRunView(props: LocalRunViewProps): JSX.Element {
   const progress = progressOf(steps);
   const elapsed =
     running && model.startedAt !== null ? (Date.now() - model.startedAt) / 1000 : null;
-  // A step's failure is shown with the step, once; the run's own error only when no step failed.
-  const error = startError ?? (failed ? null : model.error);
+  // A step's failure is shown with the step, once; the run's own error only when no step failed, and
+  // not over a kept run the user chose (a refused start has no run: its error always shows).
+  const runError = live ? (failed ? null : model.error) : snapshot ? null : model.error;
+  const error = startError ?? runError;
   const selectNode = React.useCallback((node: GraphNode) => setSelected(node.name), []);
   const firstCell = (step: LocalStep) =>
     layout?.nodes.find(n => n.name === step.step)?.firstCell ?? -1;

@@ -278,6 +278,29 @@ describe('LocalRunView', () => {
     expect(text()).toContain('Run 12-01 10:00:00');
   });
 
+  it("shows a refused start's reason, also over the kept runs", async () => {
+    client.kept = [
+      {
+        id: '20261201-101500-abc123',
+        pipeline: 'pipeline',
+        parameters: {},
+        state: 'failed',
+        started: 1,
+        finished: 2,
+        steps: STEPS,
+        metrics: {}
+      }
+    ];
+    client.start = () => Promise.reject(new Error('notebook path is outside the server root'));
+    render();
+    await flush();
+    await click(host.querySelector('.jp-cellpipe-local-run'));
+    await flush();
+    expect(host.querySelector('.jp-cellpipe-local-error')!.textContent).toBe(
+      'notebook path is outside the server root'
+    );
+  });
+
   it("never shows another notebook's run after switching", async () => {
     client.replies = [snapshot(STEPS)];
     render('a/one.ipynb');
