@@ -213,8 +213,11 @@ def _call_repr(value: Any, method: str) -> Any:
 def _html_frame(text: Any) -> Optional[str]:
     if not isinstance(text, str):
         return None
-    # The object's own HTML, rendered but never run: a frame without scripts, its markup an escaped attribute.
-    return f'<iframe sandbox="" srcdoc="{escape(text)}"></iframe>'
+    # The object's own HTML, rendered but never run: a frame without scripts, its markup an escaped attribute;
+    # no script can size it to its content either, so its height is guessed from its rows (and it can be resized).
+    rows = len(re.findall(r"<(?:tr|br|p|li|div|h[1-6])\b", text, re.IGNORECASE)) + text.count("\n") // 4
+    height = min(30.0, 4 + 1.6 * rows)
+    return f'<iframe sandbox="" style="height:{height:.1f}em" srcdoc="{escape(text)}"></iframe>'
 
 
 def _image_data(mime: str):
