@@ -94,6 +94,10 @@ export interface KfpTaskDetail {
   start_time?: string;
   end_time?: string;
   error?: KfpStatus;
+  /** The run in the KFP UI with this task selected: its logs (added by our server). */
+  logs_url?: string;
+  /** The page of the task's report (else metrics) artifact in the KFP UI (added by our server). */
+  visualization_url?: string;
 }
 
 export interface KfpRun {

@@ -14,7 +14,8 @@ import { useRunDialog } from './dialog/use-run-dialog';
 import { RunFields } from './dialog/RunFields';
 import { ParameterFields } from './dialog/ParameterFields';
 import { DataFilesConfirm, DataFilesNote } from './dialog/DataFilesConfirm';
-import { RunCreated, SubmitProgress, useNow } from './dialog/SubmitProgress';
+import { RunCreated, SubmitProgress } from './dialog/SubmitProgress';
+import { useNow } from './use-now';
 
 export { readPackage } from './dialog-model';
 export type { CompileRequest, CompiledPackage, RunDialogProps, SubmittedRun } from './dialog-model';

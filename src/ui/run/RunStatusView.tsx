@@ -1,11 +1,14 @@
 /**
- * The live view of a submitted run (phase, per-step states, link to KFP, terminate/retry) and the
- * list of a pipeline's recent runs.
+ * The live view of a submitted run fed by the KFP API (phase and elapsed time; per step in pipeline
+ * order: state, duration, links to its logs and visualization in KFP's UI; terminate/retry) and the list
+ * of a pipeline's recent runs. The graph colours its steps from the same model (`onWatch`).
  */
 import { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 import { IKfpClient, KfpRun, ListRunsRequest } from '../../server-api';
-import { isFinished, runPhase } from './state';
+import { isFinished, runPhase, stepDuration } from './state';
+import { elapsedText } from './dialog-model';
+import { useNow } from './use-now';
 import { RunStatusModel } from './status';
 import { Trans, plainTrans } from './trans';
 import { errorText } from '../errors';
@@ -39,6 +42,14 @@ function RunStatusBody(props: RunStatusViewProps): JSX.Element {
   const trans = props.trans ?? plainTrans;
   const [actionError, setActionError] = React.useState<string | null>(null);
   const run = model.run;
+  const moving = run !== null && !isFinished(run);
+  const now = useNow(moving, 1000);
+  const details = model.details;
+  const started = run?.created_at ? Date.parse(run.created_at) : NaN;
+  const ended = run?.finished_at ? Date.parse(run.finished_at) : NaN;
+  const runElapsed = Number.isFinite(started)
+    ? (Number.isFinite(ended) && ended > 0 && !moving ? ended : now) - started
+    : undefined;
   const act = async (what: 'terminate' | 'retry') => {
     setActionError(null);
     try {
@@ -56,6 +67,12 @@ function RunStatusBody(props: RunStatusViewProps): JSX.Element {
       <div className="jp-cellpipe-run-status-row">
         <strong>{run?.display_name ?? model.runId}</strong>
         <span className="jp-cellpipe-run-phase">{trans.__(model.phase)}</span>
+        {runElapsed !== undefined && runElapsed >= 0 && ' '}
+        {runElapsed !== undefined && runElapsed >= 0 && (
+          <span className="jp-cellpipe-muted jp-cellpipe-run-elapsed">
+            {elapsedText(runElapsed)}
+          </span>
+        )}
         {run?.ui_url && (
           <a
             href={run.ui_url}
@@ -68,12 +85,47 @@ function RunStatusBody(props: RunStatusViewProps): JSX.Element {
         )}
       </div>
       <ul className="jp-cellpipe-run-steps jp-cellpipe-run-list">
-        {Object.entries(model.steps).map(([step, state]) => (
-          <li key={step} data-step={step} data-state={state} className="jp-cellpipe-run-item">
-            <span className="jp-cellpipe-run-dot" />
-            {step} <span className="jp-cellpipe-muted">{trans.__(state)}</span>
-          </li>
-        ))}
+        {stepsInOrder(model).map(step => {
+          const state = model.steps[step];
+          const detail = details[step];
+          const ms = stepDuration(detail, state, now);
+          return (
+            <li key={step} data-step={step} data-state={state} className="jp-cellpipe-run-item">
+              <span className="jp-cellpipe-run-dot" />
+              {step} <span className="jp-cellpipe-muted">{trans.__(state)}</span>
+              {ms !== undefined && ' '}
+              {ms !== undefined && (
+                <span className="jp-cellpipe-muted jp-cellpipe-run-duration">
+                  {elapsedText(ms)}
+                </span>
+              )}
+              {detail?.logsUrl && ' '}
+              {detail?.logsUrl && (
+                <a
+                  href={detail.logsUrl}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                  className="jp-cellpipe-link jp-cellpipe-run-logs"
+                  title={trans.__('The logs of step %1 in Kubeflow Pipelines', step)}
+                >
+                  {trans.__('logs')}
+                </a>
+              )}
+              {detail?.visualizationUrl && ' '}
+              {detail?.visualizationUrl && (
+                <a
+                  href={detail.visualizationUrl}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                  className="jp-cellpipe-link jp-cellpipe-run-visualization"
+                  title={trans.__('The report of step %1 in Kubeflow Pipelines', step)}
+                >
+                  {trans.__('report')}
+                </a>
+              )}
+            </li>
+          );
+        })}
       </ul>
       {model.error && <div className="jp-cellpipe-run-status-error">{model.error}</div>}
       {run?.error?.message && (model.phase === 'failed' || model.phase === 'canceled') && (
@@ -96,6 +148,12 @@ function RunStatusBody(props: RunStatusViewProps): JSX.Element {
       )}
     </div>
   );
+}
+
+/** The model's steps in pipeline order, then any KFP reported that the order does not know. */
+function stepsInOrder(model: RunStatusModel): string[] {
+  const order = model.order.filter(step => step in model.steps);
+  return [...order, ...Object.keys(model.steps).filter(step => !order.includes(step))];
 }
 
 export interface RecentRunsProps {

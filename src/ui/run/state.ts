@@ -104,3 +104,61 @@ export function stepStates(
   }
   return out;
 }
+
+/** What the run view shows of one step besides its state: when it ran and where to look in KFP's UI. */
+export interface StepDetail {
+  /** ms since the epoch, when KFP said. */
+  start?: number;
+  end?: number;
+  logsUrl?: string;
+  visualizationUrl?: string;
+}
+
+/**
+ * Per step (by step name): the earliest start and latest end of its task entries, and the links of the
+ * entry that ran its executor (it has a pod), else of any entry that has them.
+ */
+export function stepDetails(
+  run: KfpRun,
+  taskToStep: Readonly<Record<string, string>>
+): Record<string, StepDetail> {
+  const out: Record<string, StepDetail> = {};
+  const time = (text?: string) => {
+    const ms = text ? Date.parse(text) : NaN;
+    // KFP writes 1970-01-01T00:00:00Z for "not yet".
+    return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+  };
+  for (const task of run.run_details?.task_details ?? []) {
+    const step = taskToStep[task.display_name ?? ''];
+    if (step === undefined) {
+      continue;
+    }
+    const seen = (out[step] ??= {});
+    const start = time(task.start_time);
+    const end = time(task.end_time);
+    if (start !== undefined && (seen.start === undefined || start < seen.start)) {
+      seen.start = start;
+    }
+    if (end !== undefined && (seen.end === undefined || end > seen.end)) {
+      seen.end = end;
+    }
+    if (task.logs_url && (task.pod_name || !seen.logsUrl)) {
+      seen.logsUrl = task.logs_url;
+    }
+    seen.visualizationUrl ??= task.visualization_url;
+  }
+  return out;
+}
+
+/** How long a step ran (ms): start to end, or to `now` while it runs; undefined before it started. */
+export function stepDuration(
+  detail: StepDetail | undefined,
+  state: StepState,
+  now: number
+): number | undefined {
+  if (detail?.start === undefined) {
+    return undefined;
+  }
+  const end = detail.end ?? (state === 'running' ? now : undefined);
+  return end === undefined ? undefined : Math.max(0, end - detail.start);
+}

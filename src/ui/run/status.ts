@@ -4,7 +4,15 @@
  */
 import { ISignal, Signal } from '@lumino/signaling';
 import { IKfpClient, KfpRun, ServerApiError } from '../../server-api';
-import { RunPhase, StepState, isFinished, runPhase, stepStates } from './state';
+import {
+  RunPhase,
+  StepDetail,
+  StepState,
+  isFinished,
+  runPhase,
+  stepDetails,
+  stepStates
+} from './state';
 
 export interface Backoff {
   /** First delay and the delay after any change, in ms. */
@@ -66,6 +74,16 @@ export class RunStatusModel {
     return this._steps;
   }
 
+  /** The steps in pipeline order (the order of `taskToStep`'s steps). */
+  get order(): readonly string[] {
+    return [...new Set(Object.values(this._taskToStep))];
+  }
+
+  /** Step name → when it ran and its links in KFP's UI. */
+  get details(): Readonly<Record<string, StepDetail>> {
+    return this._run ? stepDetails(this._run, this._taskToStep) : {};
+  }
+
   /** The last failure to read the run, cleared by the next success. */
   get error(): string | null {
     return this._error;
@@ -116,6 +134,7 @@ export class RunStatusModel {
         this._error !== null ||
         this._run?.state !== run.state ||
         JSON.stringify(steps) !== JSON.stringify(this._steps) ||
+        JSON.stringify(run.run_details) !== JSON.stringify(this._run?.run_details) ||
         this._run === null;
       this._run = run;
       this._steps = steps;

@@ -39,8 +39,21 @@ describe('run views', () => {
         ui_url: 'http://kfp/#/runs/details/r1',
         run_details: {
           task_details: [
-            { display_name: 'load-data', state: 'SUCCEEDED', executor_detail: {} },
-            { display_name: 'train', state: state === 'RUNNING' ? 'RUNNING' : 'CANCELED' }
+            {
+              display_name: 'load-data',
+              state: 'SUCCEEDED',
+              executor_detail: {},
+              start_time: '2026-01-01T00:00:00Z',
+              end_time: '2026-01-01T00:00:02Z',
+              logs_url: 'http://kfp/#/runs/details/r1?task=t1',
+              visualization_url: 'http://kfp/#/artifacts/5'
+            },
+            {
+              display_name: 'train',
+              state: state === 'RUNNING' ? 'RUNNING' : 'CANCELED',
+              start_time: '2026-01-01T00:00:02Z',
+              logs_url: 'http://kfp/#/runs/details/r1?task=t2'
+            }
           ]
         }
       }
@@ -72,6 +85,20 @@ describe('run views', () => {
       'http://kfp/#/runs/details/r1'
     );
     expect(polls).toBe(1);
+    // In pipeline order, with each step's duration and its logs and report in KFP's UI.
+    expect(
+      [...host.querySelectorAll('[data-step]')].map(li => li.getAttribute('data-step'))
+    ).toEqual(['load_data', 'train', 'report']);
+    expect(q('[data-step="load_data"] .jp-cellpipe-run-duration')!.textContent).toBe('2.0 s');
+    expect(q('[data-step="train"] .jp-cellpipe-run-duration')).not.toBeNull(); // running: to now
+    expect(q('[data-step="report"] .jp-cellpipe-run-duration')).toBeNull(); // not started
+    expect(q('[data-step="load_data"] .jp-cellpipe-run-logs')!.getAttribute('href')).toBe(
+      'http://kfp/#/runs/details/r1?task=t1'
+    );
+    expect(q('[data-step="load_data"] .jp-cellpipe-run-visualization')!.getAttribute('href')).toBe(
+      'http://kfp/#/artifacts/5'
+    );
+    expect(q('[data-step="train"] .jp-cellpipe-run-visualization')).toBeNull();
 
     const terminate = [...host.querySelectorAll('button')].find(
       b => b.textContent === 'Terminate'

@@ -1,5 +1,5 @@
 import { KfpRun } from '../../../server-api';
-import { isFinished, runPhase, stepStates, taskState } from '../state';
+import { isFinished, runPhase, stepDetails, stepDuration, stepStates, taskState } from '../state';
 
 const TASKS = { 'load-data': 'load_data', 'train-model': 'train_model', report: 'report' };
 
@@ -91,5 +91,44 @@ describe('stepStates', () => {
     expect(runPhase({})).toBe('pending');
     expect(isFinished({ state: 'RUNNING' })).toBe(false);
     expect(isFinished({ state: 'CANCELED' })).toBe(true);
+  });
+});
+
+describe('stepDetails', () => {
+  it("takes a step's earliest start, latest end, and the links of the entry that ran its pod", () => {
+    const details = stepDetails(
+      run('RUNNING', [
+        {
+          display_name: 'train-model',
+          start_time: '2026-01-01T00:00:05Z',
+          end_time: '1970-01-01T00:00:00Z',
+          logs_url: 'ui/#/runs/details/r?task=driver'
+        },
+        {
+          display_name: 'train-model',
+          pod_name: 'train-pod',
+          start_time: '2026-01-01T00:00:07Z',
+          end_time: '2026-01-01T00:00:17Z',
+          logs_url: 'ui/#/runs/details/r?task=exec',
+          visualization_url: 'ui/#/artifacts/9'
+        },
+        { display_name: 'load-data', start_time: '2026-01-01T00:00:00Z' },
+        { display_name: 'not-ours', start_time: '2026-01-01T00:00:00Z' }
+      ]),
+      TASKS
+    );
+    expect(details.train_model).toEqual({
+      start: Date.parse('2026-01-01T00:00:05Z'),
+      end: Date.parse('2026-01-01T00:00:17Z'),
+      logsUrl: 'ui/#/runs/details/r?task=exec',
+      visualizationUrl: 'ui/#/artifacts/9'
+    });
+    expect(Object.keys(details).sort()).toEqual(['load_data', 'train_model']);
+    // A running step's duration runs to now; one that has not started has none.
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    expect(stepDuration(details.load_data, 'running', start + 3000)).toBe(3000);
+    expect(stepDuration(details.load_data, 'pending', start + 3000)).toBeUndefined();
+    expect(stepDuration(details.train_model, 'succeeded', 0)).toBe(12000);
+    expect(stepDuration(undefined, 'running', 0)).toBeUndefined();
   });
 });
