@@ -13,17 +13,22 @@ export type SpawnAnalyzer = () => AnalyzerWorker | Promise<AnalyzerWorker>;
 const spawnWebWorker: SpawnAnalyzer = async () => (await import('./spawn')).spawnAnalyzerWorker();
 
 export class AnalyzerClient {
-  private readonly started: Promise<{ worker: AnalyzerWorker; connection: AnalyzerConnection }>;
+  private _started: Promise<{ worker: AnalyzerWorker; connection: AnalyzerConnection }> | null =
+    null;
   private disposed = false;
 
   /** `spawn` replaces the Web Worker (tests: `spawnInProcess` from in-process.ts). */
-  constructor(spawn: SpawnAnalyzer = spawnWebWorker) {
-    this.started = Promise.resolve(spawn()).then(worker => {
+  constructor(private readonly spawn: SpawnAnalyzer = spawnWebWorker) {}
+
+  /** The worker, spawned by the first request: JupyterLab's start fetches neither it nor the wasm. */
+  private get started(): Promise<{ worker: AnalyzerWorker; connection: AnalyzerConnection }> {
+    this._started ??= Promise.resolve(this.spawn()).then(worker => {
       if (this.disposed) {
         worker.terminate();
       }
       return { worker, connection: new AnalyzerConnection(worker.port, worker.init) };
     });
+    return this._started;
   }
 
   /** Resolves when the grammar is loaded in the worker; rejects if it cannot start. */
@@ -45,7 +50,7 @@ export class AnalyzerClient {
 
   /** The notebook at `path` is no longer followed: forget its cells (here and in the worker). */
   forget(path?: string): void {
-    this.started.then(
+    this._started?.then(
       ({ connection }) => connection.forget(path),
       () => undefined
     );
@@ -53,7 +58,7 @@ export class AnalyzerClient {
 
   dispose(): void {
     this.disposed = true;
-    this.started.then(
+    this._started?.then(
       ({ worker }) => worker.terminate(),
       () => undefined
     );

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { AnalyzerClient } from '../../analysis/client';
+import { spawnInProcess } from '../../analysis/in-process';
 import { LazyLibrary, dagreLibrary, yamlLibrary } from '../lazy';
 
 describe('LazyLibrary', () => {
@@ -102,5 +104,24 @@ describe('what loads when JupyterLab starts', () => {
   it('does not load dagre or yaml: they come with the first graph and the first package read', () => {
     expect(imports.get('@dagrejs/dagre')).toBeUndefined();
     expect(imports.get('yaml')).toBeUndefined();
+  });
+});
+
+describe('the analyzer worker', () => {
+  it('is spawned by the first analysis, not when the client is made (nor to forget or dispose)', async () => {
+    const spawn = jest.fn(spawnInProcess);
+    const idle = new AnalyzerClient(spawn);
+    idle.forget('a.ipynb');
+    idle.dispose();
+    const client = new AnalyzerClient(spawn);
+    expect(spawn).not.toHaveBeenCalled();
+    const result = await client.analyze({
+      path: 'a.ipynb',
+      metadata: {},
+      cells: [{ id: 'c1', cellType: 'code', source: 'x = 1', tags: ['block:load'], metadata: {} }]
+    });
+    expect(result?.steps.map(s => s.name)).toEqual(['load']);
+    expect(spawn).toHaveBeenCalledTimes(1);
+    client.dispose();
   });
 });
