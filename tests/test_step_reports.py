@@ -182,7 +182,7 @@ def test_a_report_over_the_cap_is_cut_with_a_note(tmp_path, cellpipe_cli, monkey
     _, result = run(tmp_path, "chatty", cells, cellpipe_cli)
     page = report_of(result, "chatty")
     assert len(page.encode()) < 20000 + 2000  # the cap, plus the page's own head
-    assert "The report stops at 20000 bytes (CELLPIPE_MAX_REPORT_BYTES)" in page
+    assert "The report reached its limit of 20000 bytes (CELLPIPE_MAX_REPORT_BYTES)" in page
     assert "after the flood" not in page  # the log has it; the report was full
     log = Path(result.states[task_of(result, "chatty")].log_path).read_text()
     assert "line 1999" in log and "after the flood" in log

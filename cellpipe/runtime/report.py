@@ -139,8 +139,8 @@ class Report:
             size += weight
         if left_out:
             out.append(
-                f'<p class="cut">The report stops at {self.limit} bytes ({MAX_BYTES_ENV}): {left_out} more '
-                "output(s) were left out. The step's log holds all of its text.</p>"
+                f'<p class="cut">The report reached its limit of {self.limit} bytes ({MAX_BYTES_ENV}): what the '
+                "step showed past it was left out. The step's log holds all of its text.</p>"
             )
         if not out:
             out.append('<p class="note">The step showed nothing.</p>')
