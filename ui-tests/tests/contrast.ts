@@ -152,7 +152,7 @@ export function smallestLabelPx(root: Locator): Promise<number> {
 }
 
 /** Switch JupyterLab's theme and wait until it is applied. */
-export async function useTheme(page: Page, theme: string): Promise<void> {
+export async function switchTheme(page: Page, theme: string): Promise<void> {
   await page.evaluate(async name => {
     await window.jupyterapp.commands.execute('apputils:change-theme', { theme: name });
   }, theme);

@@ -3,8 +3,9 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator, TestInfo } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
-import { focusableControls, lowContrast, tabThrough, useTheme } from './contrast';
+import { focusableControls, lowContrast, tabThrough, switchTheme } from './contrast';
 
+const LIGHT = 'JupyterLab Light';
 const DARK = 'JupyterLab Dark';
 const HIGH_CONTRAST = 'JupyterLab Dark High Contrast';
 
@@ -74,7 +75,7 @@ async function expectKeyboardReach(page: IJupyterLabPageFixture, root: Locator) 
 }
 
 test.describe('dark and high-contrast themes', () => {
-  test('panel, graph run states and pencil editor read at 4.5:1, pass axe, and work by keyboard', async ({
+  test('panel, graph run states and pencil editor read at 4.5:1 in each theme, pass axe, and work by keyboard', async ({
     page,
     tmpPath
   }, testInfo) => {
@@ -84,7 +85,7 @@ test.describe('dark and high-contrast themes', () => {
     await page.notebook.activate('themes.ipynb');
     await page.waitForFunction(() => window.jupyterapp.commands.hasCommand('cellpipe:open-panel'));
     await page.evaluate(() => window.jupyterapp.commands.execute('cellpipe:open-panel'));
-    await useTheme(page, DARK);
+    await switchTheme(page, DARK);
 
     const panel = page.locator('#cellpipe-panel');
     // The Execution graph section's (the local run view draws one too, further down).
@@ -102,33 +103,30 @@ test.describe('dark and high-contrast themes', () => {
 
     await openAll(panel);
     await expect(panel.locator('.jp-cellpipe-yaml-text')).toContainText('pipelineInfo');
-    expect(await lowContrast(panel)).toEqual([]);
-
-    // The states a finished run does not leave (running, pending, cached): the node's class as the
-    // graph sets it for each, its label measured over that fill.
+    await graph.scrollIntoViewIfNeeded();
     const node = graph.locator('[data-step="make"]');
     const classes = (await node.getAttribute('class'))!;
-    for (const state of ['running', 'pending', 'cached']) {
-      await node.evaluate(
-        (el, cls) => el.setAttribute('class', cls),
-        classes.replace(/jp-cellpipe-state-\w+/, `jp-cellpipe-state-${state}`)
-      );
-      expect(await lowContrast(node), state).toEqual([]);
+    for (const theme of [HIGH_CONTRAST, LIGHT, DARK]) {
+      await switchTheme(page, theme);
+      expect(await lowContrast(panel), theme).toEqual([]);
+      // The states a finished run does not leave (running, pending, cached): the node's class as
+      // the graph sets it for each, its label measured over that fill.
+      for (const state of ['running', 'pending', 'cached']) {
+        await node.evaluate(
+          (el, cls) => el.setAttribute('class', cls),
+          classes.replace(/jp-cellpipe-state-\w+/, `jp-cellpipe-state-${state}`)
+        );
+        expect(await lowContrast(node), `${theme}: ${state}`).toEqual([]);
+      }
+      await node.evaluate((el, cls) => el.setAttribute('class', cls), classes);
     }
-    await node.evaluate((el, cls) => el.setAttribute('class', cls), classes);
 
     await shoot(panel, testInfo, 'dark-panel');
-    await graph.scrollIntoViewIfNeeded();
     await shoot(graph, testInfo, 'dark-graph-after-run');
     expect(await axeViolations(page, '#cellpipe-panel')).toEqual([]);
     await expectKeyboardReach(page, panel);
 
-    await useTheme(page, HIGH_CONTRAST);
-    expect(await lowContrast(panel)).toEqual([]);
-    await shoot(graph, testInfo, 'high-contrast-graph-after-run');
-
     // The pencil editor on the `total` step.
-    await useTheme(page, DARK);
     await page.notebook.selectCells(1);
     // (the command resolves once the dialog is closed: not awaited here)
     await page.evaluate(() => {
@@ -141,8 +139,10 @@ test.describe('dark and high-contrast themes', () => {
     await shoot(dialog, testInfo, 'dark-pencil-editor');
     expect(await axeViolations(page, '.jp-Dialog-content')).toEqual([]);
     await expectKeyboardReach(page, dialog);
-    await useTheme(page, HIGH_CONTRAST);
-    expect(await lowContrast(dialog)).toEqual([]);
+    for (const theme of [HIGH_CONTRAST, LIGHT]) {
+      await switchTheme(page, theme);
+      expect(await lowContrast(dialog), theme).toEqual([]);
+    }
     await page.keyboard.press('Escape');
     await expect(page.locator('.jp-Dialog')).toHaveCount(0);
   });
