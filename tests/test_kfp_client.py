@@ -10,7 +10,7 @@ from kfp_mock.recorder import Answer, Recorder, route
 from tornado.httputil import HTTPHeaders, parse_body_arguments
 
 from cellpipe.server.config import Auth, KFPSettings
-from cellpipe.server.kfp_client import KFPClient, KFPError, check_parameters, split_pipeline_package
+from cellpipe.server.kfp_client import KFPClient, KFPError, Schedule, check_parameters, split_pipeline_package
 
 TOKEN = "s3cr3t-token-value"
 
@@ -468,3 +468,65 @@ async def test_verification_can_be_turned_off(certificate):
     with Recorder(tls=certificate) as server:
         await client_for(server, verify_tls=False).health()
         assert server.last.path == "/apis/v2beta1/healthz"
+
+
+# ---- schedules --------------------------------------------------------------------------------
+
+
+def test_a_schedule_is_sent_as_kfp_reads_it():
+    weekly = Schedule(cron="0 6 * * 1", start_time="2026-01-05T00:00:00Z", max_concurrency=3, catchup=False)
+    assert weekly.to_kfp() == {
+        "trigger": {"cron_schedule": {"cron": "0 0 6 * * 1", "start_time": "2026-01-05T00:00:00Z"}},
+        "max_concurrency": "3",
+        "no_catchup": True,
+        "mode": "ENABLE",
+    }
+    six = Schedule(cron="30 0 6 * * *", enabled=False).to_kfp()
+    assert six["trigger"]["cron_schedule"]["cron"] == "30 0 6 * * *" and six["mode"] == "DISABLE"
+    hourly = Schedule(interval_seconds=3600, end_time="2026-02-01T00:00:00Z").to_kfp()
+    assert hourly["trigger"] == {
+        "periodic_schedule": {"interval_second": "3600", "end_time": "2026-02-01T00:00:00Z"}
+    }
+
+
+@pytest.mark.parametrize(
+    "fields, words",
+    [
+        ({}, "either a cron expression or an interval"),
+        ({"cron": "0 6 * * 1", "interval_seconds": 60}, "either a cron expression or an interval"),
+        ({"cron": "0 6 *"}, 'The cron expression "0 6 *" must have 5 fields'),
+        ({"interval_seconds": 5}, "at least 60 seconds"),
+        ({"cron": "0 6 * * 1", "max_concurrency": 11}, "max_concurrency must be from 1 to 10"),
+        ({"cron": "0 6 * * 1", "max_concurrency": True}, 'Field "max_concurrency" must be a whole number'),
+        ({"cron": "0 6 * * 1", "start_time": "monday"}, 'Field "start_time" must be a time like'),
+        ({"cron": 6}, 'Field "cron" must be a string'),
+    ],
+)
+def test_a_bad_schedule_is_refused_naming_the_field(fields, words):
+    with pytest.raises(KFPError) as err:
+        Schedule.parse(fields)
+    assert err.value.status == 400 and words in err.value.message
+
+
+async def test_schedules_are_listed_from_kfps_camel_case_answer_and_filtered_by_pipeline(kfp):
+    kfp.answer = Answer(
+        200,
+        {
+            "recurringRuns": [
+                {"recurring_run_id": "s1", "pipeline_version_reference": {"pipeline_id": "p1"}},
+                {"recurring_run_id": "s2", "pipeline_version_reference": {"pipeline_id": "p2"}},
+            ]
+        },
+    )
+    listed = await client_for(kfp).list_recurring_runs(namespace="team-a", pipeline_id="p1")
+    assert [s["recurring_run_id"] for s in listed["recurring_runs"]] == ["s1"]
+    assert listed["recurring_runs"][0]["ui_url"] == f"{kfp.url}/#/recurringrun/details/s1"
+    assert "namespace=team-a" in kfp.last.path
+
+
+async def test_a_schedule_is_deleted_and_disabled_by_its_own_calls(kfp):
+    client = client_for(kfp)
+    await client.delete_recurring_run("s 1")
+    assert (kfp.last.method, kfp.last.path) == ("DELETE", "/apis/v2beta1/recurringruns/s%201")
+    await client.set_recurring_run_enabled("s 1", False)
+    assert (kfp.last.method, kfp.last.path) == ("POST", "/apis/v2beta1/recurringruns/s%201:disable")

@@ -12,7 +12,7 @@ from kfp_mock.packages import compile_package
 from kfp_mock.prism import PrismMock
 
 from cellpipe.server.config import Auth, KFPSettings
-from cellpipe.server.kfp_client import KFPClient, KFPError, split_pipeline_package
+from cellpipe.server.kfp_client import KFPClient, KFPError, Schedule, split_pipeline_package
 
 TOKEN = "contract-test-token"
 
@@ -91,6 +91,32 @@ async def test_run_reads_and_actions(client):
     await client.list_runs(experiment_id="e1", pipeline_id="p1")
     assert (await client.terminate_run("r-1"))["terminated"] is True
     assert (await client.retry_run("r-1"))["retried"] is True
+
+
+async def test_recurring_runs_create_list_get_enable_disable_delete(client, packages):
+    weekly = Schedule(cron="0 6 * * 1", start_time="2026-01-05T00:00:00Z", max_concurrency=2, catchup=False)
+    by_version = await client.create_recurring_run(
+        "weekly",
+        weekly,
+        experiment_id="e1",
+        pipeline_id="p1",
+        pipeline_version_id="v1",
+        parameters={"rows": 3},
+    )
+    assert by_version["recurring_run_id"] and "/#/recurringrun/details/" in by_version["ui_url"]
+    hourly = Schedule(interval_seconds=3600, enabled=False)
+    for package in packages.values():
+        inline = await client.create_recurring_run(
+            "hourly", hourly, experiment_id="e1", package=package, parameters={"rate": 0.5}
+        )
+        assert isinstance(inline["recurring_run_id"], str)
+    listed = await client.list_recurring_runs()
+    assert isinstance(listed["recurring_runs"], list)
+    await client.list_recurring_runs(experiment_id="e1", pipeline_id="p1")
+    assert (await client.get_recurring_run("s-1"))["recurring_run_id"]
+    assert (await client.set_recurring_run_enabled("s-1", False))["enabled"] is False
+    assert (await client.set_recurring_run_enabled("s-1", True))["enabled"] is True
+    assert (await client.delete_recurring_run("s-1"))["deleted"] is True
 
 
 async def test_the_check_itself_catches_a_bad_request(prism):

@@ -22,6 +22,12 @@ ROUTES = [
     ("GET", ("runs", "r1")),
     ("POST", ("runs", "r1", "terminate")),
     ("POST", ("runs", "r1", "retry")),
+    ("GET", ("recurringruns",)),
+    ("POST", ("recurringruns",)),
+    ("GET", ("recurringruns", "s1")),
+    ("DELETE", ("recurringruns", "s1")),
+    ("POST", ("recurringruns", "s1", "enable")),
+    ("POST", ("recurringruns", "s1", "disable")),
 ]
 
 
@@ -300,3 +306,37 @@ async def test_find_a_pipeline_by_name(jp_fetch, kfp):
     assert json.loads(missing.body) == {"pipeline": None}
     err = await fetch_error(jp_fetch, "pipelines")
     assert err.code == 400 and 'Query argument "name" is required' in body_of(err)["message"]
+
+
+async def test_a_schedule_goes_through_the_handlers(jp_fetch, kfp):
+    kfp.answer = Answer(200, {"recurring_run_id": "s1", "display_name": "weekly"})
+    body = {
+        "name": "weekly",
+        "cron": "0 6 * * 1",
+        "max_concurrency": 2,
+        "catchup": False,
+        "pipeline_id": "p1",
+        "pipeline_version_id": "v1",
+        "experiment_id": "e1",
+        "parameters": {"rows": 2},
+    }
+    made = json.loads(
+        (await jp_fetch("cellpipe", "api", "kfp", "recurringruns", method="POST", body=json.dumps(body))).body
+    )
+    assert made["ui_url"] == f"{kfp.url}/#/recurringrun/details/s1"
+    sent = json.loads(kfp.last.body)
+    assert sent["trigger"] == {"cron_schedule": {"cron": "0 0 6 * * 1"}}
+    assert (sent["max_concurrency"], sent["no_catchup"], sent["mode"]) == ("2", True, "ENABLE")
+    await jp_fetch("cellpipe", "api", "kfp", "recurringruns", "s1", "disable", method="POST", body="{}")
+    assert (kfp.last.method, kfp.last.path) == ("POST", "/apis/v2beta1/recurringruns/s1:disable")
+    await jp_fetch("cellpipe", "api", "kfp", "recurringruns", "s1", method="DELETE")
+    assert (kfp.last.method, kfp.last.path) == ("DELETE", "/apis/v2beta1/recurringruns/s1")
+
+
+async def test_a_bad_schedule_is_refused_before_kfp_is_asked(jp_fetch, kfp):
+    body = {"name": "x", "cron": "every monday", "pipeline_id": "p1", "pipeline_version_id": "v1"}
+    err = await fetch_error(jp_fetch, "recurringruns", method="POST", body=json.dumps(body))
+    assert (
+        err.code == 400 and 'The cron expression "every monday" must have 5 fields' in body_of(err)["message"]
+    )
+    assert kfp.requests == []

@@ -2,8 +2,9 @@
 
 Every handler needs Jupyter authentication; POSTs also need the XSRF token (APIHandler checks it).
 Authorization (jupyter_server's Authorizer) is on our own resource `cellpipe_kfp`: `read` for the GETs
-(health, status, experiments, pipelines, runs), `write` for the POSTs (create an experiment, upload a pipeline or
-a version, start, terminate or retry a run). An admin who must keep a user from spending the server's KFP
+(health, status, experiments, pipelines, runs, schedules), `write` for the POSTs and the DELETE (create an
+experiment, upload a pipeline or a version, start, terminate or retry a run; create, enable, disable or delete
+a schedule). An admin who must keep a user from spending the server's KFP
 credential denies that user `cellpipe_kfp`.
 No URL or credential ever comes from the browser: the endpoint is the server's configuration (a user's
 JupyterLab setting only when the admin allows it, and then only an https host on the admin's list).
@@ -21,7 +22,7 @@ from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 
 from .config import CellpipeKFP, EndpointRefused
-from .kfp_client import KFPClient, KFPError, unreachable_status
+from .kfp_client import KFPClient, KFPError, Schedule, unreachable_status
 from .packages import JSONObject, RequestRefused, check_size, json_object, limits, off_loop
 from .routes import Route, api_route
 
@@ -251,6 +252,62 @@ class RunActionHandler(KFPHandler):
             await self.run(lambda: self.kfp.retry_run(run_id))
 
 
+class RecurringRunsHandler(KFPHandler):
+    """GET: the schedules of a namespace, experiment or pipeline. POST: a new schedule (cron or interval)."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        await self.run(
+            lambda: self.kfp.list_recurring_runs(
+                self.namespace(),
+                self.get_query_argument("experiment_id", ""),
+                self.get_query_argument("pipeline_id", ""),
+            )
+        )
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self) -> None:
+        async def call() -> object:
+            data = await self.body()
+            parameters = data.get("parameters") or {}
+            if not isinstance(parameters, dict):
+                raise KFPError(400, "bad_request", 'Field "parameters" must be an object of name → value')
+            return await self.kfp.create_recurring_run(
+                display_name=self.text(data, "name", required=True),
+                schedule=Schedule.parse(data),
+                experiment_id=self.text(data, "experiment_id"),
+                pipeline_id=self.text(data, "pipeline_id"),
+                pipeline_version_id=self.text(data, "pipeline_version_id"),
+                package=self.text(data, "package"),
+                parameters=parameters,
+                description=self.text(data, "description"),
+                namespace=self.namespace(data),
+            )
+
+        await self.run(call)
+
+
+class RecurringRunHandler(KFPHandler):
+    @tornado.web.authenticated
+    @authorized
+    async def get(self, recurring_run_id: str) -> None:
+        await self.run(lambda: self.kfp.get_recurring_run(recurring_run_id))
+
+    @tornado.web.authenticated
+    @authorized
+    async def delete(self, recurring_run_id: str) -> None:
+        await self.run(lambda: self.kfp.delete_recurring_run(recurring_run_id))
+
+
+class RecurringRunActionHandler(KFPHandler):
+    @tornado.web.authenticated
+    @authorized
+    async def post(self, recurring_run_id: str, action: str) -> None:
+        await self.run(lambda: self.kfp.set_recurring_run_enabled(recurring_run_id, action == "enable"))
+
+
 async def _wrap(key: str, call: Awaitable[object]) -> JSONObject:
     """`{key: result}`, so that a missing thing is `{key: null}` rather than a bare `null`."""
     return {key: await call}
@@ -270,4 +327,7 @@ def routes(base_url: str) -> list[Route]:
         (route("runs"), RunsHandler),
         (route("runs", ident), RunHandler),
         (route("runs", ident, "(terminate|retry)"), RunActionHandler),
+        (route("recurringruns"), RecurringRunsHandler),
+        (route("recurringruns", ident), RecurringRunHandler),
+        (route("recurringruns", ident, "(enable|disable)"), RecurringRunActionHandler),
     ]
