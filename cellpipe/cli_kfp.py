@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from .cli import STATE_MARK, CliError, compile_notebook
 from .server.config import CellpipeKFP, EndpointRefused, KFPSettings
-from .server.kfp_client import KFPClient, KFPError, split_pipeline_package
+from .server.kfp_client import KFPClient, KFPError, Schedule, split_pipeline_package
 
 # A run in these states does not change any more.
 FINISHED = {"SUCCEEDED", "FAILED", "CANCELED", "SKIPPED"}
@@ -251,6 +251,38 @@ async def watch(
         await sleep(interval)
 
 
+async def schedule(client: KFPClient, args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    """Uploads the package and makes a recurring run of it (cron or interval)."""
+    try:
+        when = Schedule(
+            cron=args.cron or "",
+            interval_seconds=args.every or 0,
+            start_time=args.start or "",
+            end_time=args.end or "",
+            max_concurrency=args.max_concurrency,
+            catchup=not args.no_catchup,
+            enabled=not args.disabled,
+        )
+        when.check()
+    except KFPError as err:
+        raise CliError(err.message) from None
+    package = Package(args.source)
+    parameters = typed_parameters(package.spec, args.param)
+    published, experiment_id = await publish(client, package, args)
+    name = args.name or f"{package.name} ({args.cron or f'every {args.every}s'})"
+    made = await client.create_recurring_run(
+        display_name=name,
+        schedule=when,
+        experiment_id=experiment_id,
+        parameters=parameters,
+        namespace=args.namespace or None,
+        **_version_or_package(published, package),
+    )
+    state = "enabled" if when.enabled else "disabled"
+    out(f"schedule {made.get('recurring_run_id')} ({name}, {state}): {made.get('ui_url', '')}")
+    return 0
+
+
 def step_states(run: dict, tasks: list[str]) -> dict[str, tuple[str, float | None]]:
     """Each of the package's tasks that KFP reported, in pipeline order: its state and, once ended, seconds."""
     reported: dict[str, tuple[str, float | None]] = {}
@@ -322,7 +354,29 @@ def add_kfp_commands(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]
     submit_parser.add_argument(
         "--interval", type=float, default=5.0, help="seconds between polls with --wait"
     )
-    return {"submit": lambda args: run_command(submit, args)}
+    schedule_parser = sub.add_parser("schedule", help="make a recurring run of a notebook or package on KFP")
+    _common(schedule_parser)
+    when = schedule_parser.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", metavar="'M H DOM MON DOW'", help="e.g. '0 6 * * 1': Mondays at 06:00 (UTC)")
+    when.add_argument("--every", type=int, metavar="SECONDS", help="a run every SECONDS (at least 60)")
+    schedule_parser.add_argument("--start", metavar="TIME", help="first time, e.g. 2026-01-05T06:00:00Z")
+    schedule_parser.add_argument("--end", metavar="TIME", help="last time, e.g. 2026-06-30T00:00:00Z")
+    schedule_parser.add_argument(
+        "--max-concurrency", type=int, default=1, help="runs at once (1-10, default 1)"
+    )
+    schedule_parser.add_argument(
+        "--no-catchup", action="store_true", help="after a pause, start only the latest missed run"
+    )
+    schedule_parser.add_argument(
+        "--disabled", action="store_true", help="make it disabled (enable it in KFP)"
+    )
+    schedule_parser.add_argument(
+        "--name", metavar="NAME", help="default: the pipeline's name and the schedule"
+    )
+    return {
+        "submit": lambda args: run_command(submit, args),
+        "schedule": lambda args: run_command(schedule, args),
+    }
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

@@ -206,3 +206,45 @@ def test_the_notebooks_experiment_is_the_default(tmp_path):
     assert notebook_experiment(str(notebook)) == "other"
     notebook.write_text("{}")
     assert notebook_experiment(str(notebook)) == ""
+
+
+def test_schedule_follows_the_kfp_contract_and_prints_its_link(prism, package_file, monkeypatch, capsys):
+    monkeypatch.setenv("KF_PIPELINES_ENDPOINT", prism.url)
+    monkeypatch.setenv("KF_PIPELINES_TOKEN", TOKEN)
+    start = prism.mark()
+    code = main(
+        ["schedule", str(package_file), "--cron", "0 6 * * 1", "--param", "rows=3", "--max-concurrency", "2"]
+        + ["--no-catchup", "--start", "2026-01-05T00:00:00Z", "--experiment", "weekly"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert out.startswith("schedule ") and "/#/recurringrun/details/" in out
+    assert prism.violations(start) == [], "the CLI's requests break the KFP API contract"
+
+
+def test_schedule_sends_kfps_six_field_cron_and_refuses_a_bad_one(
+    package_file, tmp_path, capsys, monkeypatch
+):
+    with Recorder() as kfp:
+        kfp.answer = route(
+            {
+                ("GET", "/apis/v2beta1/pipelines/names/"): Answer(200, {"pipeline_id": "p1"}),
+                ("POST", "/apis/v2beta1/pipelines/upload_version"): Answer(
+                    200, {"pipeline_version_id": "v2"}
+                ),
+                ("GET", "/apis/v2beta1/experiments"): Answer(200, {"experiments": []}),
+                ("POST", "/apis/v2beta1/experiments"): Answer(200, {"experiment_id": "e9"}),
+                ("POST", "/apis/v2beta1/recurringruns"): Answer(200, {"recurring_run_id": "s1"}),
+            }
+        )
+        monkeypatch.setenv("KF_PIPELINES_ENDPOINT", kfp.url)
+        assert main(["schedule", str(package_file), "--cron", "0 6 * * 1", "--disabled"]) == 0
+        sent = json.loads(kfp.last.body)
+        assert sent["trigger"] == {"cron_schedule": {"cron": "0 0 6 * * 1"}}
+        assert sent["mode"] == "DISABLE" and sent["experiment_id"] == "e9"
+        assert sent["pipeline_version_reference"] == {"pipeline_id": "p1", "pipeline_version_id": "v2"}
+        assert "schedule s1 (contract-demo (0 6 * * 1), disabled)" in capsys.readouterr().out
+        asked = len(kfp.requests)
+        assert main(["schedule", str(package_file), "--cron", "6 * *"]) == 2
+        assert 'The cron expression "6 * *" must have 5 fields' in capsys.readouterr().err
+        assert len(kfp.requests) == asked  # refused before KFP was asked
