@@ -43,7 +43,7 @@ export class ServerApiError extends Error {
 export type ServerAnswer = Record<string, unknown>;
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'DELETE';
   /** Query arguments; those undefined or empty are left out. */
   query?: Record<string, string | undefined>;
   /** Sent as JSON (a POST with no body sends `{}`). */
