@@ -11,10 +11,25 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from jupyter_server.auth.authorizer import Authorizer
 from server_packages import step_package
 from tornado.httpclient import HTTPClientError
 
 from cellpipe.local import history
+
+ASKED: list = []  # (action, resource) of every authorization asked
+
+
+class Recording(Authorizer):
+    def is_authorized(self, handler, user, action, resource):
+        ASKED.append((action, resource))
+        return True
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config):
+    return {"ServerApp": {**jp_server_config["ServerApp"], "authorizer_class": Recording}}
+
 
 RUN = "20261201-101500-abc123"
 OLDER = "20261130-090000-def456"
@@ -255,3 +270,19 @@ async def test_a_run_from_the_panel_is_found_by_its_id_and_kept_with_its_cache_k
     (jp_root_dir / "other" / ".cellpipe").mkdir()
     code, _ = await refused(jp_fetch, "runs", run_id, "steps", "produce", "outputs", notebook="other/x.ipynb")
     assert code == 404
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        ("history",),
+        ("runs", RUN, "steps", "produce", "outputs"),
+        ("runs", RUN, "steps", "produce", "report"),
+        ("runs", RUN, "steps", "produce", "log"),
+    ],
+)
+async def test_each_read_asks_for_read_on_kernels(jp_fetch, store, parts):
+    """What a viewer may do (an Authorizer that allows only `read`): see runs, never start one."""
+    ASKED.clear()
+    assert (await get(jp_fetch, *parts)).code == 200
+    assert ASKED == [("read", "kernels")]
