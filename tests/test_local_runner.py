@@ -121,6 +121,22 @@ def test_cache_hits_and_misses_exactly(chain, tmp_path):
     assert runner(chain, store, use_cache=False).run().by_state(SUCCEEDED) == ["add", "produce"]
 
 
+def test_a_task_with_caching_off_runs_again_as_kfp_reads_it(tmp_path):
+    # KFP writes caching off as `cachingOptions: {}` (proto3 leaves out the false enableCache), and so
+    # does cellpipe's compiler for a step with caching off: it must run every time.
+    @dsl.pipeline(name="nocache")
+    def pipe(n: int = 21, k: int = 1):
+        a = produce(n=n).set_caching_options(True)
+        add(inp=a.outputs["out"], k=k).set_caching_options(False)
+
+    path = compile_to(pipe, tmp_path / "nocache.yaml")
+    assert "cachingOptions: {}" in path.read_text()
+    store = tmp_path / "store"
+    runner(path, store).run()
+    again = runner(path, store).run()
+    assert again.by_state(CACHED) == ["produce"] and again.by_state(SUCCEEDED) == ["add"]
+
+
 def test_code_edit_of_last_step_reruns_only_it(chain, tmp_path):
     store = tmp_path / "store"
     runner(chain, store).run()

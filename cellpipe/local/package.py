@@ -155,7 +155,7 @@ def load_package(text: str) -> Package:
             container=container,
             inputs=inputs,
             dependencies=sorted(deps),
-            cache_enabled=(task.get("cachingOptions") or {}).get("enableCache", True) is not False,
+            cache_enabled=_cache_enabled(task),
             output_artifacts={
                 k: (v.get("artifactType") or {}).get("schemaTitle", "system.Artifact")
                 for k, v in (outputs.get("artifacts") or {}).items()
@@ -215,3 +215,13 @@ def resolve_placeholders(text: str, executor_input: Dict[str, Any], executor_inp
         raise PackageError(f"placeholder {match.group(0)} names an input or output the task does not have")
 
     return _EXPRESSION.sub(expression, text)
+
+
+def _cache_enabled(task: Dict[str, Any]) -> bool:
+    """KFP's reading of a task's `cachingOptions`: proto3 leaves out a false `enableCache`, so the
+    compiler's `cachingOptions: {}` (a step with caching off) means off. A task without the key at all
+    (hand-written packages) is cached, as before."""
+    options = task.get("cachingOptions")
+    if options is None:
+        return True
+    return isinstance(options, dict) and options.get("enableCache") is True
