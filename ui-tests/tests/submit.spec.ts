@@ -80,6 +80,8 @@ test.describe('submit to Kubeflow Pipelines', () => {
 
     await expect(dialog.locator('#jp-cellpipe-run-namespace')).toHaveValue(NAMESPACE);
     await expect(dialog.locator('#jp-cellpipe-run-experiment')).toBeEnabled();
+    // The notebook's experiment (kubeflow_notebook.experiment_name): made, since the mock lists others.
+    await expect(dialog.locator('.jp-cellpipe-run-new-experiment')).toHaveValue('cellpipe-demo');
     await dialog.locator('#jp-cellpipe-run-name').fill('galata run');
 
     await dialog.locator('.jp-cellpipe-run-submit').click();
@@ -88,6 +90,12 @@ test.describe('submit to Kubeflow Pipelines', () => {
     await expect(created).toBeVisible({ timeout: 60000 });
     await expect(dialog.locator('.jp-cellpipe-run-progress li[data-stage="done"]')).toBeVisible();
     await expect(created.locator('a')).toHaveAttribute('href', /\/#\/runs\/details\//);
+    // Each stage says how long it took.
+    await expect(dialog.locator('.jp-cellpipe-run-stage-time').first()).toHaveText(/\d+(\.\d)? s/);
+    // The panel says KFP answers, and shows the new run.
+    await expect(
+      panel.locator('.jp-cellpipe-kfp-connection[data-state="reachable"]')
+    ).toBeVisible();
 
     const shot = testInfo.outputPath('submit.png');
     await page.screenshot({ path: shot });
