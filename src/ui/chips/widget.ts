@@ -21,7 +21,7 @@ import { Enablement } from '../enablement';
 import { Chip, Placeholder, computeChips, computePlaceholders } from './chips';
 
 export const CHIP_CLASS = 'jp-cellpipe-chip';
-/** The cell header that holds a chip (it sticks to the top of its cell while scrolling). */
+/** The cell header that holds a chip (JupyterLab's empty header has no height). */
 export const CHIP_HOST_CLASS = 'jp-cellpipe-chip-host';
 export const EDIT_COMMAND = 'cellpipe:edit-cell';
 const HEADER_CLASS = 'jp-Cell-header';
