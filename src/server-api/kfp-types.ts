@@ -148,3 +148,45 @@ export interface ListRunsRequest {
   pipeline_id?: string;
   page_size?: number;
 }
+
+/** A recurring run (KFP's `v2beta1RecurringRun`, the fields cellpipe reads) with its link in the KFP UI. */
+export interface KfpRecurringRun {
+  recurring_run_id: string;
+  display_name?: string;
+  /** `ENABLED`, `DISABLED`, or `STATUS_UNSPECIFIED`. */
+  status?: string;
+  trigger?: {
+    cron_schedule?: { cron?: string; start_time?: string; end_time?: string };
+    periodic_schedule?: { interval_second?: string; start_time?: string; end_time?: string };
+  };
+  max_concurrency?: string;
+  no_catchup?: boolean;
+  created_at?: string;
+  pipeline_version_reference?: { pipeline_id?: string; pipeline_version_id?: string };
+  ui_url?: string;
+}
+
+/** When a schedule starts runs (our server turns it into KFP's trigger). */
+export interface ScheduleSpec {
+  /** Five fields (minute hour day month weekday) or KFP's six (seconds first); or '' with an interval. */
+  cron?: string;
+  interval_seconds?: number;
+  /** RFC 3339, e.g. `2026-01-05T06:00:00Z`. */
+  start_time?: string;
+  end_time?: string;
+  max_concurrency?: number;
+  /** Start each run missed while behind (KFP's default), or only the latest. */
+  catchup?: boolean;
+  enabled?: boolean;
+}
+
+export interface CreateScheduleRequest extends ScheduleSpec {
+  name: string;
+  experiment_id?: string;
+  pipeline_id?: string;
+  pipeline_version_id?: string;
+  package?: string;
+  parameters?: Record<string, unknown>;
+  namespace?: string;
+  description?: string;
+}

@@ -5,11 +5,13 @@
 import { ServerConnection } from '@jupyterlab/services';
 import {
   CreateRunRequest,
+  CreateScheduleRequest,
   KfpConnection,
   KfpExperiment,
   KfpHealth,
   KfpPipeline,
   KfpPublished,
+  KfpRecurringRun,
   KfpRun,
   KfpRunList,
   ListRunsRequest,
@@ -32,6 +34,11 @@ export interface IKfpClient {
   listRuns(request?: ListRunsRequest): Promise<KfpRunList>;
   terminateRun(runId: string): Promise<void>;
   retryRun(runId: string): Promise<void>;
+  createSchedule(request: CreateScheduleRequest): Promise<KfpRecurringRun>;
+  /** The schedules of a namespace, experiment or pipeline. */
+  listSchedules(request?: ListRunsRequest): Promise<KfpRecurringRun[]>;
+  setScheduleEnabled(id: string, enabled: boolean): Promise<void>;
+  deleteSchedule(id: string): Promise<void>;
 }
 
 export class KfpClient implements IKfpClient {
@@ -94,9 +101,35 @@ export class KfpClient implements IKfpClient {
     await this._request('POST', ['runs', encodeURIComponent(runId), 'retry']);
   }
 
+  createSchedule(request: CreateScheduleRequest): Promise<KfpRecurringRun> {
+    return this._request('POST', ['recurringruns'], { body: request });
+  }
+
+  async listSchedules(request: ListRunsRequest = {}): Promise<KfpRecurringRun[]> {
+    const { namespace, experiment_id, pipeline_id } = request;
+    const data = await this._request<{ recurring_runs?: KfpRecurringRun[] }>(
+      'GET',
+      ['recurringruns'],
+      { query: { namespace, experiment_id, pipeline_id } }
+    );
+    return data.recurring_runs ?? [];
+  }
+
+  async setScheduleEnabled(id: string, enabled: boolean): Promise<void> {
+    await this._request('POST', [
+      'recurringruns',
+      encodeURIComponent(id),
+      enabled ? 'enable' : 'disable'
+    ]);
+  }
+
+  async deleteSchedule(id: string): Promise<void> {
+    await this._request('DELETE', ['recurringruns', encodeURIComponent(id)]);
+  }
+
   /** A refusal keeps the server's message, reason and KFP's status (`ServerApiError`). */
   private async _request<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     parts: string[],
     options: Pick<RequestOptions, 'query' | 'body'> = {}
   ): Promise<T> {

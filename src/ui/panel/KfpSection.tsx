@@ -5,7 +5,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import type { IFileClient, IKfpClient } from '../../server-api';
-import { RunSection, RunStatusModel, showRunDialog } from '../run';
+import { RunSection, RunStatusModel, showRunDialog, showScheduleDialog } from '../run';
 import type { CompileRequest } from '../run/RunDialog';
 import { PanelModel } from './model';
 import { usePanelSignals } from './use-signals';
@@ -58,6 +58,7 @@ export const KfpSection = React.memo(function KfpSection(props: {
         files={props.files}
         compile={compile}
         openDialog={showRunDialog}
+        openSchedule={showScheduleDialog}
         pipelineName={props.pipelineName}
         namespace={props.namespace}
         experimentName={model.notebookSettings()?.experiment || undefined}

@@ -4,9 +4,11 @@
  * once KFP answers: an unreachable KFP is said so, not shown as "no runs").
  */
 import * as React from 'react';
-import type { IFileClient, IKfpClient, KfpRun } from '../../server-api';
+import type { IFileClient, IKfpClient, KfpRecurringRun, KfpRun } from '../../server-api';
 import { CompileRequest, CompiledPackage, SubmittedRun } from './RunDialog';
 import { KfpConnectionView, unavailableReason, useKfpConnection } from './connection';
+import type { ScheduleDialogProps } from './ScheduleDialog';
+import { Schedules } from './Schedules';
 import { RecentRuns, RunStatusView } from './RunStatusView';
 import { RunStatusModel } from './status';
 import { Trans, plainTrans } from './trans';
@@ -28,6 +30,8 @@ export interface RunSectionProps {
     experimentName?: string;
     trans?: Trans;
   }) => Promise<SubmittedRun | null>;
+  /** Opens the Schedule dialog (the panel passes `showScheduleDialog`); no Schedule button when absent. */
+  openSchedule?: (props: Omit<ScheduleDialogProps, 'onClose'>) => Promise<KfpRecurringRun | null>;
   /** The pipeline's name in KFP; its recent runs are listed (all runs of the namespace when absent). */
   pipelineName?: string;
   /** Namespace from the user's settings; default: the server's. */
@@ -107,6 +111,22 @@ export function RunSection(props: RunSectionProps): JSX.Element {
     }
   };
 
+  const schedule = async () => {
+    const made = await props.openSchedule?.({
+      client: props.client,
+      files: props.files,
+      compile: props.compile,
+      pipelineName: props.pipelineName,
+      namespace: props.namespace,
+      experimentName: props.experimentName,
+      trans: props.trans
+    });
+    if (made) {
+      setPipelineId(made.pipeline_version_reference?.pipeline_id || pipelineId);
+      setReloadKey(k => k + 1);
+    }
+  };
+
   const pick = (run: KfpRun) => watch(run.run_id, props.taskToStep ?? mapping);
 
   return (
@@ -122,6 +142,18 @@ export function RunSection(props: RunSectionProps): JSX.Element {
       >
         {trans.__('Compile & Run')}
       </button>
+      {props.openSchedule && (
+        <button
+          className="jp-mod-styled jp-cellpipe-schedule-open"
+          disabled={props.disabledReason !== undefined}
+          title={
+            props.disabledReason ?? trans.__('Run the pipeline on a schedule on Kubeflow Pipelines')
+          }
+          onClick={() => void schedule()}
+        >
+          {trans.__('Schedule…')}
+        </button>
+      )}
       {model && <RunStatusView model={model} client={props.client} trans={props.trans} />}
       <h3 className="jp-cellpipe-recent-runs-title">{trans.__('Recent runs')}</h3>
       {!reachable ? (
@@ -140,6 +172,14 @@ export function RunSection(props: RunSectionProps): JSX.Element {
           filter={{ namespace: props.namespace || undefined, pipeline_id: pipelineId ?? undefined }}
           reloadKey={reloadKey}
           onSelect={pick}
+          trans={props.trans}
+        />
+      )}
+      {reachable && props.openSchedule && pipelineId !== undefined && !lookupError && (
+        <Schedules
+          client={props.client}
+          filter={{ namespace: props.namespace || undefined, pipeline_id: pipelineId ?? undefined }}
+          reloadKey={reloadKey}
           trans={props.trans}
         />
       )}

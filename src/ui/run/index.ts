@@ -17,7 +17,11 @@
  * `<RecentRuns>`. `model.steps` is `{ [stepName]: StepState }` (src/server-api/step-state.ts).
  */
 export { RunDialog, readPackage } from './RunDialog';
-export { showRunDialog } from './modal';
+export { showRunDialog, showScheduleDialog } from './modal';
+export { ScheduleDialog } from './ScheduleDialog';
+export type { ScheduleDialogProps } from './ScheduleDialog';
+export { Schedules, whenText } from './Schedules';
+export { describeCron } from './cron';
 export { RunSection } from './RunSection';
 export { KfpConnectionView, useKfpConnection } from './connection';
 export { unavailableReason } from './connection-state';

@@ -12,7 +12,15 @@ import {
   notebookModules,
   refuseErrors
 } from '../../compiler';
-import { IBundleClient, IFileClient, IKfpClient, KfpPublished, KfpRun } from '../../server-api';
+import {
+  IBundleClient,
+  IFileClient,
+  IKfpClient,
+  KfpPublished,
+  KfpRecurringRun,
+  KfpRun,
+  ScheduleSpec
+} from '../../server-api';
 import type { NotebookInput } from '../../model/notebook';
 import { planDataFiles, unplacedOf, uploadsOf } from './data-files';
 import { errorText } from '../errors';
@@ -133,11 +141,12 @@ async function uploadDataFiles(
   return uris;
 }
 
-export async function submitRun(
+/** Data files, compile, upload the pipeline (or a version), the experiment: what a run and a schedule need. */
+async function publishFor(
   client: IKfpClient,
   request: SubmitRequest,
-  onStage: (stage: SubmitStage, progress?: UploadProgress) => void = () => undefined
-): Promise<SubmitResult> {
+  onStage: (stage: SubmitStage, progress?: UploadProgress) => void
+): Promise<{ yaml: string; published: KfpPublished; experimentId?: string; source: object }> {
   let dataFileUris: Record<string, string> | undefined;
   if (request.dataFiles?.upload.length) {
     if (typeof request.yaml === 'string') {
@@ -166,20 +175,49 @@ export async function submitRun(
       .experiment_id;
   }
 
-  onStage('creating');
   // A fresh upload may not list its version yet; the package itself then makes the run.
-  const byVersion = published.pipeline_version_id
+  const source = published.pipeline_version_id
     ? { pipeline_id: published.pipeline_id, pipeline_version_id: published.pipeline_version_id }
     : { package: yaml };
+  return { yaml, published, experimentId, source };
+}
+
+export async function submitRun(
+  client: IKfpClient,
+  request: SubmitRequest,
+  onStage: (stage: SubmitStage, progress?: UploadProgress) => void = () => undefined
+): Promise<SubmitResult> {
+  const { yaml, published, experimentId, source } = await publishFor(client, request, onStage);
+  onStage('creating');
   const run = await client.createRun({
     name: request.runName,
     experiment_id: experimentId,
     parameters: request.parameters,
-    namespace,
-    ...byVersion
+    namespace: request.namespace || undefined,
+    ...source
   });
   onStage('done');
   return { run, published, experimentId, yaml };
+}
+
+/** The same upload and experiment as a run, then a recurring run (`runName` names the schedule). */
+export async function schedulePipeline(
+  client: IKfpClient,
+  request: SubmitRequest & { schedule: ScheduleSpec },
+  onStage: (stage: SubmitStage, progress?: UploadProgress) => void = () => undefined
+): Promise<{ schedule: KfpRecurringRun; published: KfpPublished }> {
+  const { published, experimentId, source } = await publishFor(client, request, onStage);
+  onStage('creating');
+  const schedule = await client.createSchedule({
+    name: request.runName,
+    experiment_id: experimentId,
+    parameters: request.parameters,
+    namespace: request.namespace || undefined,
+    ...request.schedule,
+    ...source
+  });
+  onStage('done');
+  return { schedule, published };
 }
 
 /** A default run name: the pipeline's name and the local time, e.g. `demo 2026-11-23 07:40:12`. */
