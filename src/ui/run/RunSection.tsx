@@ -175,14 +175,20 @@ export function RunSection(props: RunSectionProps): JSX.Element {
           trans={props.trans}
         />
       )}
-      {reachable && props.openSchedule && pipelineId !== undefined && !lookupError && (
-        <Schedules
-          client={props.client}
-          filter={{ namespace: props.namespace || undefined, pipeline_id: pipelineId ?? undefined }}
-          reloadKey={reloadKey}
-          trans={props.trans}
-        />
-      )}
+      {reachable &&
+        props.openSchedule &&
+        !lookupError &&
+        (!props.pipelineName || typeof pipelineId === 'string') && (
+          <Schedules
+            client={props.client}
+            filter={{
+              namespace: props.namespace || undefined,
+              pipeline_id: pipelineId ?? undefined
+            }}
+            reloadKey={reloadKey}
+            trans={props.trans}
+          />
+        )}
     </div>
   );
 }
