@@ -59,15 +59,18 @@ class StepPython:
     source: str  # "kernel", "setting", "server" or "command line"
     kernel: str | None = None
 
-    def describe(self) -> str:
-        """One line for the run view: which Python, and why that one."""
-        why = {
+    def origin(self) -> str:
+        """Why this Python: the notebook's kernel, the setting, the server's own, --python."""
+        return {
             "kernel": f"the notebook's kernel {self.kernel!r}",
             "setting": "the Local run Python setting",
             "server": "the Jupyter server's own Python (the notebook names no kernel)",
             "command line": "--python",
         }.get(self.source, self.source)
-        return f"Python {self.version} at {self.executable}, from {why}"
+
+    def describe(self) -> str:
+        """One line: which Python, and why that one."""
+        return f"Python {self.version} at {self.executable}, from {self.origin()}"
 
 
 def kernel_python(
