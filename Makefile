@@ -92,6 +92,12 @@ test-ui: $(S)/install chromium
 	cd ui-tests && status=0; npx playwright test || status=1; \
 	  npx playwright test --config playwright.notebook.config.ts || status=1; exit $$status
 
+## make docs-images: the pictures of docs/user-guide.md and the README, taken by a Galata spec from the
+## example notebook (ui-tests/docs/, its own config: `make test` never rewrites docs/images)
+.PHONY: docs-images
+docs-images: $(S)/install chromium
+	cd ui-tests && npx playwright test --config docs/playwright.config.ts
+
 ## make bench NAME=<name>: run bench/<name>/run, which ends with one JSON line
 bench: install
 	@test -n "$(NAME)" || { echo "usage: make bench NAME=<$$(ls bench | tr '\n' ' ')>"; exit 2; }
