@@ -22,6 +22,19 @@ os.makedirs(os.path.dirname(path), exist_ok=True)
 open(path, "w").write(str(n))
 """
 
+# A step after `produce`: reads its artifact, writes the number plus one.
+ADD_PROGRAM = """
+import json, os, sys
+executor_input = json.loads(sys.argv[2])
+def path(uri):
+    return uri[len("file://"):] if uri.startswith("file://") else uri
+n = int(open(path(executor_input["inputs"]["artifacts"]["inp"]["artifacts"][0]["uri"])).read())
+print("adding to", n)
+out = path(executor_input["outputs"]["artifacts"]["out"]["artifacts"][0]["uri"])
+os.makedirs(os.path.dirname(out), exist_ok=True)
+open(out, "w").write(str(n + 1))
+"""
+
 EXECUTOR = "exec-produce"
 
 
@@ -41,15 +54,23 @@ def shell(n: int, out: dsl.Output[dsl.Artifact]):
     )
 
 
+@dsl.container_component
+def add(inp: dsl.Input[dsl.Artifact], out: dsl.Output[dsl.Artifact]):
+    return dsl.ContainerSpec(
+        image="python:3.11", command=STEP_COMMAND, args=[ADD_PROGRAM, "--executor-input", "{{$}}"]
+    )
+
+
 @functools.cache
 def _compiled(component_name: str) -> str:
     import tempfile
 
-    component = {"produce": produce, "shell": shell}[component_name]
-
     @dsl.pipeline(name="tiny")
     def pipe(n: int = 3):
-        component(n=n)
+        if component_name == "chain":
+            add(inp=produce(n=n).outputs["out"])
+        else:
+            {"produce": produce, "shell": shell}[component_name](n=n)
 
     with tempfile.NamedTemporaryFile("r", suffix=".yaml") as f:
         compiler.Compiler().compile(pipe, f.name)
@@ -63,6 +84,11 @@ def step_spec() -> dict:
 
 def step_package() -> str:
     return _compiled("produce")
+
+
+def chain_package() -> str:
+    """Two steps in the compiler's shape: `produce` (parameter n=3), then `add` reading its artifact."""
+    return _compiled("chain")
 
 
 def shell_package() -> str:

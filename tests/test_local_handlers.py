@@ -4,7 +4,7 @@ import json
 
 import pytest
 from local_run_api import poll
-from server_packages import step_package
+from server_packages import chain_package, step_package
 from tornado.httpclient import HTTPClientError
 
 
@@ -26,6 +26,43 @@ async def test_run_locally_then_cached(jp_fetch, jp_root_dir, package_text):
     response = await jp_fetch("cellpipe", "api", "local", "runs", method="POST", body=json.dumps(request))
     again = await poll(jp_fetch, json.loads(response.body)["id"])
     assert [s["state"] for s in again["steps"]] == ["cached"]
+
+
+async def start(jp_fetch, request: dict) -> dict:
+    response = await jp_fetch("cellpipe", "api", "local", "runs", method="POST", body=json.dumps(request))
+    assert response.code == 201
+    done = await poll(jp_fetch, json.loads(response.body)["id"])
+    return {s["task"]: s["state"] for s in done["steps"]}
+
+
+async def test_rerun_from_a_step_runs_it_and_what_follows_the_rest_from_the_cache(jp_fetch, jp_root_dir):
+    (jp_root_dir / "work").mkdir(exist_ok=True)
+    request = {"package": chain_package(), "notebookPath": "work/chain.ipynb"}
+    assert await start(jp_fetch, request) == {"produce": "succeeded", "add": "succeeded"}
+    assert await start(jp_fetch, request) == {"produce": "cached", "add": "cached"}
+    assert await start(jp_fetch, {**request, "fromStep": "add"}) == {"produce": "cached", "add": "succeeded"}
+    assert await start(jp_fetch, {**request, "fromStep": "produce"}) == {
+        "produce": "succeeded",
+        "add": "succeeded",
+    }
+    # A re-run's results are the cache's from now on: the next ordinary run reuses them.
+    assert await start(jp_fetch, request) == {"produce": "cached", "add": "cached"}
+
+
+async def test_rerun_from_a_task_the_package_lacks_is_refused_naming_it(jp_fetch, jp_root_dir):
+    (jp_root_dir / "work").mkdir(exist_ok=True)
+    request = {"package": chain_package(), "notebookPath": "work/chain.ipynb", "fromStep": "train"}
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("cellpipe", "api", "local", "runs", method="POST", body=json.dumps(request))
+    message = json.loads(err.value.response.body)["message"]
+    assert err.value.code == 400 and "'train'" in message and "its tasks: add, produce" in message
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch(
+            "cellpipe", "api", "local", "runs", method="POST", body=json.dumps({**request, "fromStep": 3})
+        )
+    assert (
+        err.value.code == 400 and 'Field "fromStep" must be' in json.loads(err.value.response.body)["message"]
+    )
 
 
 async def test_bad_requests_are_clear(jp_fetch):

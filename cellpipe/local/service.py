@@ -57,7 +57,7 @@ class LocalRun:
                 # which interpreter runs the steps, and why that one (the notebook's kernel, the setting, ...)
                 "python": self.python.executable if self.python else None,
                 "pythonVersion": self.python.version if self.python else None,
-                "pythonFrom": self.python.describe() if self.python else None,
+                "pythonFrom": self.python.origin() if self.python else None,
             }
 
 
@@ -136,9 +136,17 @@ class LocalRunService:
         parameters: Optional[Dict[str, Any]] = None,
         use_cache: bool = True,
         python: Optional[StepPython] = None,
+        from_step: Optional[str] = None,
     ) -> LocalRun:
-        """Start a run; `python` (checked by the caller, `interpreter.py`) runs its steps, else the service's."""
+        """Start a run; `python` (checked by the caller, `interpreter.py`) runs its steps, else the service's.
+        `from_step`, a task of the package: it and its descendants run again, the steps before it come from the
+        cache (run when they have no entry), as `cellpipe run --from`."""
         package = load_package(package_text)
+        if from_step is not None and from_step not in package.tasks:
+            raise RunError(
+                f"cannot re-run from step task {from_step[:80]!r}: the pipeline has no such task "
+                f"(its tasks: {', '.join(package.tasks)}); run the whole pipeline"
+            )
         store = self.store_for(notebook_path)
         executable = python.executable if python else self.python
         kwargs = {"python": executable} if executable else {}
@@ -160,7 +168,7 @@ class LocalRunService:
 
         def work() -> None:
             try:
-                result = runner.run()
+                result = runner.run(from_step=from_step)
                 run.metrics = result.metrics
                 failures = result.failures("pipeline.yaml")
                 if failures:

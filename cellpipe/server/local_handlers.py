@@ -2,8 +2,9 @@
 
 Authorization (jupyter_server's Authorizer): starting a local run runs code, so it needs what running code
 in a kernel needs, `execute` on `kernels`; reading a run's state needs `read` on `kernels`.
-Through the server, only cellpipe step programs run (`cellpipe/local/command_shape.py`); the package is
-parsed, checked and started off the IOLoop.
+A request's `fromStep` (a task of the package) re-runs that step and everything after it, the steps before it
+taken from the cache (`cellpipe run --from`). Through the server, only cellpipe step programs run
+(`cellpipe/local/command_shape.py`); the package is parsed, checked and started off the IOLoop.
 
 The steps run with the Python of the notebook's kernel (the request's `kernelName`, else the saved notebook's
 kernelspec), or the Python the request names (the user's setting): either is checked to be an installed
@@ -118,6 +119,7 @@ def _start(
     parameters: JSONObject | None,
     use_cache: bool,
     python: StepPython | None = None,
+    from_step: str | None = None,
 ) -> LocalRun:
     """Check the package (no aliases, fields typed, only step programs, parameters typed), then start it."""
     spec, platform = load_package_documents(package)
@@ -129,7 +131,12 @@ def _start(
             raise RequestRefused(400, err.message) from None
     try:
         return service.start(
-            package, notebook_path=notebook_path, parameters=parameters, use_cache=use_cache, python=python
+            package,
+            notebook_path=notebook_path,
+            parameters=parameters,
+            use_cache=use_cache,
+            python=python,
+            from_step=from_step,
         )
     except (AttributeError, TypeError, KeyError) as err:
         # A field of a kind check_package_shape does not know yet: still the package's fault, not a 500.
@@ -154,6 +161,9 @@ class LocalRunsHandler(APIHandler):
             notebook_path = _field(body, "notebookPath", str, "the notebook's path under the server root", "")
             parameters = _field(body, "parameters", dict, "an object of parameter name → value")
             use_cache = _field(body, "useCache", bool, "true or false", True)
+            from_step = (
+                _field(body, "fromStep", str, "the task of the step to re-run from", "").strip() or None
+            )
             python = _field(body, "python", str, "the path of a Python interpreter", "").strip()
             kernel = _field(body, "kernelName", str, "the name of the notebook's kernel", "").strip() or None
             if kernel is not None and not KERNEL_NAME.fullmatch(kernel):
@@ -165,7 +175,9 @@ class LocalRunsHandler(APIHandler):
                 kernel = service.notebook_kernel(notebook_path)
             spec = await _kernel_spec(self, kernel) if kernel and not python else None
             step_python = await off_loop(_step_python, python, kernel, spec)
-            run = await off_loop(_start, service, package, notebook_path, parameters, use_cache, step_python)
+            run = await off_loop(
+                _start, service, package, notebook_path, parameters, use_cache, step_python, from_step
+            )
         except RequestRefused as err:
             refuse(self, "local run", err.status, err.message, err.reason)
             return
