@@ -9,6 +9,13 @@ export interface DiagnosticsListProps {
   onFix: (fix: QuickFix) => void;
 }
 
+/** What a screen reader says before each problem (the list draws its severity as a shape). */
+const SEVERITY: Record<Diagnostic['severity'], string> = {
+  error: 'Error: ',
+  warning: 'Warning: ',
+  info: 'Note: '
+};
+
 /** Drawn again only when the diagnostics changed (the analysis service keeps equal ones as is). */
 export const DiagnosticsList = React.memo(function DiagnosticsList(
   props: DiagnosticsListProps
@@ -27,7 +34,11 @@ export const DiagnosticsList = React.memo(function DiagnosticsList(
           data-cell={d.cellIndex}
         >
           <button className="jp-cellpipe-diagnostic-go" onClick={() => onSelect(d)}>
-            <span className="jp-cellpipe-diagnostic-where">{cellLabel(d.cellIndex, d.step)}:</span>{' '}
+            {/* The severity in words and by shape too, not by colour alone. */}
+            <span className="jp-cellpipe-diagnostic-severity">{SEVERITY[d.severity]}</span>
+            <span className="jp-cellpipe-diagnostic-where">
+              {cellLabel(d.cellIndex, d.step)}:
+            </span>{' '}
             {d.message}
           </button>
           {d.fix && d.fix.kind === 'add-dependency' && (

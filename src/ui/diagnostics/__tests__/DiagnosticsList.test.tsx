@@ -19,4 +19,22 @@ describe('DiagnosticsList', () => {
     );
     expect(html).toContain('<span class="jp-cellpipe-diagnostic-where">notebook:</span> odd');
   });
+
+  it('says each severity in words, for a screen reader (the eye sees its shape and colour)', () => {
+    const html = renderToStaticMarkup(
+      <DiagnosticsList
+        diagnostics={[
+          { code: 'x', severity: 'error', message: 'broken', cellIndex: 3 },
+          { code: 'y', severity: 'warning', message: 'odd', cellIndex: 4 },
+          { code: 'z', severity: 'info', message: 'fyi', cellIndex: 5 }
+        ]}
+        onSelect={() => undefined}
+        onFix={() => undefined}
+      />
+    );
+    const said = [
+      ...html.matchAll(/<span class="jp-cellpipe-diagnostic-severity">([^<]*)<\/span>/g)
+    ];
+    expect(said.map(m => m[1])).toEqual(['Error: ', 'Warning: ', 'Note: ']);
+  });
 });
