@@ -1,0 +1,168 @@
+/**
+ * The pictures of docs/user-guide.md and the README, taken from the running extension on the example
+ * notebook so they show what a user sees today. Run by `make docs-images` (playwright.config.ts in this
+ * folder), never by `make test`: each picture is written into docs/images/, cropped to the part it
+ * shows. The waits are the ones the feature specs assert; here they only make the pictures complete.
+ */
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const EXAMPLE = path.resolve(__dirname, '../../examples/pipeline.ipynb');
+const IMAGES = path.resolve(__dirname, '../../docs/images');
+
+/** Writes docs/images/<name>.png: the element, or the page region `clip`. */
+async function picture(
+  page: IJupyterLabPageFixture,
+  name: string,
+  what: Locator | { x: number; y: number; width: number; height: number }
+): Promise<void> {
+  fs.mkdirSync(IMAGES, { recursive: true });
+  const file = path.join(IMAGES, `${name}.png`);
+  if ('screenshot' in what) {
+    await what.screenshot({ path: file, animations: 'disabled' });
+  } else {
+    await page.screenshot({ path: file, clip: what, animations: 'disabled' });
+  }
+}
+
+/** The example, with `print(no_such_name)` added to the evaluate step: one problem to show. */
+function brokenCopy(dir: string): string {
+  const nb = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8'));
+  for (const cell of nb.cells) {
+    if (cell.metadata.tags?.includes('step:evaluate')) {
+      cell.source = [...[].concat(cell.source), '\nprint(no_such_name)'];
+    }
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'broken.ipynb');
+  fs.writeFileSync(file, JSON.stringify(nb, null, 1));
+  return file;
+}
+
+async function open(page: IJupyterLabPageFixture, file: string, name: string, tmpPath: string) {
+  await page.contents.uploadFile(file, `${tmpPath}/${name}`);
+  await page.notebook.openByPath(`${tmpPath}/${name}`);
+  await page.notebook.activate(name);
+  await page.waitForFunction(() => window.jupyterapp.commands.hasCommand('cellpipe:open-panel'));
+  await page.evaluate(async () => {
+    await window.jupyterapp.commands.execute('cellpipe:open-panel');
+  });
+}
+
+/** The region from the top of cell `first` to the bottom of cell `last` of the open notebook. */
+async function cellsRegion(page: IJupyterLabPageFixture, first: number, last: number) {
+  const cells = page.locator('.jp-NotebookPanel:visible .jp-Notebook .jp-Cell');
+  await cells.nth(first).evaluate(cell => cell.scrollIntoView({ block: 'start' }));
+  const top = (await cells.nth(first).boundingBox())!;
+  const bottom = (await cells.nth(last).boundingBox())!;
+  return {
+    x: top.x,
+    y: top.y - 4,
+    width: top.width,
+    height: Math.min(bottom.y + bottom.height - top.y + 8, 600)
+  };
+}
+
+async function runLocally(section: Locator): Promise<void> {
+  const button = section.locator('button.jp-cellpipe-local-run');
+  await button.click();
+  await expect(button).toHaveText('Running locally…');
+  await expect(button).toHaveText('Run locally', { timeout: 240000 });
+  await expect(section.locator('.jp-cellpipe-local-error')).toHaveCount(0);
+  await expect(
+    section.locator('.jp-cellpipe-local-steps li[data-step="evaluate"]')
+  ).toHaveAttribute('data-state', /^(succeeded|cached)$/);
+}
+
+test('the user guide pictures', async ({ page, tmpPath }, testInfo) => {
+  await open(page, EXAMPLE, 'pipeline.ipynb', tmpPath);
+  const panel = page.locator('#cellpipe-panel');
+  await expect(panel.locator('.jp-cellpipe-summary')).toHaveText('5 steps', { timeout: 60000 });
+  // A wider sidebar than the default ~250 px, so the pictures read at the guide's width.
+  const handle = page.locator('#jp-main-split-panel > .lm-SplitPanel-handle').nth(1);
+  const box = (await handle.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + 300);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 - 200, box.y + 300, { steps: 8 });
+  await page.mouse.up();
+  await expect(panel.locator('.jp-cellpipe-graph-svg')).toBeVisible();
+  // The settings (with the enable switch) on their own; the panel's picture shows the graph.
+  const settings = panel.locator('details.jp-cellpipe-settings');
+  await picture(page, 'settings', settings);
+  await settings.evaluate(d => ((d as HTMLDetailsElement).open = false));
+  await picture(page, 'panel', panel);
+  await picture(page, 'graph', panel.locator('.jp-cellpipe-graph'));
+
+  // The chips above their cells: parameters, load_data, preprocess.
+  await expect(
+    page.locator('.jp-Notebook .jp-Cell').nth(4).locator('.jp-cellpipe-chip')
+  ).toHaveText('load_data');
+  await picture(page, 'chips', await cellsRegion(page, 3, 5));
+
+  // The pencil editor of the evaluate step (it depends on both trainings).
+  const cell = page.locator('.jp-Notebook .jp-Cell').nth(9);
+  await cell.evaluate(node => node.scrollIntoView({ block: 'center' }));
+  await cell.locator('.jp-InputPrompt').click();
+  await cell.locator('.jp-cell-toolbar [data-command="cellpipe:edit-cell"]').click();
+  const dialog = page.locator('.jp-Dialog .jp-cellpipe-cell-editor');
+  await expect(dialog.locator('select.jp-cellpipe-kind')).toBeFocused();
+  await picture(page, 'pencil-editor', page.locator('.jp-Dialog-content'));
+  await page.locator('.jp-Dialog button.jp-mod-reject').click();
+  await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+
+  // Kubeflow Pipelines: the connection the server uses (the test's Prism mock) and the Schedule dialog.
+  const kfp = panel.locator('details.jp-cellpipe-kfp');
+  await kfp.evaluate(d => ((d as HTMLDetailsElement).open = true));
+  await expect(kfp.locator('.jp-cellpipe-kfp-connection[data-state="reachable"]')).toBeVisible({
+    timeout: 60000
+  });
+  await page.route('**/cellpipe/api/kfp/recurringruns?**', route =>
+    route.fulfill({ json: { recurring_runs: [] } })
+  );
+  await kfp.scrollIntoViewIfNeeded();
+  await picture(page, 'kfp-section', kfp);
+  await kfp.locator('.jp-cellpipe-schedule-open').click();
+  const schedule = page.locator('.jp-cellpipe-schedule-dialog');
+  await expect(schedule.locator('.jp-cellpipe-schedule-submit')).toBeEnabled({ timeout: 60000 });
+  await schedule.locator('#jp-cellpipe-schedule-cron').fill('0 6 * * 1');
+  await expect(schedule.locator('.jp-cellpipe-schedule-reading')).toHaveText(
+    'every Monday at 06:00 UTC'
+  );
+  await picture(page, 'schedule', page.locator('.jp-Dialog-content'));
+  await schedule.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+  await kfp.evaluate(d => ((d as HTMLDetailsElement).open = false));
+
+  // Run locally: the run, the evaluate step's report with its plot, a second run compared.
+  const local = panel.locator('details.jp-cellpipe-local');
+  await local.evaluate(d => ((d as HTMLDetailsElement).open = true));
+  await runLocally(local);
+  await local.scrollIntoViewIfNeeded();
+  await picture(page, 'run-view', local);
+  await local.locator('.jp-cellpipe-local-steps li[data-step="evaluate"] button').click();
+  await expect(
+    page.frameLocator('iframe.jp-cellpipe-rv-report').locator('img[src^="data:image/png"]').first()
+  ).toBeVisible({ timeout: 60000 });
+  const step = local.locator('.jp-cellpipe-rv-step');
+  await step.scrollIntoViewIfNeeded();
+  await picture(page, 'run-report', step);
+  await local.locator('input[data-parameter="n_estimators"]').fill('3');
+  await runLocally(local);
+  const compare = local.locator('.jp-cellpipe-rv-compare');
+  await expect(compare.locator('thead th[data-run]')).toHaveCount(2, { timeout: 60000 });
+  await compare.locator('.jp-cellpipe-rv-chart select').selectOption('forest_accuracy');
+  await expect(compare.locator('.jp-cellpipe-rv-chart-svg circle')).toHaveCount(2);
+  await compare.scrollIntoViewIfNeeded();
+  await picture(page, 'runs-compared', compare);
+  await local.evaluate(d => ((d as HTMLDetailsElement).open = false));
+
+  // A problem: the evaluate step reads a name nothing defines.
+  await open(page, brokenCopy(testInfo.outputDir), 'broken.ipynb', tmpPath);
+  const problems = panel.locator('.jp-cellpipe-diagnostics');
+  await expect(problems).toContainText('no_such_name', { timeout: 60000 });
+  await picture(page, 'problems', problems);
+  await expect(page.locator('.jp-cellpipe-mark-error').first()).toBeAttached();
+  await picture(page, 'problem-in-cell', await cellsRegion(page, 9, 9));
+});
