@@ -123,6 +123,14 @@ test('the user guide pictures', async ({ page, tmpPath }, testInfo) => {
   );
   await kfp.scrollIntoViewIfNeeded();
   await picture(page, 'kfp-section', kfp);
+  await kfp.getByRole('button', { name: /Compile & Run/ }).click();
+  const submit = page.locator('.jp-cellpipe-run-dialog');
+  await expect(submit.locator('.jp-cellpipe-run-yaml-toggle')).toBeEnabled({ timeout: 60000 });
+  await expect(submit.locator('.jp-cellpipe-run-new-experiment')).toHaveValue('cellpipe-demo');
+  await submit.locator('#jp-cellpipe-run-name').fill('first try');
+  await picture(page, 'submit', page.locator('.jp-Dialog-content'));
+  await submit.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.locator('.jp-Dialog')).toHaveCount(0);
   await kfp.locator('.jp-cellpipe-schedule-open').click();
   const schedule = page.locator('.jp-cellpipe-schedule-dialog');
   await expect(schedule.locator('.jp-cellpipe-schedule-submit')).toBeEnabled({ timeout: 60000 });
