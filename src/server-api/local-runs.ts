@@ -30,7 +30,7 @@ export interface LocalRunSnapshot {
   finished?: number | null;
   /** The interpreter that ran the steps, when the server says. */
   python?: string | null;
-  /** Its version ("3.12.1") and why that one ("the notebook's kernel 'ml'", the setting, the server's own). */
+  /** Its version ("3.12.1") and why that one ("the notebook's kernel 'ml'", the setting, the server's own), without the path. */
   pythonVersion?: string | null;
   pythonFrom?: string | null;
 }
@@ -94,6 +94,8 @@ export interface StartLocalRun {
   python?: string;
   /** The notebook's kernel, when the browser knows it better than the saved notebook's metadata. */
   kernelName?: string;
+  /** "Re-run from here": this task and every task after it run again, those before come from the cache. */
+  fromStep?: string;
 }
 
 export interface ILocalRunClient {

@@ -1,11 +1,10 @@
 import * as React from 'react';
 import type { PipelineParameter } from '../../analysis/types';
-import type { KeptRun, LocalStep } from '../../server-api';
+import type { KeptRun, LocalStep, StartLocalRun } from '../../server-api';
 import { GraphView } from '../graph/GraphView';
 import type { GraphLayout, GraphNode } from '../graph/layout';
 import { plainTrans, type Trans } from '../run/trans';
 import { LocalRunModel } from './model';
-import { rerunFrom } from './rerun';
 import { RunsCompared, runLabel } from './RunsCompared';
 import {
   durationOf,
@@ -13,7 +12,8 @@ import {
   inPipelineOrder,
   parameterText,
   parseParameter,
-  progressOf
+  progressOf,
+  pythonLine
 } from './run-view';
 import { StepDetail, stateLabel } from './StepDetail';
 
@@ -33,6 +33,8 @@ export interface LocalRunViewProps {
   pipelineName?: string;
   /** Select the cell at a 0-based index. */
   reveal?: (cellIndex: number) => void;
+  /** The notebook session's kernel now, asked at each start (a kernel switched but not saved counts). */
+  kernelName?: () => string | undefined;
 }
 
 const NO_PARAMETERS: readonly PipelineParameter[] = [];
@@ -97,18 +99,23 @@ export function LocalRunView(props: LocalRunViewProps): JSX.Element {
     let yaml: string;
     try {
       yaml = await compile();
-      if (fromTask) {
-        yaml = await rerunFrom(yaml, fromTask);
-      }
     } catch (reason) {
       setStartError(reason instanceof Error ? reason.message : String(reason));
       return;
     }
     setKeptId(null);
-    const request = { package: yaml, notebookPath };
-    await model.run(
-      Object.keys(overrides).length ? { ...request, parameters: overrides } : request
-    );
+    const request: StartLocalRun = { package: yaml, notebookPath };
+    if (Object.keys(overrides).length) {
+      request.parameters = overrides;
+    }
+    const kernel = props.kernelName?.();
+    if (kernel) {
+      request.kernelName = kernel;
+    }
+    if (fromTask) {
+      request.fromStep = fromTask;
+    }
+    await model.run(request);
   };
 
   const snapshot = model.snapshot;
@@ -137,17 +144,7 @@ export function LocalRunView(props: LocalRunViewProps): JSX.Element {
   const selectNode = React.useCallback((node: GraphNode) => setSelected(node.name), []);
   const firstCell = (step: LocalStep) =>
     layout?.nodes.find(n => n.name === step.step)?.firstCell ?? -1;
-  const python = kept ? kept.python : snapshot?.python;
-  // Which Python ran the steps, its version and why that one, as far as the server says.
-  const pythonText = python
-    ? [
-        python,
-        !kept && snapshot?.pythonVersion ? snapshot.pythonVersion : '',
-        !kept && snapshot?.pythonFrom ? `(${snapshot.pythonFrom})` : ''
-      ]
-        .filter(Boolean)
-        .join(' ')
-    : '';
+  const pythonText = pythonLine(kept ?? snapshot);
 
   return (
     <div className="jp-cellpipe-local jp-cellpipe-rv">

@@ -5,7 +5,7 @@
  */
 import { toKebab } from '../../model/kfp-names';
 import type { ParameterType, PipelineParameter } from '../../analysis/types';
-import type { KeptRun, LocalStep, StepState } from '../../server-api';
+import type { KeptRun, LocalRunSnapshot, LocalStep, StepState } from '../../server-api';
 
 /** States after which a step does not change in this run. */
 const FINAL: ReadonlySet<StepState> = new Set([
@@ -51,6 +51,33 @@ export function formatSeconds(seconds: number): string {
   }
   const whole = Math.round(seconds);
   return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
+}
+
+/**
+ * Which Python ran the steps, as far as the server says: its path once, its version, and why that one
+ * (`/venv/bin/python (3.12.1), from the notebook's kernel 'ml'`); '' when the server does not say.
+ */
+export function pythonLine(
+  run: Pick<LocalRunSnapshot, 'python' | 'pythonVersion' | 'pythonFrom'> | null
+): string {
+  if (!run?.python) {
+    return '';
+  }
+  const version = run.pythonVersion ? ` (${run.pythonVersion})` : '';
+  return `${run.python}${version}${run.pythonFrom ? `, from ${run.pythonFrom}` : ''}`;
+}
+
+/** What `sessionKernel` reads of a notebook panel: its session's kernel, when one is running. */
+export interface WithSession {
+  sessionContext: { session?: { kernel?: { name: string } | null } | null };
+}
+
+/**
+ * The kernel the notebook runs with now (switched but not saved included), for the server to run the steps
+ * with its Python; undefined without a running kernel (the server then reads the saved notebook's).
+ */
+export function sessionKernel(notebook: WithSession | null | undefined): string | undefined {
+  return notebook?.sessionContext.session?.kernel?.name || undefined;
 }
 
 export interface Progress {
@@ -247,23 +274,4 @@ export function pipelineNameOf(notebookPath: string, written: string | undefined
   return toKebab(written?.trim() || file)
     .slice(0, 128)
     .replace(/-+$/, '');
-}
-
-/** The tasks a re-run from `task` runs again: it and every task that depends on it, transitively. */
-export function downstreamOf(
-  dependsOn: Readonly<Record<string, readonly string[]>>,
-  task: string
-): string[] {
-  const found = new Set([task]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [name, deps] of Object.entries(dependsOn)) {
-      if (!found.has(name) && deps.some(d => found.has(d))) {
-        found.add(name);
-        grew = true;
-      }
-    }
-  }
-  return [...found];
 }

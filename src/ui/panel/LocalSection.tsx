@@ -1,7 +1,7 @@
 /** "Run locally": the local runner's view in the panel, fed with the notebook's graph and parameters. */
 import * as React from 'react';
 import { LocalRunModel, LocalRunView } from '../local';
-import { pipelineNameOf } from '../local/run-view';
+import { pipelineNameOf, sessionKernel } from '../local/run-view';
 import type { Trans } from '../run/trans';
 import type { PanelModel } from './model';
 import { usePanelSignals } from './use-signals';
@@ -43,6 +43,7 @@ function WithPanel(props: LocalSectionProps & { panel: PanelModel }): JSX.Elemen
   const { panel } = props;
   usePanelSignals(panel, 'analysisChanged', 'notebookSettingsChanged');
   const reveal = React.useCallback((index: number) => panel.revealCell(index), [panel]);
+  const kernelName = React.useCallback(() => sessionKernel(panel.notebook), [panel]);
   const written = panel.notebookSettings()?.pipelineName;
   return (
     <LocalRunView
@@ -56,6 +57,7 @@ function WithPanel(props: LocalSectionProps & { panel: PanelModel }): JSX.Elemen
       parameters={panel.analysis?.parameters}
       pipelineName={pipelineNameOf(props.notebookPath, written)}
       reveal={reveal}
+      kernelName={kernelName}
     />
   );
 }

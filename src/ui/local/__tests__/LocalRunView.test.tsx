@@ -140,9 +140,11 @@ describe('LocalRunView', () => {
     client = new Client();
     model = new LocalRunModel(client, async () => undefined);
     revealed = [];
+    kernel = undefined;
   });
   afterEach(() => act(() => root.unmount()));
 
+  let kernel: string | undefined;
   function render(path = 'work/pipeline.ipynb', compile = async () => 'package: yaml'): void {
     act(() =>
       root.render(
@@ -154,6 +156,7 @@ describe('LocalRunView', () => {
           parameters={PARAMETERS}
           pipelineName="pipeline"
           reveal={i => revealed.push(i)}
+          kernelName={() => kernel}
         />
       )
     );
@@ -183,7 +186,7 @@ describe('LocalRunView', () => {
     expect(rows.map(r => r.getAttribute('data-state'))).toEqual(['cached', 'failed', 'skipped']);
     expect(rows[1].textContent).toContain('2.5 s');
     expect(host.querySelector('.jp-cellpipe-rv-python')!.textContent).toBe(
-      "Python: /venv/bin/python 3.12.1 (the notebook's kernel 'ml')"
+      "Python: /venv/bin/python (3.12.1), from the notebook's kernel 'ml'"
     );
     expect(host.querySelector('[data-step="load_data"][data-state="cached"] rect')).not.toBeNull(); // the graph
     expect(text().split('ValueError: bad shape')).toHaveLength(2); // once
@@ -216,6 +219,28 @@ describe('LocalRunView', () => {
     await flush();
     expect(host.querySelector('iframe')).toBeNull();
     expect(host.querySelector('.jp-cellpipe-rv-no-report')!.textContent).toBe('No report');
+  });
+
+  it('re-runs from a step by naming its task, with the same package and the kernel running now', async () => {
+    const done = STEPS.map(s => (s.step === 'train' ? { ...s, state: 'succeeded' as const } : s));
+    client.replies = [snapshot(done), snapshot(done)];
+    kernel = 'python3';
+    render();
+    await click(host.querySelector('.jp-cellpipe-local-run'));
+    await flush();
+    kernel = 'ml-env'; // switched in the notebook, not saved
+    await click(host.querySelector('[data-step="train"] .jp-cellpipe-rv-step-button'));
+    await click(host.querySelector('.jp-cellpipe-rv-rerun'));
+    await flush();
+    expect(client.started).toEqual([
+      { package: 'package: yaml', notebookPath: 'work/pipeline.ipynb', kernelName: 'python3' },
+      {
+        package: 'package: yaml',
+        notebookPath: 'work/pipeline.ipynb',
+        kernelName: 'ml-env',
+        fromStep: 'train'
+      }
+    ]);
   });
 
   it('runs with the parameters edited, and names a bad one without starting', async () => {

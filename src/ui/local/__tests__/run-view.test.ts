@@ -4,7 +4,6 @@ import type { KeptRun, LocalStep } from '../../../server-api';
 import {
   chartPoints,
   compareRuns,
-  downstreamOf,
   durationOf,
   failureParts,
   firstPlace,
@@ -12,7 +11,9 @@ import {
   inPipelineOrder,
   parseParameter,
   pipelineNameOf,
-  progressOf
+  progressOf,
+  pythonLine,
+  sessionKernel
 } from '../run-view';
 
 const step = (
@@ -153,9 +154,21 @@ describe('run view', () => {
     }
   });
 
-  it('re-runs a task and everything downstream of it', () => {
-    const deps = { a: [], b: ['a'], c: ['a'], d: ['b', 'c'], e: [] };
-    expect(downstreamOf(deps, 'b').sort()).toEqual(['b', 'd']);
-    expect(downstreamOf(deps, 'a').sort()).toEqual(['a', 'b', 'c', 'd']);
+  it("says the steps' Python once: its path, version and why that one", () => {
+    const from = "the notebook's kernel 'ml'";
+    expect(pythonLine({ python: '/v/bin/python', pythonVersion: '3.11.7', pythonFrom: from })).toBe(
+      "/v/bin/python (3.11.7), from the notebook's kernel 'ml'"
+    );
+    expect(pythonLine({ python: '/v/bin/python' })).toBe('/v/bin/python'); // a kept run
+    expect(pythonLine({ python: null, pythonVersion: '3.11.7' })).toBe('');
+    expect(pythonLine(null)).toBe('');
+  });
+
+  it("reads the notebook session's running kernel, none without one", () => {
+    const running = (name: string) => ({ sessionContext: { session: { kernel: { name } } } });
+    expect(sessionKernel(running('ml-env'))).toBe('ml-env');
+    expect(sessionKernel({ sessionContext: { session: { kernel: null } } })).toBeUndefined();
+    expect(sessionKernel({ sessionContext: { session: null } })).toBeUndefined();
+    expect(sessionKernel(null)).toBeUndefined();
   });
 });
