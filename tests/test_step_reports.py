@@ -62,7 +62,7 @@ PLOTS = [
         "total",
         "step:plain",
     ),
-    code('print("nothing to see")\nquiet = 1', "step:quiet", "report:disabled"),
+    code('print("nothing to see")\nquiet = 1\ndisplay({"quiet": quiet})', "step:quiet", "report:disabled"),
     code("total\nmatrix", "pipeline-metrics"),
 ]
 
@@ -131,6 +131,9 @@ def test_report_disabled_means_no_artifact_and_a_plain_program(plotted):
     assert "report" not in (quiet.get("outputDefinitions") or {}).get("artifacts", {})
     program = spec["deploymentSpec"]["executors"]["exec-quiet"]["container"]["args"][0]
     assert "run_cells" not in program
+    # `display` is there all the same: with no report, it prints the value's text form to the step's log.
+    log = Path(result.states[task_of(result, "quiet")].log_path).read_text()
+    assert "{'quiet': 1}" in log
 
 
 @needs_node

@@ -350,18 +350,32 @@ class _PyplotHook:
         pyplot.show = show
 
 
+_showing: Optional[Report] = None  # the step's report once `capture` runs; None with the report off
+
+
+def display(*values: Any, **_options: Any) -> None:
+    """Show each value as IPython's `display` shows it under a cell: in the step's report, or, with the report
+    off, its text form (`repr`, as a notebook's text/plain) printed to the step's log."""
+    for value in values:
+        if _showing is not None:
+            _showing.show(value)
+        else:
+            print(repr(value))
+
+
+def install_display() -> None:
+    """`display` a builtin in every step, as in a notebook (a `display` already there, IPython's, is kept)."""
+    if not hasattr(builtins, "display"):
+        builtins.display = display  # type: ignore[attr-defined]
+
+
 def capture(report: Report) -> None:
-    """From now on: output copied into the report, `display` a builtin, figures drawn with Agg and caught."""
+    """From now on: output copied into the report, `display` shown in it, figures drawn with Agg and caught."""
+    global _showing
     sys.stdout = _Tee(sys.stdout, report, "stdout")
     sys.stderr = _Tee(sys.stderr, report, "stderr")
-    if not hasattr(builtins, "display"):
-
-        def display(*values: Any, **_options: Any) -> None:
-            """Show each value in the step's report, as IPython's `display` shows it under a cell."""
-            for value in values:
-                report.show(value)
-
-        builtins.display = display  # type: ignore[attr-defined]
+    _showing = report
+    install_display()
     os.environ["MPLBACKEND"] = "Agg"  # no display in a step; read by matplotlib when the step imports it
     hook = _PyplotHook(report)
     if "matplotlib.pyplot" in sys.modules:

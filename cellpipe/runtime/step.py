@@ -239,14 +239,15 @@ def start(
     notebook: Optional[str] = None,
     files: Optional[dict] = None,
 ) -> Step:
-    """Begin a step: read the executor input, install local-module bundles and the traceback rewriter, enter
-    the working folder and put there the files the step reads from other steps or from data-file imports."""
+    """Begin a step: read the executor input, install local-module bundles, the traceback rewriter and `display`,
+    enter the working folder and put there the files the step reads from other steps or from data-file imports."""
     global _current
     executor = ExecutorInput.from_argv(argv)
     install_bundles(bundles)
     marshal.FREEZE_LOADED = True  # this process keeps its inputs to the end (see marshal._gc_paused)
     _current = Step(step, executor, line_map, notebook, files)
     sys.excepthook = _excepthook
+    step_report.install_display()  # a notebook's `display`, with the step's report on or off
     step_files.enter_workdir(step, _current.files)
     step_files.place_data_files(step, executor)
     step_files.place_inputs(step, executor, _current.files)
