@@ -3,12 +3,12 @@ import type { PipelineParameter } from '../../analysis/types';
 import type { KeptRun, LocalStep, StartLocalRun } from '../../server-api';
 import { GraphView } from '../graph/GraphView';
 import type { GraphLayout, GraphNode } from '../graph/layout';
+import { elapsedText } from '../run/dialog-model';
 import { plainTrans, type Trans } from '../run/trans';
 import { LocalRunModel } from './model';
 import { RunsCompared, runLabel } from './RunsCompared';
 import {
   durationOf,
-  formatSeconds,
   inPipelineOrder,
   parameterText,
   parseParameter,
@@ -135,8 +135,7 @@ export function LocalRunView(props: LocalRunViewProps): JSX.Element {
   const shown = steps.find(s => s.step === selected) ?? failed ?? null;
   const runId = kept?.id ?? snapshot?.id ?? null;
   const progress = progressOf(steps);
-  const elapsed =
-    running && model.startedAt !== null ? (Date.now() - model.startedAt) / 1000 : null;
+  const elapsed = running && model.startedAt !== null ? Date.now() - model.startedAt : null; // ms
   // A step's failure is shown with the step, once; the run's own error only when no step failed, and
   // not over a kept run the user chose (a refused start has no run: its error always shows).
   const runError = live ? (failed ? null : model.error) : snapshot ? null : model.error;
@@ -180,7 +179,7 @@ export function LocalRunView(props: LocalRunViewProps): JSX.Element {
       {live && steps.length > 0 && (
         <p className="jp-cellpipe-rv-progress" role="status">
           {trans.__('%1 of %2 steps done', progress.done, progress.total)}
-          {elapsed !== null && ` · ${formatSeconds(elapsed)}`}
+          {elapsed !== null && ` · ${elapsedText(elapsed)}`}
         </p>
       )}
       {kept && (
@@ -222,7 +221,7 @@ export function LocalRunView(props: LocalRunViewProps): JSX.Element {
                   </span>{' '}
                   {step.step}
                   {seconds !== null && (
-                    <span className="jp-cellpipe-rv-duration"> {formatSeconds(seconds)}</span>
+                    <span className="jp-cellpipe-rv-duration"> {elapsedText(seconds * 1000)}</span>
                   )}
                 </button>
               </li>

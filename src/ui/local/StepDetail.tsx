@@ -6,7 +6,8 @@
 import * as React from 'react';
 import type { ILocalRunClient, LocalStep, StepOutput, StepOutputs } from '../../server-api';
 import { plainTrans, type Trans } from '../run/trans';
-import { cellText, durationOf, failureParts, formatSeconds } from './run-view';
+import { elapsedText } from '../run/dialog-model';
+import { cellText, durationOf, failureParts } from './run-view';
 
 export interface StepDetailProps {
   client: ILocalRunClient;
@@ -73,7 +74,7 @@ export function StepDetail(props: StepDetailProps): JSX.Element {
           {stateLabel(step.state, trans)}
         </span>
         {seconds !== null && (
-          <span className="jp-cellpipe-rv-duration">{formatSeconds(seconds)}</span>
+          <span className="jp-cellpipe-rv-duration">{elapsedText(seconds * 1000)}</span>
         )}
         {props.firstCell >= 0 && (
           <button

@@ -41,18 +41,6 @@ export function durationOf(step: LocalStep): number | null {
   return Math.max(0, step.finished - step.started);
 }
 
-/** `0.4 s`, `12 s`, `3 min 05 s`. */
-export function formatSeconds(seconds: number): string {
-  if (seconds < 10) {
-    return `${seconds.toFixed(1)} s`;
-  }
-  if (seconds < 60) {
-    return `${Math.round(seconds)} s`;
-  }
-  const whole = Math.round(seconds);
-  return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
-}
-
 /**
  * Which Python ran the steps, as far as the server says: its path once, its version, and why that one
  * (`/venv/bin/python (3.12.1), from the notebook's kernel 'ml'`); '' when the server does not say.

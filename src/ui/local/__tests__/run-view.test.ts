@@ -7,7 +7,6 @@ import {
   durationOf,
   failureParts,
   firstPlace,
-  formatSeconds,
   inPipelineOrder,
   parseParameter,
   pipelineNameOf,
@@ -64,11 +63,6 @@ describe('run view', () => {
     expect(durationOf(step('a', 'succeeded', 10, 12.5))).toBe(2.5);
     expect(durationOf(step('a', 'cached', 10, 10))).toBeNull();
     expect(durationOf(step('a', 'running', 10))).toBeNull();
-    expect([formatSeconds(0.42), formatSeconds(12.4), formatSeconds(185)]).toEqual([
-      '0.4 s',
-      '12 s',
-      '3 min 05 s'
-    ]);
     const steps = [
       step('a', 'cached'),
       step('b', 'failed'),
