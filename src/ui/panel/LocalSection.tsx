@@ -1,6 +1,6 @@
 /** "Run locally": the local runner's view in the panel, fed with the notebook's graph and parameters. */
 import * as React from 'react';
-import { LocalRunModel, LocalRunView } from '../local';
+import { LocalRunModel, LocalRunView, type LocalRunViewProps } from '../local';
 import { pipelineNameOf, sessionKernel } from '../local/run-view';
 import type { Trans } from '../run/trans';
 import type { PanelModel } from './model';
@@ -27,13 +27,7 @@ export const LocalSection = React.memo(function LocalSection(
       {props.panel ? (
         <WithPanel {...props} panel={props.panel} />
       ) : (
-        <LocalRunView
-          model={props.local}
-          notebookPath={props.notebookPath}
-          compile={props.compile}
-          disabledReason={props.disabledReason}
-          trans={props.trans}
-        />
+        <LocalRunView {...viewProps(props)} />
       )}
     </details>
   );
@@ -47,11 +41,7 @@ function WithPanel(props: LocalSectionProps & { panel: PanelModel }): JSX.Elemen
   const written = panel.notebookSettings()?.pipelineName;
   return (
     <LocalRunView
-      model={props.local}
-      notebookPath={props.notebookPath}
-      compile={props.compile}
-      disabledReason={props.disabledReason}
-      trans={props.trans}
+      {...viewProps(props)}
       layout={panel.layout}
       revision={panel.revision}
       parameters={panel.analysis?.parameters}
@@ -60,4 +50,10 @@ function WithPanel(props: LocalSectionProps & { panel: PanelModel }): JSX.Elemen
       kernelName={kernelName}
     />
   );
+}
+
+/** What the run view needs with or without the panel. */
+function viewProps(props: LocalSectionProps): LocalRunViewProps {
+  const { local, notebookPath, compile, disabledReason, trans } = props;
+  return { model: local, notebookPath, compile, disabledReason, trans };
 }

@@ -163,4 +163,22 @@ describe('LocalRunModel', () => {
       ['a.ipynb', 'a']
     ]);
   });
+
+  it('sends no python while the "Local run Python" setting is empty (the server takes the kernel\'s), else the one chosen at each start', async () => {
+    const done = { ...snapshot('r1', true, []), python: '/opt/venvs/ml/bin/python' };
+    const client = new FakeClient([done, done, done]);
+    const model = new LocalRunModel(client, async () => undefined);
+    await model.run({ package: 'yaml', notebookPath: 'a.ipynb' });
+    expect(client.started).toEqual([{ package: 'yaml', notebookPath: 'a.ipynb' }]);
+    model.python = '/opt/venvs/ml/bin/python';
+    await model.run({ package: 'yaml', notebookPath: 'a.ipynb' });
+    model.python = '';
+    await model.run({ package: 'yaml', notebookPath: 'a.ipynb' });
+    expect(client.started.map(request => request.python)).toEqual([
+      undefined,
+      '/opt/venvs/ml/bin/python',
+      undefined
+    ]);
+    expect(model.snapshot?.python).toBe('/opt/venvs/ml/bin/python');
+  });
 });
