@@ -101,11 +101,13 @@ test('the user guide pictures', async ({ page, tmpPath }, testInfo) => {
   ).toHaveText('load_data');
   await picture(page, 'chips', await cellsRegion(page, 3, 5));
 
-  // The pencil editor of the evaluate step (it depends on both trainings).
-  const cell = page.locator('.jp-Notebook .jp-Cell').nth(9);
-  await cell.evaluate(node => node.scrollIntoView({ block: 'center' }));
-  await cell.locator('.jp-InputPrompt').click();
-  await cell.locator('.jp-cell-toolbar [data-command="cellpipe:edit-cell"]').click();
+  // The pencil editor of the evaluate step (it depends on both trainings), as its toolbar pencil opens it.
+  // (not awaited: the command settles when the dialog closes)
+  await page.evaluate(() => {
+    const notebook = (window.jupyterapp.shell.currentWidget as any).content;
+    notebook.activeCellIndex = 9;
+    void window.jupyterapp.commands.execute('cellpipe:edit-cell');
+  });
   const dialog = page.locator('.jp-Dialog .jp-cellpipe-cell-editor');
   await expect(dialog.locator('select.jp-cellpipe-kind')).toBeFocused();
   await picture(page, 'pencil-editor', page.locator('.jp-Dialog-content'));
