@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from .cli import STATE_MARK, CliError, compile_notebook
+from .cli_common import STATE_MARK, CliError, compile_notebook
 from .server.config import CellpipeKFP, EndpointRefused, KFPSettings
 from .server.kfp_client import KFPClient, KFPError, Schedule, split_pipeline_package
 

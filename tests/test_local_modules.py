@@ -17,7 +17,7 @@ import pytest
 import yaml
 from tornado.httpclient import HTTPClientError
 
-from cellpipe import cli
+from cellpipe import cli, cli_common
 from cellpipe.local.runner import CACHED, SUCCEEDED, run_package_file
 from cellpipe.runtime import bundle, marshal
 from cellpipe.server.notebook_path import PathError, notebook_dir
@@ -172,7 +172,7 @@ def test_editing_a_module_reruns_only_the_steps_that_import_it(cli_bundle, tmp_p
 def test_cellpipe_run_notebook_ships_them_too(cli_bundle, tmp_path, monkeypatch, capsys):
     notebook = tmp_path / "project" / "pipeline.ipynb"
     shutil.copytree(FIXTURE, notebook.parent)
-    monkeypatch.setattr(cli, "COMPILER_JS", str(cli_bundle))
+    monkeypatch.setattr(cli_common, "COMPILER_JS", str(cli_bundle))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
