@@ -30,6 +30,9 @@ module.exports = {
     'cellpipe/labextension/',
     '*.d.ts',
     'coverage/',
+    // benchmark output and the production build's staging folder (git-ignored)
+    'bench/out/',
+    'build/',
     // written by scripts/embed-runtime.js (not in git)
     'src/compiler/runtime-sources.generated.ts'
   ],
