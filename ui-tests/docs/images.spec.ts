@@ -51,18 +51,24 @@ async function open(page: IJupyterLabPageFixture, file: string, name: string, tm
   });
 }
 
-/** The region from the top of cell `first` to the bottom of cell `last` of the open notebook. */
-async function cellsRegion(page: IJupyterLabPageFixture, first: number, last: number) {
-  const cells = page.locator('.jp-NotebookPanel:visible .jp-Notebook .jp-Cell');
-  await cells.nth(first).evaluate(cell => cell.scrollIntoView({ block: 'start' }));
-  const top = (await cells.nth(first).boundingBox())!;
-  const bottom = (await cells.nth(last).boundingBox())!;
+/** The page region from the top of `top` to the bottom of `bottom` `top` scrolled up. */
+async function region(top: Locator, bottom: Locator) {
+  await top.evaluate(node => node.scrollIntoView({ block: 'start' }));
+  const from = (await top.boundingBox())!;
+  const to = (await bottom.boundingBox())!;
   return {
-    x: top.x,
-    y: top.y - 4,
-    width: top.width,
-    height: Math.min(bottom.y + bottom.height - top.y + 8, 600)
+    x: from.x,
+    y: from.y - 4,
+    width: from.width,
+    // (to the status bar at the window's foot: a picture holds only what the window shows)
+    height: Math.min(to.y + to.height - from.y + 8, 872 - from.y)
   };
+}
+
+/** Cells `first` to `last` of the open notebook. */
+function cellsRegion(page: IJupyterLabPageFixture, first: number, last: number) {
+  const cells = page.locator('.jp-NotebookPanel:visible .jp-Notebook .jp-Cell');
+  return region(cells.nth(first), cells.nth(last));
 }
 
 async function runLocally(section: Locator): Promise<void> {
@@ -149,8 +155,7 @@ test('the user guide pictures', async ({ page, tmpPath }, testInfo) => {
   const local = panel.locator('details.jp-cellpipe-local');
   await local.evaluate(d => ((d as HTMLDetailsElement).open = true));
   await runLocally(local);
-  await local.scrollIntoViewIfNeeded();
-  await picture(page, 'run-view', local);
+  await picture(page, 'run-view', await region(local, local.locator('.jp-cellpipe-local-steps')));
   await local.locator('.jp-cellpipe-local-steps li[data-step="evaluate"] button').click();
   await expect(
     page.frameLocator('iframe.jp-cellpipe-rv-report').locator('img[src^="data:image/png"]').first()

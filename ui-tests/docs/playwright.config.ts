@@ -21,7 +21,13 @@ module.exports = {
   // Not under ../test-results: a JupyterLab suite started meanwhile empties that folder.
   outputDir: path.join(os.tmpdir(), 'cellpipe-docs-images'),
   reporter: [['list']],
-  use: { ...labConfig.use, viewport: { width: 1440, height: 900 }, trace: 'off' },
+  // A click that cannot happen fails in a minute rather than at the test's timeout.
+  use: {
+    ...labConfig.use,
+    viewport: { width: 1440, height: 900 },
+    trace: 'off',
+    actionTimeout: 60000
+  },
   webServer: labConfig.webServer.map((server: Record<string, unknown>) => ({
     ...server,
     cwd: uiTests
