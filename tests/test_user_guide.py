@@ -81,11 +81,12 @@ def _make_targets() -> set[str]:
     return set(re.findall(r"^([A-Za-z0-9_.-]+)\s*:(?!=)", makefile, re.M))
 
 
-def test_every_make_target_the_guide_names_exists():
+@pytest.mark.parametrize("doc", [GUIDE, README], ids=lambda p: p.name)
+def test_every_make_target_named_exists(doc):
     targets = _make_targets()
-    named = {m for line in _code(_text(GUIDE)) for m in re.findall(r"\bmake ([a-z][a-z0-9_-]*)", line)}
-    assert named, "the guide names no make target"
-    assert named <= targets, f"the guide names make targets the Makefile lacks: {sorted(named - targets)}"
+    named = {m for line in _code(_text(doc)) for m in re.findall(r"\bmake ([a-z][a-z0-9_-]*)", line)}
+    assert named, f"{doc.name} names no make target"
+    assert named <= targets, f"{doc.name} names make targets the Makefile lacks: {sorted(named - targets)}"
 
 
 def _commands(text: str) -> list[list[str]]:
@@ -108,8 +109,9 @@ def _python_help(*args: str) -> str:
     return done.stdout
 
 
-def test_every_cellpipe_command_and_option_the_guide_names_exists(cellpipe_cli):
-    commands = _commands(_text(GUIDE))
+@pytest.mark.parametrize("doc", [GUIDE, README], ids=lambda p: p.name)
+def test_every_cellpipe_command_and_option_named_exists(doc, cellpipe_cli):
+    commands = _commands(_text(doc))
     assert any(c[0] == "compile" for c in commands) and any(c[0] == "run" for c in commands)
     compile_help = cellpipe_cli("--help")
     assert compile_help.returncode == 0, compile_help.stderr
@@ -131,11 +133,11 @@ def test_every_cellpipe_command_and_option_the_guide_names_exists(cellpipe_cli):
     # an option written alone (`--store`) belongs to one of the commands
     for sub in re.findall(r"\{([a-z,]+)\}", top)[0].split(","):
         helps.setdefault(sub, _python_help(sub))
-    for span in _code(_text(GUIDE)):
+    for span in _code(_text(doc)):
         option = re.match(r"^(--[a-z][a-z-]*)", span)
         if option and not any(re.search(rf"(?<![\w-]){option[1]}(?![\w-])", h) for h in helps.values()):
             wrong.append(f"{option[1]}: no cellpipe command has it")
-    assert not wrong, f"the guide names commands or options that do not exist: {wrong}"
+    assert not wrong, f"{doc.name} names commands or options that do not exist: {wrong}"
 
 
 def test_every_kfp_setting_and_variable_the_guide_names_is_read():
