@@ -18,8 +18,10 @@ import {
   refuseErrors
 } from '../compiler';
 import { BundleError, localModules } from './bundles';
+import { TUNE_USAGE, tuneCommand } from './tune';
 
 export const USAGE = `usage: cellpipe compile NOTEBOOK.ipynb [-o PIPELINE.yaml] [options]
+       cellpipe tune NOTEBOOK.ipynb [-o EXPERIMENT.yaml] [options]   (cellpipe tune --help)
 
 Compile an annotated notebook into a Kubeflow Pipelines package (PipelineSpec YAML).
 The notebook's own modules (.py files and packages beside it) that a step imports travel with that
@@ -48,7 +50,7 @@ export interface CliEnvironment {
 }
 
 /** A problem the user can fix, reported as one message. */
-class CliError extends Error {
+export class CliError extends Error {
   constructor(
     message: string,
     readonly code = EXIT_FAILED
@@ -113,7 +115,7 @@ function parseCompileArgs(args: string[]): CompileArgs {
   };
 }
 
-function readNotebook(file: string) {
+export function readNotebook(file: string) {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -193,6 +195,13 @@ export async function run(argv: string[], env: CliEnvironment): Promise<number> 
     if (command === '--version') {
       env.stdout(`cellpipe ${CELLPIPE_VERSION}\n`);
       return 0;
+    }
+    if (command === 'tune') {
+      if (rest.includes('-h') || rest.includes('--help')) {
+        env.stdout(TUNE_USAGE + '\n');
+        return 0;
+      }
+      return await tuneCommand(rest, env);
     }
     if (command !== 'compile') {
       throw new CliError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`, EXIT_USAGE);
