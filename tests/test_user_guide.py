@@ -89,16 +89,16 @@ def test_every_make_target_named_exists(doc):
     assert named <= targets, f"{doc.name} names make targets the Makefile lacks: {sorted(named - targets)}"
 
 
-def _commands(text: str) -> list[list[str]]:
-    """Each cellpipe command line written in the guide's code, as words (the program name dropped)."""
+def _commands(text: str) -> list[tuple[str, list[str]]]:
+    """Each cellpipe command line written in code: ("node" for `npx cellpipe`, else "python"; its words)."""
     out = []
     for line in _code(text):
         for command in _CELLPIPE.findall(line)[:1]:
-            words = [w.strip("'\"") for w in re.findall(r"'[^']*'|\"[^\"]*\"|\S+", command)][1:]
-            if command.startswith("npx "):
-                words = words[1:]
-            out.append(words)
-    return [w for w in out if w]
+            words = [w.strip("'\"") for w in re.findall(r"'[^']*'|\"[^\"]*\"|\S+", command)]
+            node = words[0] == "npx"
+            if words[node + 1 :]:
+                out.append(("node" if node else "python", words[node + 1 :]))
+    return out
 
 
 def _python_help(*args: str) -> str:
@@ -109,30 +109,41 @@ def _python_help(*args: str) -> str:
     return done.stdout
 
 
+def _helps(cellpipe_cli) -> dict[tuple[str, str], str]:
+    """The help of every command of both CLIs: the node one (`npx cellpipe`: compile, ...) and the Python one
+    (`cellpipe`: run, submit, ...), keyed by (CLI, command)."""
+    node_top = cellpipe_cli("--help")
+    assert node_top.returncode == 0, node_top.stderr
+    helps = {}
+    for sub in re.findall(r"^\s*(?:usage: )?cellpipe ([a-z]+) ", node_top.stdout, re.M):
+        done = cellpipe_cli(sub, "--help")
+        assert done.returncode == 0, done.stderr
+        helps["node", sub] = done.stdout
+    for sub in re.findall(r"\{([a-z,]+)\}", _python_help())[0].split(","):
+        helps["python", sub] = _python_help(sub)
+    return helps
+
+
 @pytest.mark.parametrize("doc", [GUIDE, README], ids=lambda p: p.name)
 def test_every_cellpipe_command_and_option_named_exists(doc, cellpipe_cli):
     commands = _commands(_text(doc))
-    assert any(c[0] == "compile" for c in commands) and any(c[0] == "run" for c in commands)
-    compile_help = cellpipe_cli("--help")
-    assert compile_help.returncode == 0, compile_help.stderr
-    top = _python_help()
-    helps = {"compile": compile_help.stdout}
+    assert ("node", "compile") in {(cli, words[0]) for cli, words in commands}
+    assert ("python", "run") in {(cli, words[0]) for cli, words in commands}
+    helps = _helps(cellpipe_cli)
     wrong = []
-    for words in commands:
-        sub = words[0]
+    for cli, (sub, *args) in commands:
+        program = "npx cellpipe" if cli == "node" else "cellpipe"
         if sub.startswith("-"):
             continue  # `cellpipe --help`, `cellpipe --version`
-        if sub not in helps:
-            if not re.search(rf"[{{,]{re.escape(sub)}[,}}]", top):
-                wrong.append(f"cellpipe {sub}: no such command")
-                continue
-            helps[sub] = _python_help(sub)
-        for option in (w.split("=")[0] for w in words[1:] if w.startswith("--")):
-            if not re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", helps[sub]):
-                wrong.append(f"cellpipe {sub} {option}: no such option")
+        if (cli, sub) not in helps and cli == "python" and ("node", sub) in helps:
+            cli = "node"  # a bare `cellpipe compile` names the node CLI (its bin is called cellpipe too)
+        if (cli, sub) not in helps:
+            wrong.append(f"{program} {sub}: no such command")
+            continue
+        for option in (w.split("=")[0] for w in args if w.startswith("--")):
+            if not re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", helps[cli, sub]):
+                wrong.append(f"{program} {sub} {option}: no such option")
     # an option written alone (`--store`) belongs to one of the commands
-    for sub in re.findall(r"\{([a-z,]+)\}", top)[0].split(","):
-        helps.setdefault(sub, _python_help(sub))
     for span in _code(_text(doc)):
         option = re.match(r"^(--[a-z][a-z-]*)", span)
         if option and not any(re.search(rf"(?<![\w-]){option[1]}(?![\w-])", h) for h in helps.values()):
