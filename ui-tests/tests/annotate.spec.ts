@@ -90,6 +90,7 @@ test.describe('pencil editor', () => {
     await dialog.locator('.jp-cellpipe-deps input[name="load_data"]').check();
     await dialog.locator('input.jp-cellpipe-gpu-enabled').check();
     await dialog.locator('input.jp-cellpipe-gpu-product').fill('NVIDIA-A100-SXM4-40GB');
+    await dialog.locator('details.jp-cellpipe-ce-advanced > summary').click(); // folded (issue 19)
     await dialog.getByRole('button', { name: 'Add Environment variables' }).click();
     await dialog.getByLabel('Environment variables 1 key').fill('OMP_NUM_THREADS');
     await dialog.getByLabel('Environment variables 1 value').fill('4');
@@ -159,6 +160,7 @@ test.describe('pencil editor', () => {
     await expect(suggested).toHaveCount(0);
     await expect(dialog.getByRole('button', { name: 'Add suggested' })).toHaveCount(0);
 
+    await dialog.locator('details.jp-cellpipe-ce-advanced > summary').click(); // folded (issue 19)
     await dialog.getByRole('button', { name: 'Add Tolerations' }).focus();
     await page.keyboard.press('Enter');
     await dialog.getByLabel('Tolerations 1 key').fill('dedicated');

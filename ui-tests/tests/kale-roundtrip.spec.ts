@@ -80,6 +80,7 @@ test.describe('a Kale notebook through the browser', () => {
     await expect(dialog).toBeVisible();
     await expect(dialog.locator('select.jp-cellpipe-kind')).toBeFocused();
     await expect(dialog.locator('input.jp-cellpipe-step-name')).toHaveValue('summarize');
+    await dialog.locator('details.jp-cellpipe-ce-advanced > summary').click(); // folded (issue 19)
     await dialog.getByRole('button', { name: 'Add Limits' }).click();
     await dialog.getByLabel('Limits 1 key').fill('memory');
     await dialog.getByLabel('Limits 1 value').fill('2Gi');
