@@ -6,6 +6,7 @@ example's steps here and prints the metrics Katib's StdOut collector reads."""
 
 import copy
 import json
+import os
 import re
 import subprocess
 import sys
@@ -299,40 +300,62 @@ def substituted(experiment, values):
     return json.loads(text)
 
 
-def run_trial(experiment, values):
+class Trial:
+    def __init__(self, returncode: int, log: str, completed: bool):
+        self.returncode, self.log, self.completed = returncode, log, completed
+
+
+def run_trial(experiment, values, tmp_path) -> Trial:
+    """The trial's container as Katib's pod webhook rewrites it for the StdOut collector
+    (wrapWorkerContainer: a leading `sh -c` kept, the rest joined by spaces, then the redirect into the
+    metrics file and the completion mark), run with this machine's python as the image's `python3`."""
     job = substituted(experiment, values)
     command = job["spec"]["template"]["spec"]["containers"][0]["command"]
-    assert command[0] == "python3"
-    # This machine's python stands for the image's (it has the example's imports).
-    return subprocess.run([sys.executable, *command[1:]], capture_output=True, text=True, timeout=600)
+    assert command[:2] == ["sh", "-c"] and len(command) == 3
+    assert len(command[2].encode()) < 128 * 1024, "one argument must stay under Linux's MAX_ARG_STRLEN"
+    katib = tmp_path / "katib"
+    katib.mkdir(parents=True, exist_ok=True)
+    metrics = katib / "metrics.log"
+    args = [*command[2:], f"1>{metrics} 2>&1", "&&", f"echo completed > {katib}/$$$$.pid"]
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(["sh", "-c", " ".join(args)], env=env, timeout=600)
+    log = metrics.read_text() if metrics.exists() else ""
+    return Trial(done.returncode, log, any(p.suffix == ".pid" for p in katib.iterdir()))
 
 
-def test_a_trial_runs_the_steps_and_prints_the_objective(experiments):
+def collected(log: str) -> dict:
+    """What Katib's StdOut collector records with the `latest` strategy: the last value of each name."""
+    return {m.group(1): float(m.group(2)) for m in re.finditer(KATIB_DEFAULT_FILTER, log)}
+
+
+def test_a_trial_runs_the_steps_and_prints_the_objective(experiments, tmp_path):
     experiment = experiments["ranges"]
-    done = run_trial(experiment, {"n_estimators": "20", "test_size": "0.3"})
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "cellpipe trial: step train-forest" in done.stderr
-    found = {m.group(1): float(m.group(2)) for m in re.finditer(KATIB_DEFAULT_FILTER, done.stdout)}
-    assert set(found) == {"best_accuracy", "forest_accuracy", "logreg_accuracy"}
+    done = run_trial(experiment, {"n_estimators": "20", "test_size": "0.3"}, tmp_path)
+    assert done.returncode == 0 and done.completed, done.log[-3000:]
+    assert "cellpipe trial: step train-forest" in done.log
+    found = collected(done.log)
+    metrics = {"best_accuracy", "forest_accuracy", "logreg_accuracy"}
+    assert metrics <= set(found)
     assert 0.5 < found["best_accuracy"] <= 1.0
     assert found["best_accuracy"] == max(found["forest_accuracy"], found["logreg_accuracy"])
-    # Only the metric lines are on stdout: the steps' own output goes to stderr.
-    assert done.stdout.strip().splitlines() == [f"{k}={v!r}" for k, v in found.items()]
+    # The metric lines come last, after every step's own output.
+    tail = done.log.strip().splitlines()[-3:]
+    assert sorted(line.split("=")[0] for line in tail) == sorted(metrics)
 
 
-def test_a_trial_value_changes_the_run(experiments):
+def test_a_trial_value_changes_the_run(experiments, tmp_path):
     experiment = experiments["lists"]
-    a = run_trial(experiment, {"seed": "1", "n_samples": "300"})
-    b = run_trial(experiment, {"seed": "2", "n_samples": "600"})
-    assert a.returncode == 0 and b.returncode == 0, (a.stderr + b.stderr)[-3000:]
-    assert "logreg_accuracy=" in a.stdout and a.stdout != b.stdout
+    a = run_trial(experiment, {"seed": "1", "n_samples": "300"}, tmp_path / "a")
+    b = run_trial(experiment, {"seed": "2", "n_samples": "600"}, tmp_path / "b")
+    assert a.returncode == 0 and b.returncode == 0, (a.log + b.log)[-3000:]
+    assert "seed=1" not in a.log  # the values reach the steps, not the metric lines
+    assert "train rows: 225" in a.log and "train rows: 450" in b.log
 
 
-def test_a_bad_trial_value_names_the_parameter(experiments):
-    done = run_trial(experiments["ranges"], {"n_estimators": "twenty", "test_size": "0.3"})
-    assert done.returncode != 0
-    assert "parameter 'n_estimators' = 'twenty' is not a NUMBER_INTEGER" in done.stderr
-    assert done.stdout == ""
+def test_a_bad_trial_value_names_the_parameter(experiments, tmp_path):
+    done = run_trial(experiments["ranges"], {"n_estimators": "twenty", "test_size": "0.3"}, tmp_path)
+    assert done.returncode != 0 and not done.completed
+    assert "parameter 'n_estimators' = 'twenty' is not a NUMBER_INTEGER" in done.log
 
 
 def test_cli_refuses_a_notebook_without_metrics(cellpipe_cli, tmp_path):

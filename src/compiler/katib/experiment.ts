@@ -123,16 +123,37 @@ function plan(result: CompileResult): TrialPlan {
   };
 }
 
-/** The trial container's command: the runner, its plan, one `name=${trialParameters.name}` per searched parameter. */
-export function trialCommand(result: CompileResult, searched: readonly string[]): string[] {
+const RUNNER_END = 'CELLPIPE_TRIAL_RUNNER';
+const PLAN_END = 'CELLPIPE_TRIAL_PLAN';
+/** Linux's limit on one argument (MAX_ARG_STRLEN): the script is one. */
+export const MAX_SCRIPT_BYTES = 128 * 1024 - 1;
+
+/** A shell word: single-quoted, a quote inside written as '\\''. */
+const shellWord = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
+
+/**
+ * Katib's StdOut collector rewrites the trial container's command into `sh -c "<command and args
+ * joined by spaces> 1>/var/log/katib/metrics.log 2>&1 && echo completed > …"` (its pod webhook,
+ * wrapWorkerContainer), keeping a leading `sh -c`. So the command is `sh -c SCRIPT`, a script whose
+ * last line may be extended: it writes the runner and the plan to files (quoted here-documents, one
+ * line of JSON) and ends with the runner's command line, each searched parameter as
+ * `'name=${trialParameters.name}'`.
+ */
+export function trialScript(result: CompileResult, searched: readonly string[]): string {
   return [
-    'python3',
-    '-u',
-    '-c',
-    RUNNER_SOURCE,
+    'set -e',
+    'd="$(mktemp -d)"',
+    `cat > "$d/runner.py" <<'${RUNNER_END}'`,
+    RUNNER_SOURCE.replace(/\n$/, ''),
+    RUNNER_END,
+    `cat > "$d/plan.json" <<'${PLAN_END}'`,
     JSON.stringify(plan(result)),
-    ...searched.map(name => `${name}=${trialReference(name)}`)
-  ];
+    PLAN_END,
+    [
+      'python3 -u "$d/runner.py" "$d/plan.json"',
+      ...searched.map(name => shellWord(`${name}=${trialReference(name)}`))
+    ].join(' ')
+  ].join('\n');
 }
 
 /** One image for the trial pod: the steps' own when they agree. */
@@ -196,6 +217,13 @@ export function buildExperiment(
       );
     }
   }
+  for (const p of search.parameters) {
+    if ('list' in p.feasibleSpace && p.feasibleSpace.list.some(v => v.includes("'"))) {
+      problems.push(
+        `parameter "${p.name}": a value holds a ' (the trial's shell line quotes values with it)`
+      );
+    }
+  }
   const name = options.name ?? spec.pipelineInfo?.name ?? '';
   if (!K8S_NAME.test(name) || name.length > 63) {
     problems.push(
@@ -209,10 +237,18 @@ export function buildExperiment(
   const objectiveName = search.objective.objectiveMetricName;
   const additional = result.metrics.filter(m => m !== objectiveName);
   const resources = largestResources(result);
+  const script = trialScript(result, searched);
+  const bytes = new TextEncoder().encode(script).length;
+  if (bytes > MAX_SCRIPT_BYTES) {
+    throw new KatibMetadataError([
+      `the trial's script is ${bytes} bytes, over Linux's ${MAX_SCRIPT_BYTES + 1}-byte limit on one ` +
+        'command-line argument: fewer steps, or shared code moved into a module installed in the image'
+    ]);
+  }
   const container = {
     name: TRIAL_CONTAINER,
     image: trialImage(result, options),
-    command: trialCommand(result, searched),
+    command: ['sh', '-c', script],
     ...(resources.resources ? { resources: resources.resources } : {})
   };
   const job = {

@@ -6,7 +6,8 @@ export {
   Experiment,
   ExperimentOptions,
   buildExperiment,
-  trialCommand,
+  trialScript,
+  MAX_SCRIPT_BYTES,
   trialReference
 } from './experiment';
 export { largestResources, quantity } from './resources';

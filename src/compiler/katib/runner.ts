@@ -30,8 +30,8 @@ export interface TrialPlan {
 }
 
 /**
- * argv: PLAN (JSON), then `name=value` per trial parameter. Every step's output goes
- * to stderr so that only the metric lines are on stdout; a failed step ends the trial with its exit code.
+ * argv: the plan's file (JSON), then `name=value` per trial parameter. Every step's output goes to
+ * stderr so that only the metric lines are on stdout; a failed step ends the trial with its exit code.
  */
 export const RUNNER_SOURCE = String.raw`# cellpipe Katib trial runner (generated; standard library only)
 import json, math, os, subprocess, sys, tempfile
@@ -58,7 +58,8 @@ def _value(name, text, kind):
         sys.exit("cellpipe trial: parameter %r = %r is not a %s (%s)" % (name, text, kind, err))
 
 def main(argv):
-    plan = json.loads(argv[0])
+    with open(argv[0], encoding="utf-8") as f:
+        plan = json.load(f)
     values = {name: spec["default"] for name, spec in plan["parameters"].items()}
     for arg in argv[1:]:
         name, sep, text = arg.partition("=")

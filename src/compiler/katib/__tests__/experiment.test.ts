@@ -70,10 +70,12 @@ describe('Katib Experiment from the example', () => {
       ['n_estimators', 'n_estimators'],
       ['test_size', 'test_size']
     ]);
-    expect(container.command.slice(-2)).toEqual([
-      'n_estimators=${trialParameters.n_estimators}',
-      'test_size=${trialParameters.test_size}'
-    ]);
+    expect(container.command.slice(0, 2)).toEqual(['sh', '-c']);
+    const last = container.command[2].split('\n').pop();
+    expect(last).toBe(
+      'python3 -u "$d/runner.py" "$d/plan.json" ' +
+        "'n_estimators=${trialParameters.n_estimators}' 'test_size=${trialParameters.test_size}'"
+    );
     expect(trialReference('seed')).toBe('${trialParameters.seed}');
     // Nothing else in the template looks like a Katib substitution.
     const text = JSON.stringify(template.trialSpec);
@@ -82,9 +84,12 @@ describe('Katib Experiment from the example', () => {
 
   it('plans the steps in dependency order with the runtime once', () => {
     const command = buildExperiment(example(), search()).experiment as any;
-    const args = command.spec.trialTemplate.trialSpec.spec.template.spec.containers[0].command;
-    expect(args.slice(0, 3)).toEqual(['python3', '-u', '-c']);
-    const plan = JSON.parse(args[4]);
+    const script: string =
+      command.spec.trialTemplate.trialSpec.spec.template.spec.containers[0].command[2];
+    const lines = script.split('\n');
+    const plan = JSON.parse(
+      lines[lines.indexOf('cat > "$d/plan.json" <<\'CELLPIPE_TRIAL_PLAN\'') + 1]
+    );
     const order = plan.tasks.map((t: any) => t.task);
     expect(order.indexOf('load-data')).toBeLessThan(order.indexOf('preprocess'));
     expect(order.indexOf('train-forest')).toBeLessThan(order.indexOf('evaluate'));
@@ -127,6 +132,15 @@ describe('Katib Experiment from the example', () => {
       'parallelTrialCount 9 is above maxTrialCount 6',
       'parameter "learning_rate" is not a pipeline parameter (n_samples, test_size, seed, n_estimators)',
       'parameter "n_samples" is NUMBER_INTEGER in the notebook: its space cannot be double (int, discrete, categorical)'
+    ]);
+  });
+
+  it("refuses a quote in a listed value (the trial's shell line quotes with it)", () => {
+    const quoted = search({
+      parameters: [{ name: 'seed', parameterType: 'categorical', feasibleSpace: { list: ["1'"] } }]
+    });
+    expect(problems(() => buildExperiment(example(), quoted))).toEqual([
+      `parameter "seed": a value holds a ' (the trial's shell line quotes values with it)`
     ]);
   });
 
