@@ -92,8 +92,16 @@ test.describe('local run view', () => {
     // Re-run from a step: it and what follows run again, the steps before come from the cache.
     await section.locator('.jp-cellpipe-local-steps li[data-step="evaluate"] button').click();
     const button = section.locator('button.jp-cellpipe-local-run');
+    const starts: Record<string, unknown>[] = [];
+    page.on('request', r => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname.endsWith('/cellpipe/api/local/runs')) {
+        starts.push(r.postDataJSON());
+      }
+    });
     await section.locator('.jp-cellpipe-rv-rerun').click();
     await expect(button).toHaveText('Running locally…');
+    // The task named, the package as compiled; the kernel the notebook's session runs now.
+    expect(starts.map(s => [s.fromStep, s.kernelName])).toEqual([['evaluate', 'python3']]);
     await expect(button).toHaveText('Run locally', { timeout: 180000 });
     const steps = section.locator('.jp-cellpipe-local-steps');
     await expect(steps.locator('li[data-step="evaluate"]')).toHaveAttribute(
@@ -105,6 +113,10 @@ test.describe('local run view', () => {
       'cached'
     );
     await expect(section.locator('.jp-cellpipe-local-error')).toHaveCount(0);
+    // Which Python: its path and version once, and why that one.
+    await expect(section.locator('.jp-cellpipe-rv-python')).toHaveText(
+      /^Python: \/\S+ \(3\.\d+\.\d+\), from the notebook's kernel 'python3'$/
+    );
     await expect(section.locator('.jp-cellpipe-rv-runs thead th[data-run]')).toHaveCount(3);
   });
 });
