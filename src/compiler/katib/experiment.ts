@@ -128,6 +128,16 @@ const PLAN_END = 'CELLPIPE_TRIAL_PLAN';
 /** Linux's limit on one argument (MAX_ARG_STRLEN): the script is one. */
 export const MAX_SCRIPT_BYTES = 128 * 1024 - 1;
 
+/** Bytes of `text` in UTF-8 (no TextEncoder: jsdom has none). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
 /** A shell word: single-quoted, a quote inside written as '\\''. */
 const shellWord = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
 
@@ -238,7 +248,7 @@ export function buildExperiment(
   const additional = result.metrics.filter(m => m !== objectiveName);
   const resources = largestResources(result);
   const script = trialScript(result, searched);
-  const bytes = new TextEncoder().encode(script).length;
+  const bytes = utf8Length(script);
   if (bytes > MAX_SCRIPT_BYTES) {
     throw new KatibMetadataError([
       `the trial's script is ${bytes} bytes, over Linux's ${MAX_SCRIPT_BYTES + 1}-byte limit on one ` +

@@ -1,0 +1,51 @@
+/**
+ * "Tune…" in the panel's Kubeflow section: opens the Tune dialog as a modal over the page.
+ */
+import { ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
+import type { PanelModel } from '../panel/model';
+import { Trans, plainTrans } from '../run/trans';
+import { TuneDialog } from './TuneDialog';
+
+export function showTuneDialog(model: PanelModel, trans?: Trans): void {
+  const notebook = model.notebook?.model;
+  if (!notebook) {
+    return;
+  }
+  const backdrop = ReactWidget.create(
+    <div
+      className="jp-Dialog-content jp-cellpipe-run-dialog-content"
+      onKeyDown={e => e.key === 'Escape' && backdrop.dispose()}
+    >
+      <TuneDialog
+        compile={() => model.compilePackageForRun({ importDataFiles: false })}
+        metadata={{ kubeflow_notebook: notebook.getMetadata('kubeflow_notebook') }}
+        save={metadata => notebook.setMetadata('kubeflow_notebook', metadata.kubeflow_notebook)}
+        onClose={() => backdrop.dispose()}
+        trans={trans}
+      />
+    </div>
+  );
+  backdrop.addClass('jp-Dialog');
+  backdrop.addClass('jp-ThemedContainer');
+  backdrop.addClass('jp-cellpipe-run-modal');
+  ReactWidget.attach(backdrop, document.body);
+}
+
+export function TuneButton(props: {
+  model: PanelModel;
+  trans?: Trans;
+  disabledReason?: string;
+}): JSX.Element {
+  const trans = props.trans ?? plainTrans;
+  return (
+    <button
+      className="jp-mod-styled jp-cellpipe-tune-open"
+      disabled={props.disabledReason !== undefined}
+      title={props.disabledReason ?? trans.__('Tune the pipeline parameters with Katib')}
+      onClick={() => showTuneDialog(props.model, props.trans)}
+    >
+      {trans.__('Tune…')}
+    </button>
+  );
+}
