@@ -8,6 +8,7 @@ import type { IFileClient, IKfpClient } from '../../server-api';
 import { RunSection, RunStatusModel, showRunDialog, showScheduleDialog } from '../run';
 import type { CompileRequest } from '../run/RunDialog';
 import { PanelModel } from './model';
+import { TuneButton } from '../tune/TuneButton';
 import { usePanelSignals } from './use-signals';
 
 /** Drawn again only when its inputs changed (not on every keystroke's analysis). */
@@ -66,6 +67,7 @@ export const KfpSection = React.memo(function KfpSection(props: {
         disabledReason={props.disabledReason}
         trans={trans}
       />
+      <TuneButton model={model} trans={trans} disabledReason={props.disabledReason} />
     </details>
   );
 });
