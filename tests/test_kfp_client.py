@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import urllib.parse
 
 import pytest
 from kfp_mock.packages import compile_package
@@ -530,3 +531,29 @@ async def test_a_schedule_is_deleted_and_disabled_by_its_own_calls(kfp):
     assert (kfp.last.method, kfp.last.path) == ("DELETE", "/apis/v2beta1/recurringruns/s%201")
     await client.set_recurring_run_enabled("s 1", False)
     assert (kfp.last.method, kfp.last.path) == ("POST", "/apis/v2beta1/recurringruns/s%201:disable")
+
+
+async def test_a_schedules_runs_are_asked_with_kfps_filter_and_only_its_runs_kept(kfp):
+    kfp.answer = Answer(
+        200,
+        {
+            "runs": [
+                {"run_id": "r2", "recurring_run_id": "s 1", "state": "RUNNING"},
+                {"run_id": "r1", "recurring_run_id": "s 1", "state": "SUCCEEDED"},
+                {"run_id": "r0", "state": "FAILED"},
+            ]
+        },
+    )
+    listed = await client_for(kfp).list_recurring_run_runs("s 1", namespace="team-a", page_size=3)
+    assert [(r["run_id"], r["state"]) for r in listed["runs"]] == [("r2", "RUNNING"), ("r1", "SUCCEEDED")]
+    assert listed["runs"][0]["ui_url"].endswith("/#/runs/details/r2")
+    path, _, query = kfp.last.path.partition("?")
+    args = dict(urllib.parse.parse_qsl(query))
+    assert (kfp.last.method, path) == ("GET", "/apis/v2beta1/runs")
+    assert json.loads(args["filter"]) == {
+        "predicates": [{"key": "recurring_run_id", "operation": "EQUALS", "string_value": "s 1"}]
+    }
+    assert (args["namespace"], args["page_size"], args["sort_by"]) == ("team-a", "3", "created_at desc")
+    with pytest.raises(KFPError) as err:
+        await client_for(kfp).list_recurring_run_runs("")
+    assert err.value.status == 400 and "recurring_run_id" in err.value.message

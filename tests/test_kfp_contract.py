@@ -117,6 +117,8 @@ async def test_recurring_runs_create_list_get_enable_disable_delete(client, pack
     assert (await client.set_recurring_run_enabled("s-1", False))["enabled"] is False
     assert (await client.set_recurring_run_enabled("s-1", True))["enabled"] is True
     assert (await client.delete_recurring_run("s-1"))["deleted"] is True
+    runs = await client.list_recurring_run_runs("s-1", page_size=3)
+    assert isinstance(runs["runs"], list)
 
 
 async def test_the_check_itself_catches_a_bad_request(prism):

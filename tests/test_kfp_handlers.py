@@ -28,6 +28,7 @@ ROUTES = [
     ("DELETE", ("recurringruns", "s1")),
     ("POST", ("recurringruns", "s1", "enable")),
     ("POST", ("recurringruns", "s1", "disable")),
+    ("GET", ("recurringruns", "s1", "runs")),
 ]
 
 
@@ -340,3 +341,12 @@ async def test_a_bad_schedule_is_refused_before_kfp_is_asked(jp_fetch, kfp):
         err.code == 400 and 'The cron expression "every monday" must have 5 fields' in body_of(err)["message"]
     )
     assert kfp.requests == []
+
+
+async def test_a_schedules_runs_go_through_the_handler(jp_fetch, kfp):
+    kfp.answer = Answer(200, {"runs": [{"run_id": "r1", "recurring_run_id": "s1", "state": "FAILED"}]})
+    got = json.loads((await jp_fetch("cellpipe", "api", "kfp", "recurringruns", "s1", "runs")).body)
+    assert [(r["run_id"], r["state"]) for r in got["runs"]] == [("r1", "FAILED")]
+    assert kfp.last.path.startswith("/apis/v2beta1/runs?") and "page_size=5" in kfp.last.path
+    err = await fetch_error(jp_fetch, "recurringruns", "s1", "runs", params={"page_size": "500"})
+    assert err.code == 400 and "page_size must be a whole number from 1 to 50" in body_of(err)["message"]

@@ -437,6 +437,28 @@ class KFPClient:
             ]
         return {"recurring_runs": schedules, "next_page_token": data.get("next_page_token", "")}
 
+    async def list_recurring_run_runs(
+        self, recurring_run_id: str, namespace: str | None = None, page_size: int = 5
+    ) -> JSONObject:
+        """The newest runs a schedule started: KFP's runs filtered on their `recurring_run_id`."""
+        if not recurring_run_id:
+            raise KFPError(400, "bad_request", "Which schedule? recurring_run_id is empty")
+        ns = self._namespace(namespace)
+        predicate = {"key": "recurring_run_id", "operation": "EQUALS", "string_value": recurring_run_id}
+        query = {
+            "namespace": ns,
+            "page_size": page_size,
+            "sort_by": "created_at desc",
+            "filter": json.dumps({"predicates": [predicate]}),
+        }
+        data = await self._call(
+            "GET", "/runs", query=query, what=f"runs of schedule {recurring_run_id}", namespace=ns
+        )
+        runs = [self._with_link(r) for r in data.get("runs") or []]
+        # A KFP without the filter key would answer every run: keep only this schedule's.
+        runs = [r for r in runs if r.get("recurring_run_id") == recurring_run_id]
+        return {"runs": runs, "next_page_token": data.get("next_page_token", "")}
+
     async def get_recurring_run(self, recurring_run_id: str) -> JSONObject:
         data = await self._call(
             "GET", f"/recurringruns/{quote(recurring_run_id, safe='')}", what=f"schedule {recurring_run_id}"

@@ -301,6 +301,21 @@ class RecurringRunHandler(KFPHandler):
         await self.run(lambda: self.kfp.delete_recurring_run(recurring_run_id))
 
 
+class RecurringRunRunsHandler(KFPHandler):
+    """GET: the newest runs one schedule started (`page_size`, 1 to 50, default 5)."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self, recurring_run_id: str) -> None:
+        async def call() -> object:
+            size = self.get_query_argument("page_size", "5")
+            if not size.isdigit() or not 0 < int(size) <= 50:
+                raise KFPError(400, "bad_request", "page_size must be a whole number from 1 to 50")
+            return await self.kfp.list_recurring_run_runs(recurring_run_id, self.namespace(), int(size))
+
+        await self.run(call)
+
+
 class RecurringRunActionHandler(KFPHandler):
     @tornado.web.authenticated
     @authorized
@@ -330,4 +345,5 @@ def routes(base_url: str) -> list[Route]:
         (route("recurringruns"), RecurringRunsHandler),
         (route("recurringruns", ident), RecurringRunHandler),
         (route("recurringruns", ident, "(enable|disable)"), RecurringRunActionHandler),
+        (route("recurringruns", ident, "runs"), RecurringRunRunsHandler),
     ]

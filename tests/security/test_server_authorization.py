@@ -129,6 +129,7 @@ EXPECTED = [
     ("DELETE", "kfp/recurringruns/s1", "write", "cellpipe_kfp"),
     ("POST", "kfp/recurringruns/s1/enable", "write", "cellpipe_kfp"),
     ("POST", "kfp/recurringruns/s1/disable", "write", "cellpipe_kfp"),
+    ("GET", "kfp/recurringruns/s1/runs", "read", "cellpipe_kfp"),
     ("POST", "local/runs", "execute", "kernels"),
     ("GET", "local/runs/0123456789ab", "read", "kernels"),
     ("POST", "bundles", "read", "contents"),
