@@ -317,13 +317,21 @@ export function TuneDialog(props: TuneDialogProps): JSX.Element {
               className="jp-cellpipe-tune-yaml"
               aria-label={trans.__('Katib Experiment')}
               readOnly
-              rows={10}
+              rows={12}
+              style={{
+                width: '100%',
+                boxSizing: 'border-box',
+                fontFamily: 'var(--jp-code-font-family)'
+              }}
               value={yaml}
             />
           )}
         </>
       )}
-      <div className="jp-Dialog-footer">
+      <div
+        className="jp-Dialog-footer"
+        style={{ display: 'flex', gap: '8px', justifyContent: 'flex-end', flexWrap: 'wrap' }}
+      >
         <button
           className="jp-mod-styled jp-cellpipe-tune-save"
           disabled={!result || problems.length > 0}
