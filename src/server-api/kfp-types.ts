@@ -110,6 +110,8 @@ export interface KfpRun {
   finished_at?: string;
   error?: KfpStatus;
   pipeline_version_reference?: { pipeline_id?: string; pipeline_version_id?: string };
+  /** The schedule that started it, if one did. */
+  recurring_run_id?: string;
   runtime_config?: { parameters?: Record<string, unknown> };
   run_details?: { task_details?: KfpTaskDetail[] };
   /** Link to the run in the KFP UI (added by our server). */

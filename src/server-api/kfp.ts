@@ -39,6 +39,8 @@ export interface IKfpClient {
   listSchedules(request?: ListRunsRequest): Promise<KfpRecurringRun[]>;
   setScheduleEnabled(id: string, enabled: boolean): Promise<void>;
   deleteSchedule(id: string): Promise<void>;
+  /** The newest runs a schedule started (KFP's runs filtered on `recurring_run_id`), newest first. */
+  listScheduleRuns(id: string, pageSize?: number): Promise<KfpRun[]>;
 }
 
 export class KfpClient implements IKfpClient {
@@ -125,6 +127,17 @@ export class KfpClient implements IKfpClient {
 
   async deleteSchedule(id: string): Promise<void> {
     await this._request('DELETE', ['recurringruns', encodeURIComponent(id)]);
+  }
+
+  async listScheduleRuns(id: string, pageSize?: number): Promise<KfpRun[]> {
+    const data = await this._request<KfpRunList>(
+      'GET',
+      ['recurringruns', encodeURIComponent(id), 'runs'],
+      {
+        query: { page_size: pageSize === undefined ? undefined : String(pageSize) }
+      }
+    );
+    return data.runs ?? [];
   }
 
   /** A refusal keeps the server's message, reason and KFP's status (`ServerApiError`). */
