@@ -251,8 +251,74 @@ async def watch(
         await sleep(interval)
 
 
+# `cellpipe schedule ACTION [ID]`: the words that manage schedules instead of naming a notebook.
+SCHEDULE_ACTIONS = ("list", "enable", "disable", "delete")
+
+
+def schedule_line(item: dict) -> str:
+    """One schedule of `cellpipe schedule list`: id, state, when it runs, name, link."""
+    trigger = item.get("trigger") or {}
+    cron = (trigger.get("cron_schedule") or {}).get("cron")
+    periodic = trigger.get("periodic_schedule") or {}
+    window = (trigger.get("cron_schedule") if cron else periodic) or {}
+    when = f"cron '{cron}'" if cron else f"every {periodic.get('interval_second', '?')}s"
+    if window.get("start_time"):
+        when += f" from {window['start_time']}"
+    if window.get("end_time"):
+        when += f" until {window['end_time']}"
+    state = {"ENABLED": "enabled", "DISABLED": "disabled"}.get(str(item.get("status")), "unknown")
+    name = item.get("display_name") or ""
+    return "  ".join(
+        str(part) for part in (item.get("recurring_run_id"), state, when, name, item.get("ui_url")) if part
+    )
+
+
+async def manage_schedules(client: KFPClient, args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    """`schedule list` (of a namespace, or of --pipeline-name), `schedule enable|disable|delete ID`."""
+    action = args.source
+    if args.cron or args.every is not None:
+        raise CliError(f"cellpipe schedule {action} takes no --cron or --every: they make a new schedule")
+    if action == "list":
+        if args.target:
+            raise CliError(
+                f'cellpipe schedule list takes no ID (got "{args.target}"); filter with --pipeline-name'
+            )
+        namespace = args.namespace or None
+        pipeline_id = ""
+        if args.pipeline_name:
+            found = await client.find_pipeline(args.pipeline_name, namespace)
+            if not found:
+                out(f'no pipeline "{args.pipeline_name}" on KFP, so no schedules of it')
+                return 0
+            pipeline_id = str(found.get("pipeline_id") or "")
+        listed = await client.list_recurring_runs(namespace=namespace, pipeline_id=pipeline_id)
+        schedules = listed["recurring_runs"]
+        for item in schedules:
+            out(schedule_line(item))
+        if not schedules:
+            out("no schedules")
+        return 0
+    if not args.target:
+        raise CliError(
+            f"cellpipe schedule {action} needs the schedule's ID (cellpipe schedule list shows them)"
+        )
+    if action == "delete":
+        await client.delete_recurring_run(args.target)
+        out(f"schedule {args.target} deleted")
+    else:
+        await client.set_recurring_run_enabled(args.target, action == "enable")
+        out(f"schedule {args.target} {action}d")
+    return 0
+
+
 async def schedule(client: KFPClient, args: argparse.Namespace, out: Callable[[str], None]) -> int:
-    """Uploads the package and makes a recurring run of it (cron or interval)."""
+    """Uploads the package and makes a recurring run of it (cron or interval); or manages schedules."""
+    if args.source in SCHEDULE_ACTIONS:
+        return await manage_schedules(client, args, out)
+    if args.target:
+        raise CliError(f'unexpected "{args.target}" after {args.source}: give one notebook or package')
+    if not args.cron and args.every is None:
+        raise CliError("cellpipe schedule NOTEBOOK|PACKAGE needs --cron 'M H DOM MON DOW' or --every SECONDS")
     try:
         when = Schedule(
             cron=args.cron or "",
@@ -354,9 +420,20 @@ def add_kfp_commands(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]
     submit_parser.add_argument(
         "--interval", type=float, default=5.0, help="seconds between polls with --wait"
     )
-    schedule_parser = sub.add_parser("schedule", help="make a recurring run of a notebook or package on KFP")
+    schedule_parser = sub.add_parser(
+        "schedule",
+        help="make a recurring run of a notebook or package on KFP; list, enable, disable, delete them",
+        usage=(
+            "cellpipe schedule NOTEBOOK|PACKAGE (--cron 'M H DOM MON DOW' | --every SECONDS) [options]\n"
+            "       cellpipe schedule list [--pipeline-name NAME] [--namespace NS]\n"
+            "       cellpipe schedule enable|disable|delete ID"
+        ),
+    )
     _common(schedule_parser)
-    when = schedule_parser.add_mutually_exclusive_group(required=True)
+    schedule_parser.add_argument(
+        "target", nargs="?", metavar="ID", help="the schedule, after enable, disable or delete"
+    )
+    when = schedule_parser.add_mutually_exclusive_group()
     when.add_argument("--cron", metavar="'M H DOM MON DOW'", help="e.g. '0 6 * * 1': Mondays at 06:00 (UTC)")
     when.add_argument("--every", type=int, metavar="SECONDS", help="a run every SECONDS (at least 60)")
     schedule_parser.add_argument("--start", metavar="TIME", help="first time, e.g. 2026-01-05T06:00:00Z")

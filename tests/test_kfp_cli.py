@@ -248,3 +248,77 @@ def test_schedule_sends_kfps_six_field_cron_and_refuses_a_bad_one(
         assert main(["schedule", str(package_file), "--cron", "6 * *"]) == 2
         assert 'The cron expression "6 * *" must have 5 fields' in capsys.readouterr().err
         assert len(kfp.requests) == asked  # refused before KFP was asked
+
+
+def test_schedule_list_enable_disable_delete_follow_the_kfp_contract(prism, monkeypatch, capsys):
+    monkeypatch.setenv("KF_PIPELINES_ENDPOINT", prism.url)
+    monkeypatch.setenv("KF_PIPELINES_TOKEN", TOKEN)
+    start = prism.mark()
+    assert main(["schedule", "list", "--namespace", "team-a"]) == 0
+    assert main(["schedule", "list", "--pipeline-name", "demo"]) == 0
+    for action in ("disable", "enable", "delete"):
+        assert main(["schedule", action, "s-1"]) == 0
+    out = capsys.readouterr().out
+    assert "schedule s-1 disabled\nschedule s-1 enabled\nschedule s-1 deleted\n" in out
+    assert prism.violations(start) == [], "the CLI's requests break the KFP API contract"
+
+
+def test_schedule_list_prints_each_schedule_and_the_actions_name_the_id(capsys, monkeypatch):
+    with Recorder() as kfp:
+        kfp.answer = route(
+            {
+                ("GET", "/apis/v2beta1/pipelines/names/"): Answer(200, {"pipeline_id": "p1"}),
+                ("GET", "/apis/v2beta1/recurringruns"): Answer(
+                    200,
+                    {
+                        "recurringRuns": [
+                            {
+                                "recurring_run_id": "s1",
+                                "display_name": "weekly",
+                                "status": "ENABLED",
+                                "trigger": {"cron_schedule": {"cron": "0 0 6 * * 1"}},
+                                "pipeline_version_reference": {"pipeline_id": "p1"},
+                            },
+                            {
+                                "recurring_run_id": "s2",
+                                "status": "DISABLED",
+                                "trigger": {
+                                    "periodic_schedule": {
+                                        "interval_second": "3600",
+                                        "end_time": "2027-01-01T00:00:00Z",
+                                    }
+                                },
+                                "pipeline_version_reference": {"pipeline_id": "p1"},
+                            },
+                            {"recurring_run_id": "s3", "pipeline_version_reference": {"pipeline_id": "p9"}},
+                        ]
+                    },
+                ),
+                ("POST", "/apis/v2beta1/recurringruns/"): Answer(200, {}),
+                ("DELETE", "/apis/v2beta1/recurringruns/"): Answer(200, {}),
+            }
+        )
+        monkeypatch.setenv("KF_PIPELINES_ENDPOINT", kfp.url)
+        monkeypatch.setenv("KF_PIPELINES_UI_ENDPOINT", "https://kfp.example")
+        assert main(["schedule", "list", "--pipeline-name", "demo", "--namespace", "team-a"]) == 0
+        assert "namespace=team-a" in kfp.last.path
+        assert capsys.readouterr().out.splitlines() == [
+            "s1  enabled  cron '0 0 6 * * 1'  weekly  https://kfp.example/#/recurringrun/details/s1",
+            "s2  disabled  every 3600s until 2027-01-01T00:00:00Z  https://kfp.example/#/recurringrun/details/s2",
+        ]
+        assert main(["schedule", "disable", "s 1"]) == 0
+        assert (kfp.last.method, kfp.last.path) == ("POST", "/apis/v2beta1/recurringruns/s%201:disable")
+        assert main(["schedule", "delete", "s1"]) == 0
+        assert (kfp.last.method, kfp.last.path) == ("DELETE", "/apis/v2beta1/recurringruns/s1")
+        assert capsys.readouterr().out == "schedule s 1 disabled\nschedule s1 deleted\n"
+
+        asked = len(kfp.requests)
+        assert main(["schedule", "enable"]) == 2
+        assert "cellpipe schedule enable needs the schedule's ID" in capsys.readouterr().err
+        assert main(["schedule", "list", "s1"]) == 2
+        assert 'cellpipe schedule list takes no ID (got "s1")' in capsys.readouterr().err
+        assert main(["schedule", "delete", "s1", "--cron", "0 6 * * 1"]) == 2
+        assert "takes no --cron or --every" in capsys.readouterr().err
+        assert main(["schedule", "pipeline.yaml"]) == 2
+        assert "needs --cron 'M H DOM MON DOW' or --every SECONDS" in capsys.readouterr().err
+        assert len(kfp.requests) == asked  # each refused before KFP was asked
