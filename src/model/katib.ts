@@ -267,7 +267,12 @@ export function readKatibMetadata(metadata: Record<string, unknown>): KatibSearc
     parallelTrialCount: count('parallelTrialCount') as number,
     maxFailedTrialCount: count('maxFailedTrialCount') as number
   };
-  problems.push(...searchProblems(search).filter(p => !p.startsWith('no objective metric')));
+  // Kale writes an unfinished search (no parameters, an empty metric) as a notebook's default: it reads.
+  problems.push(
+    ...searchProblems(search).filter(
+      p => !p.startsWith('no objective metric') && !p.startsWith('no parameter to search')
+    )
+  );
   if (problems.length) {
     throw new KatibMetadataError(problems.map(p => `katib_metadata: ${p}`));
   }

@@ -33,6 +33,24 @@ describe('kubeflow_notebook.katib_metadata', () => {
     expect(readKatibMetadata({})).toBeUndefined();
   });
 
+  it("reads Kale's unfinished default (no parameters, no metric) without a complaint", () => {
+    const read = readKatibMetadata(
+      kale({
+        algorithm: { algorithmName: 'grid' },
+        maxFailedTrialCount: 3,
+        maxTrialCount: 12,
+        objective: { objectiveMetricName: '', type: 'minimize' },
+        parallelTrialCount: 3,
+        parameters: []
+      })
+    );
+    expect(read).toMatchObject({
+      parameters: [],
+      algorithm: 'grid',
+      objective: { type: 'minimize' }
+    });
+  });
+
   it("reads Kale's shape, numbers as strings and Kale's defaults for counts", () => {
     const read = readKatibMetadata(
       kale({
