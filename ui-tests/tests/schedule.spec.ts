@@ -1,7 +1,8 @@
 /**
  * A recurring run from the panel against the Prism KFP mock: the Schedule dialog reads the cron aloud,
- * creates the schedule (Prism validates the request), and the schedules list disables it. Prism invents
- * its list answers, so the list is the created schedule, answered by the page's route.
+ * creates the schedule (Prism validates the request), the schedules list shows its next run and last
+ * runs, and disables it. Prism invents its list answers, so the list is the created schedule,
+ * answered by the page's route.
  */
 import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
@@ -61,10 +62,24 @@ test('create a weekly schedule and disable it', async ({ page, tmpPath }, testIn
   const row = section.locator(`[data-schedule="${made.recurring_run_id}"]`);
   await expect(row).toContainText('every Monday at 06:00 UTC');
   await expect(row).toHaveAttribute('data-status', 'ENABLED');
+  // The next run, computed in the browser from the cron: a Monday at 06:00 UTC, within a week.
+  const next = row.locator('.jp-cellpipe-schedule-next');
+  await expect(next).toHaveText(/^next: Mon \d{1,2} [A-Z][a-z]{2} \d{4}, 06:00 UTC$/);
+  const nextAt = Date.parse((await next.getAttribute('data-next')) ?? '');
+  expect(new Date(nextAt).getUTCDay()).toBe(1);
+  expect(nextAt - Date.now()).toBeLessThanOrEqual(7 * 24 * 3600 * 1000);
+  // Its last runs come through the server from KFP (Prism checks the filtered request).
+  await expect(row.locator('.jp-cellpipe-schedule-runs')).toHaveText(
+    /^(no runs yet|last runs:.*)$/
+  );
+  const nextShot = testInfo.outputPath('schedule-next.png');
+  await row.screenshot({ path: nextShot });
+  await testInfo.attach('schedule-next', { path: nextShot, contentType: 'image/png' });
   const disabled = page.waitForResponse(r => pathOf(r.url()).endsWith('/disable'));
   await row.locator('.jp-cellpipe-schedule-toggle').click();
   expect((await disabled).status()).toBe(200);
   await expect(row).toHaveAttribute('data-status', 'DISABLED');
+  await expect(next).toHaveText('no next run');
   const listShot = testInfo.outputPath('schedules.png');
   await page.screenshot({ path: listShot });
   await testInfo.attach('schedules', { path: listShot, contentType: 'image/png' });
