@@ -318,20 +318,12 @@ export function TuneDialog(props: TuneDialogProps): JSX.Element {
               aria-label={trans.__('Katib Experiment')}
               readOnly
               rows={12}
-              style={{
-                width: '100%',
-                boxSizing: 'border-box',
-                fontFamily: 'var(--jp-code-font-family)'
-              }}
               value={yaml}
             />
           )}
         </>
       )}
-      <div
-        className="jp-Dialog-footer"
-        style={{ display: 'flex', gap: '8px', justifyContent: 'flex-end', flexWrap: 'wrap' }}
-      >
+      <div className="jp-Dialog-footer jp-cellpipe-run-footer jp-cellpipe-tune-footer">
         <button
           className="jp-mod-styled jp-cellpipe-tune-save"
           disabled={!result || problems.length > 0}
