@@ -149,6 +149,20 @@ test('the user guide pictures', async ({ page, tmpPath }, testInfo) => {
   await picture(page, 'schedule', page.locator('.jp-Dialog-content'));
   await schedule.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+  // Tune with Katib: a range for n_estimators, best_accuracy as the objective, the Experiment shown.
+  await kfp.locator('.jp-cellpipe-tune-open').click();
+  const tune = page.locator('.jp-cellpipe-tune-dialog');
+  const row = tune.locator('tr[data-parameter="n_estimators"]');
+  await expect(row).toBeVisible({ timeout: 60000 });
+  await row.locator('select').selectOption('range');
+  await row.locator('.jp-cellpipe-tune-min').fill('10');
+  await row.locator('.jp-cellpipe-tune-max').fill('50');
+  await row.locator('.jp-cellpipe-tune-step').fill('10');
+  await tune.locator('.jp-cellpipe-tune-metric').selectOption('best_accuracy');
+  await expect(tune.locator('.jp-cellpipe-tune-yaml')).toHaveValue(/kind: Experiment/);
+  await picture(page, 'tune', page.locator('.jp-Dialog-content'));
+  await tune.getByRole('button', { name: 'Close' }).click();
+  await expect(page.locator('.jp-Dialog')).toHaveCount(0);
   await kfp.evaluate(d => ((d as HTMLDetailsElement).open = false));
 
   // Run locally: the run, the evaluate step's report with its plot, a second run compared.
