@@ -323,40 +323,44 @@ export function TuneDialog(props: TuneDialogProps): JSX.Element {
           )}
         </>
       )}
-      <div className="jp-Dialog-footer jp-cellpipe-run-footer jp-cellpipe-tune-footer">
-        <button
-          className="jp-mod-styled jp-cellpipe-tune-save"
-          disabled={!result || problems.length > 0}
-          title={trans.__("Write the search into the notebook's kubeflow_notebook.katib_metadata")}
-          onClick={() => {
-            props.save(writeKatibMetadata(props.metadata, search));
-            setSaved(true);
-          }}
-        >
-          {saved ? trans.__('Saved') : trans.__('Save to notebook')}
-        </button>
-        <button
-          className="jp-mod-styled jp-cellpipe-tune-copy"
-          disabled={!yaml || problems.length > 0}
-          onClick={() =>
-            void navigator.clipboard?.writeText(yaml).then(
-              () => setCopied(true),
-              () => undefined
-            )
-          }
-        >
-          {copied ? trans.__('Copied') : trans.__('Copy YAML')}
-        </button>
-        <button
-          className="jp-mod-styled jp-cellpipe-tune-download"
-          disabled={!yaml || problems.length > 0}
-          onClick={download}
-        >
-          {trans.__('Download')}
-        </button>
-        <button className="jp-mod-styled jp-mod-reject" onClick={props.onClose}>
-          {trans.__('Close')}
-        </button>
+      <div className="jp-Dialog-footer jp-cellpipe-run-footer">
+        <div className="jp-Dialog-footerButtons jp-cellpipe-tune-footer">
+          <button
+            className="jp-Dialog-button jp-mod-styled jp-cellpipe-tune-save"
+            disabled={!result || problems.length > 0}
+            title={trans.__(
+              "Write the search into the notebook's kubeflow_notebook.katib_metadata"
+            )}
+            onClick={() => {
+              props.save(writeKatibMetadata(props.metadata, search));
+              setSaved(true);
+            }}
+          >
+            {saved ? trans.__('Saved') : trans.__('Save to notebook')}
+          </button>
+          <button
+            className="jp-Dialog-button jp-mod-styled jp-cellpipe-tune-copy"
+            disabled={!yaml || problems.length > 0}
+            onClick={() =>
+              void navigator.clipboard?.writeText(yaml).then(
+                () => setCopied(true),
+                () => undefined
+              )
+            }
+          >
+            {copied ? trans.__('Copied') : trans.__('Copy YAML')}
+          </button>
+          <button
+            className="jp-Dialog-button jp-mod-styled jp-cellpipe-tune-download"
+            disabled={!yaml || problems.length > 0}
+            onClick={download}
+          >
+            {trans.__('Download')}
+          </button>
+          <button className="jp-Dialog-button jp-mod-styled jp-mod-reject" onClick={props.onClose}>
+            {trans.__('Close')}
+          </button>
+        </div>
       </div>
     </div>
   );
