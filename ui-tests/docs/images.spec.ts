@@ -43,7 +43,10 @@ function brokenCopy(dir: string): string {
 
 async function open(page: IJupyterLabPageFixture, file: string, name: string, tmpPath: string) {
   await page.contents.uploadFile(file, `${tmpPath}/${name}`);
-  await page.notebook.openByPath(`${tmpPath}/${name}`);
+  // Opened by the document manager, not through the file browser (whose listing may lag the upload).
+  await page.evaluate(async (where: string) => {
+    await window.jupyterapp.commands.execute('docmanager:open', { path: where });
+  }, `${tmpPath}/${name}`);
   await page.notebook.activate(name);
   await page.waitForFunction(() => window.jupyterapp.commands.hasCommand('cellpipe:open-panel'));
   await page.evaluate(async () => {

@@ -17,7 +17,8 @@ module.exports = {
   testMatch: '*.spec.ts',
   // Two local runs of the example on a loaded machine.
   timeout: 480000,
-  retries: 0,
+  // One more try: a picture run on a loaded machine may meet a slow start (it rewrites every picture).
+  retries: 1,
   // Not under ../test-results: a JupyterLab suite started meanwhile empties that folder.
   outputDir: path.join(os.tmpdir(), 'cellpipe-docs-images'),
   reporter: [['list']],
