@@ -93,8 +93,8 @@ const CARRIED: Readonly<Record<string, string>> = {
   kfp_host:
     'the KFP endpoint comes from the server settings (c.CellpipeKFP), never from the notebook',
   katib_run:
-    'hyper-parameter tuning with Katib is not supported yet: the pipeline runs once with its ' +
-    'default parameters (katib_metadata is kept for when it is)'
+    'Compile & Run runs the pipeline once with its default parameters; to tune it with Katib use ' +
+    'Tune… in the panel or `npx cellpipe tune`, which read katib_metadata (docs/tuning.md)'
 };
 
 type Json = unknown;
