@@ -21,6 +21,7 @@ from . import (
     datafile_handlers,
     file_handlers,
     image_handlers,
+    katib_handlers,
     kfp_handlers,
     local_handlers,
     local_result_handlers,
@@ -54,6 +55,7 @@ def setup_handlers(web_app: Application) -> None:
         datafile_handlers,
         file_handlers,
         image_handlers,
+        katib_handlers,
     ):
         handlers += module.routes(base_url)
     web_app.add_handlers(".*$", handlers)
