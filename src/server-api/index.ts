@@ -6,12 +6,14 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { BundleClient, IBundleClient } from './bundles';
 import { FileClient, IFileClient } from './files';
+import { IKatibClient, KatibClient } from './katib';
 import { IKfpClient, KfpClient } from './kfp';
 import { ILocalRunClient, LocalRunClient } from './local-runs';
 import { INotebookImageClient, NotebookImageClient } from './notebook-image';
 
 export * from './bundles';
 export * from './files';
+export * from './katib';
 export * from './kfp';
 export * from './kfp-types';
 export * from './local-runs';
@@ -22,6 +24,7 @@ export type { StepState } from './step-state';
 /** One client of each kind, sharing the server connection's settings. */
 export interface ServerApi {
   readonly kfp: IKfpClient;
+  readonly katib: IKatibClient;
   readonly bundles: IBundleClient;
   readonly files: IFileClient;
   readonly localRuns: ILocalRunClient;
@@ -33,6 +36,7 @@ export function createServerApi(
 ): ServerApi {
   return {
     kfp: new KfpClient(settings),
+    katib: new KatibClient(settings),
     bundles: new BundleClient(settings),
     files: new FileClient(settings),
     localRuns: new LocalRunClient(settings),
