@@ -3,11 +3,13 @@
  */
 import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
+import type { IKatibClient } from '../../server-api';
 import type { PanelModel } from '../panel/model';
 import { Trans, plainTrans } from '../run/trans';
+import { applyTrialParameters } from './parameters';
 import { TuneDialog } from './TuneDialog';
 
-export function showTuneDialog(model: PanelModel, trans?: Trans): void {
+export function showTuneDialog(model: PanelModel, trans?: Trans, katib?: IKatibClient): void {
   const notebook = model.notebook?.model;
   if (!notebook) {
     return;
@@ -22,6 +24,8 @@ export function showTuneDialog(model: PanelModel, trans?: Trans): void {
         metadata={{ kubeflow_notebook: notebook.getMetadata('kubeflow_notebook') }}
         save={metadata => notebook.setMetadata('kubeflow_notebook', metadata.kubeflow_notebook)}
         onClose={() => backdrop.dispose()}
+        katib={katib}
+        applyParameters={(values, types) => applyTrialParameters(notebook, values, types)}
         trans={trans}
       />
     </div>
@@ -36,6 +40,8 @@ export function TuneButton(props: {
   model: PanelModel;
   trans?: Trans;
   disabledReason?: string;
+  /** The plugin's one Katib client (IServerApi's `katib`); absent: the dialog offers the YAML only. */
+  katib?: IKatibClient;
 }): JSX.Element {
   const trans = props.trans ?? plainTrans;
   return (
@@ -43,7 +49,7 @@ export function TuneButton(props: {
       className="jp-mod-styled jp-cellpipe-tune-open"
       disabled={props.disabledReason !== undefined}
       title={props.disabledReason ?? trans.__('Tune the pipeline parameters with Katib')}
-      onClick={() => showTuneDialog(props.model, props.trans)}
+      onClick={() => showTuneDialog(props.model, props.trans, props.katib)}
     >
       {trans.__('Tune…')}
     </button>

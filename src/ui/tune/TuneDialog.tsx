@@ -17,8 +17,10 @@ import {
   readKatibMetadata,
   writeKatibMetadata
 } from '../../model/katib';
+import type { IKatibClient } from '../../server-api';
 import { errorText } from '../errors';
 import { Trans, plainTrans } from '../run/trans';
+import { TuneCluster } from './TuneCluster';
 
 export interface TuneDialogProps {
   /** The notebook compiled as for a run (data imports off: a trial pod has no notebook folder). */
@@ -28,6 +30,10 @@ export interface TuneDialogProps {
   /** Writes the notebook's metadata (Save only). */
   save: (metadata: Record<string, unknown>) => void;
   onClose: () => void;
+  /** The server's Katib client: "Create in cluster" and the trials (absent: the YAML only). */
+  katib?: IKatibClient;
+  /** Copies a trial's values into the parameters cell (KFP types by name); answers what it did. */
+  applyParameters?: (values: Record<string, string>, types: Record<string, string>) => string;
   trans?: Trans;
 }
 
@@ -163,10 +169,11 @@ export function TuneDialog(props: TuneDialogProps): JSX.Element {
     maxFailedTrialCount: Number(counts.maxFailedTrialCount)
   };
   let yaml = '';
+  let experiment: Record<string, unknown> | null = null;
   let problems: string[] = [];
   if (result) {
     try {
-      yaml = buildExperiment(result, search).yaml;
+      ({ yaml, experiment } = buildExperiment(result, search));
     } catch (e) {
       problems = e instanceof KatibMetadataError ? e.problems : [errorText(e)];
     }
@@ -319,6 +326,23 @@ export function TuneDialog(props: TuneDialogProps): JSX.Element {
               readOnly
               rows={12}
               value={yaml}
+            />
+          )}
+          {props.katib && (
+            <TuneCluster
+              katib={props.katib}
+              experiment={problems.length ? null : experiment}
+              objective={metric}
+              applyParameters={values => {
+                if (!props.applyParameters) {
+                  throw new Error(trans.__('The notebook cannot be edited here'));
+                }
+                const types = Object.fromEntries(
+                  Object.entries(parameters).map(([name, p]) => [name, p.parameterType])
+                );
+                return props.applyParameters(values, types);
+              }}
+              trans={trans}
             />
           )}
         </>

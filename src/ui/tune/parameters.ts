@@ -3,6 +3,8 @@
  * explicit user action): only top-level literal assignments of those names are rewritten (`n = 10`,
  * `n: int = 10  # note`), nothing else in the cell — not other names, not computed values.
  */
+import type { INotebookModel } from '@jupyterlab/notebook';
+import { parseTags, readTags } from '../../model/tags';
 
 /** A Python literal on the right of `=`: a number, a quoted string, True/False/None. */
 const LITERAL = String.raw`(?:[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|True|False|None)`;
@@ -58,4 +60,37 @@ export function rewriteParameterValues(
     changed: [...changed],
     missing: Object.keys(values).filter(name => !changed.has(name))
   };
+}
+
+/**
+ * Writes a trial's values into the notebook's pipeline-parameters cell(s): only literal assignments of
+ * those names (see `rewriteParameterValues`); answers what changed and what was left alone.
+ */
+export function applyTrialParameters(
+  notebook: INotebookModel,
+  values: Record<string, string>,
+  types: Record<string, string>
+): string {
+  const changed: string[] = [];
+  let found = false;
+  for (let i = 0; i < notebook.cells.length; i++) {
+    const cell = notebook.cells.get(i);
+    if (parseTags(readTags(cell.getMetadata('tags'))).kind !== 'pipeline-parameters') {
+      continue;
+    }
+    found = true;
+    const out = rewriteParameterValues(cell.sharedModel.getSource(), values, types);
+    if (out.changed.length) {
+      cell.sharedModel.setSource(out.source);
+      changed.push(...out.changed);
+    }
+  }
+  if (!found) {
+    throw new Error('The notebook has no pipeline-parameters cell');
+  }
+  const missing = Object.keys(values).filter(name => !changed.includes(name));
+  return (
+    `Set ${changed.join(', ') || 'nothing'} in the pipeline-parameters cell` +
+    (missing.length ? `; no literal assignment of ${missing.join(', ')} (left alone)` : '')
+  );
 }

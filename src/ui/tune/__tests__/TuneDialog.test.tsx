@@ -118,4 +118,36 @@ describe('the Tune dialog', () => {
     expect(q<HTMLButtonElement>('.jp-cellpipe-tune-save').disabled).toBe(true);
     expect(q<HTMLButtonElement>('.jp-cellpipe-tune-download').disabled).toBe(true);
   });
+
+  it('offers Create in cluster beside the YAML when the server has a Katib client, or says why not', async () => {
+    const katib = {
+      status: async () => ({
+        available: false,
+        reason: 'no_api_server',
+        message: 'The server does not run in a Kubernetes pod',
+        namespace: ''
+      }),
+      createExperiment: jest.fn(),
+      experiment: jest.fn(),
+      trials: jest.fn()
+    };
+    await act(async () =>
+      root.render(
+        <TuneDialog
+          compile={async () => result}
+          metadata={STORED}
+          save={() => undefined}
+          onClose={() => undefined}
+          katib={katib}
+        />
+      )
+    );
+    await until(() => !!host.querySelector('.jp-cellpipe-tune-unavailable'), 'the reason');
+    expect(q('.jp-cellpipe-tune-unavailable').textContent).toContain(
+      'The server does not run in a Kubernetes pod'
+    );
+    expect(q<HTMLTextAreaElement>('.jp-cellpipe-tune-yaml').value).toContain('kind: Experiment');
+    expect(host.querySelector('.jp-cellpipe-tune-create')).toBeNull();
+    expect(katib.createExperiment).not.toHaveBeenCalled();
+  });
 });
