@@ -4,7 +4,7 @@
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
-import type { IFileClient, IKfpClient } from '../../server-api';
+import type { IFileClient, IKatibClient, IKfpClient } from '../../server-api';
 import { RunSection, RunStatusModel, showRunDialog, showScheduleDialog } from '../run';
 import type { CompileRequest } from '../run/RunDialog';
 import { PanelModel } from './model';
@@ -19,6 +19,8 @@ export const KfpSection = React.memo(function KfpSection(props: {
   pipelineName?: string;
   namespace?: string;
   disabledReason?: string;
+  /** The plugin's one Katib client (IServerApi's `katib`), for the Tune dialog's Create in cluster. */
+  katib?: IKatibClient;
   /** The plugin's one client (IServerApi's `kfp`): it only talks to our server extension. */
   client: IKfpClient;
   /** Uploads a run's data files (IServerApi's `files`). */
@@ -67,7 +69,12 @@ export const KfpSection = React.memo(function KfpSection(props: {
         disabledReason={props.disabledReason}
         trans={trans}
       />
-      <TuneButton model={model} trans={trans} disabledReason={props.disabledReason} />
+      <TuneButton
+        model={model}
+        trans={trans}
+        disabledReason={props.disabledReason}
+        katib={props.katib}
+      />
     </details>
   );
 });

@@ -6,7 +6,7 @@ import { GraphView } from '../graph/GraphView';
 import type { GraphNode } from '../graph/layout';
 import type { Diagnostic, QuickFix } from '../../analysis/types';
 import { LocalRunModel } from '../local';
-import type { IFileClient, IKfpClient, ILocalRunClient } from '../../server-api';
+import type { IFileClient, IKatibClient, IKfpClient, ILocalRunClient } from '../../server-api';
 import { pipelineIcon } from '../icons';
 import { mark } from '../marks';
 import { CellpipeOff } from './CellpipeOff';
@@ -25,6 +25,7 @@ export interface PanelClients {
   kfp: IKfpClient;
   files: IFileClient;
   localRuns: ILocalRunClient;
+  katib?: IKatibClient;
 }
 
 /** The deployment panel: a Lumino widget hosting the React body. */
@@ -268,6 +269,7 @@ function Kfp(props: PartProps & { clients: PanelClients }): JSX.Element {
       model={model}
       client={props.clients.kfp}
       files={props.clients.files}
+      katib={props.clients.katib}
       trans={trans}
       pipelineName={model.notebookSettings()?.pipelineName || undefined}
       namespace={model.settings.namespace || undefined}
