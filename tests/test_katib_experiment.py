@@ -16,6 +16,8 @@ import jsonschema  # type: ignore[import-untyped]  # installed with jupyter (nbf
 import pytest
 import yaml
 
+from cellpipe.server.katib_client import check_trial_pod
+
 ROOT = Path(__file__).resolve().parent.parent
 SWAGGER = ROOT.parent / "shared" / "katib-api" / "swagger.json"
 EXAMPLE = ROOT / "examples" / "pipeline.ipynb"
@@ -231,6 +233,8 @@ def test_schema_and_webhook_rules(experiments, swagger, case):
     assert set(job["spec"]["template"]) <= {"metadata", "spec"}
     validate(swagger, job["spec"]["template"]["spec"], "io.k8s.api.core.v1.PodSpec")
     assert len(job["spec"]["template"]["spec"]["containers"]) == 1
+    # what the server creates with its service account: nothing of the node or another identity
+    check_trial_pod(experiment["spec"]["trialTemplate"])
 
 
 def test_the_checks_catch_what_the_webhook_refuses(experiments, swagger):

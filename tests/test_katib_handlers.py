@@ -162,6 +162,10 @@ async def test_an_experiment_kubernetes_refuses_is_answered_with_its_message(jp_
         assert "unknownField" in body["message"]
 
 
+def pod(experiment):
+    return experiment["spec"]["trialTemplate"]["trialSpec"]["spec"]["template"]["spec"]
+
+
 @pytest.mark.parametrize(
     "change, words",
     [
@@ -169,6 +173,22 @@ async def test_an_experiment_kubernetes_refuses_is_answered_with_its_message(jp_
         (lambda e: e["metadata"].update(namespace="kubeflow"), 'names namespace "kubeflow"'),
         (lambda e: e["metadata"].update(name="Bad_Name"), '"Bad_Name" is not a Kubernetes object name'),
         (lambda e: e.pop("spec"), "has no spec"),
+        (lambda e: pod(e).update(hostNetwork=True), "hostNetwork) at spec.trialTemplate.trialSpec.spec"),
+        (lambda e: pod(e).update(serviceAccountName="admin"), "another service account"),
+        (
+            lambda e: pod(e).update(volumes=[{"name": "root", "hostPath": {"path": "/"}}]),
+            "a hostPath volume at spec.trialTemplate.trialSpec.spec.template.spec.volumes[0].hostPath",
+        ),
+        (
+            lambda e: pod(e)["containers"][0].update(securityContext={"privileged": True}),
+            "a privileged container",
+        ),
+        (
+            lambda e: pod(e)["containers"][0].update(
+                securityContext={"capabilities": {"add": ["SYS_ADMIN"]}}
+            ),
+            "added Linux capabilities",
+        ),
     ],
 )
 async def test_a_bad_body_is_refused_before_kubernetes(jp_fetch, k8s, change, words):

@@ -216,3 +216,41 @@ def check_experiment(experiment: JSONObject, namespace: str) -> None:
         )
     if not isinstance(experiment.get("spec"), dict):
         raise KatibError(400, "bad_request", "The Experiment has no spec")
+    check_trial_pod(experiment["spec"].get("trialTemplate"))
+
+
+# What a trial pod may not ask for: the Experiment is created with the Jupyter server's service account, so
+# a body from the browser must not reach the node or another identity through it. cellpipe's own trial Job
+# sets none of these.
+_POD_REFUSED = {
+    "hostPath": "a hostPath volume",
+    "hostNetwork": "the node's network (hostNetwork)",
+    "hostPID": "the node's process namespace (hostPID)",
+    "hostIPC": "the node's IPC namespace (hostIPC)",
+    "serviceAccountName": "another service account (serviceAccountName)",
+    "serviceAccount": "another service account (serviceAccount)",
+    "privileged": "a privileged container",
+    "allowPrivilegeEscalation": "privilege escalation (allowPrivilegeEscalation)",
+    "capabilities": "added Linux capabilities",
+    "nodeName": "a given node (nodeName)",
+}
+
+
+def check_trial_pod(template: object, where: str = "spec.trialTemplate") -> None:
+    """Refuse a trial template that asks for the node or another identity (named in the 400)."""
+    if isinstance(template, dict):
+        for key, value in template.items():
+            path = f"{where}.{key}"
+            if key in _POD_REFUSED and value not in (None, False, "", {}, []):
+                if key == "capabilities" and isinstance(value, dict) and not value.get("add"):
+                    continue
+                raise KatibError(
+                    400,
+                    "bad_request",
+                    f"The trial pod asks for {_POD_REFUSED[key]} at {path}; the server does not create "
+                    "Experiments that do (download the YAML and apply it with your own credentials)",
+                )
+            check_trial_pod(value, path)
+    elif isinstance(template, list):
+        for i, item in enumerate(template):
+            check_trial_pod(item, f"{where}[{i}]")
