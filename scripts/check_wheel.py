@@ -18,6 +18,7 @@ NEEDED = [
 ]
 # webpack's development output: a banner line per module and its runtime, never in a minified build
 DEV_BANNER = b"/******/"
+MIN_AVERAGE_LINE = 400
 
 
 def problems(wheel: str) -> list[str]:
@@ -37,7 +38,10 @@ def problems(wheel: str) -> list[str]:
         for name in static:
             body = zf.read(name)
             lines = body.count(b"\n")
-            if len(body) > 4096 and (DEV_BANNER in body or lines > 1 + len(body) // 5000):
+            # Minified code is a few very long lines; a development build averages ~40 characters a line.
+            # Template literals (the embedded Python of the step runtime and the Katib trial runner) keep
+            # their newlines when minified, so count the average line, not the lines.
+            if len(body) > 4096 and (DEV_BANNER in body or len(body) / (lines + 1) < MIN_AVERAGE_LINE):
                 found.append(f"{name} is not minified ({len(body)} bytes, {lines} lines)")
         return found
 
