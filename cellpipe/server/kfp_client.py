@@ -298,26 +298,9 @@ class KFPClient:
         """A run of an uploaded version (ids) or of an inline package (YAML), with typed parameters."""
         if not display_name:
             raise KFPError(400, "bad_request", "A run needs a name")
-        if bool(package) == bool(pipeline_version_id):
-            raise KFPError(
-                400,
-                "bad_request",
-                "Give either a pipeline version (pipeline_id, pipeline_version_id) or a package",
-            )
         parameters = dict(parameters or {})
         run: JSONObject = {"display_name": display_name}
-        if experiment_id:
-            run["experiment_id"] = experiment_id
-        if package:
-            spec, platform = await split_pipeline_package_off_loop(package)
-            check_parameters(spec, parameters)
-            # The shape the KFP SDK sends: the bare spec, or both documents when there is a platform spec.
-            run["pipeline_spec"] = {"pipeline_spec": spec, "platform_spec": platform} if platform else spec
-        else:
-            run["pipeline_version_reference"] = {
-                "pipeline_id": pipeline_id,
-                "pipeline_version_id": pipeline_version_id,
-            }
+        await _add_pipeline(run, experiment_id, pipeline_id, pipeline_version_id, package, parameters)
         runtime: JSONObject = {"parameters": parameters}
         if pipeline_root:
             runtime["pipeline_root"] = pipeline_root
@@ -381,25 +364,9 @@ class KFPClient:
         """A schedule of runs of an uploaded version (ids) or of an inline package, enabled or not."""
         if not display_name:
             raise KFPError(400, "bad_request", "A schedule needs a name")
-        if bool(package) == bool(pipeline_version_id):
-            raise KFPError(
-                400,
-                "bad_request",
-                "Give either a pipeline version (pipeline_id, pipeline_version_id) or a package",
-            )
         parameters = dict(parameters or {})
         body: JSONObject = {"display_name": display_name, "description": description, **schedule.to_kfp()}
-        if experiment_id:
-            body["experiment_id"] = experiment_id
-        if package:
-            spec, platform = await split_pipeline_package_off_loop(package)
-            check_parameters(spec, parameters)
-            body["pipeline_spec"] = {"pipeline_spec": spec, "platform_spec": platform} if platform else spec
-        else:
-            body["pipeline_version_reference"] = {
-                "pipeline_id": pipeline_id,
-                "pipeline_version_id": pipeline_version_id,
-            }
+        await _add_pipeline(body, experiment_id, pipeline_id, pipeline_version_id, package, parameters)
         body["runtime_config"] = {"parameters": parameters}
         data = await self._call(
             "POST",
@@ -767,3 +734,33 @@ def unreachable_status(connection: JSONObject, error: KFPError) -> JSONObject:
 
 def _version_name() -> str:
     return datetime.now(timezone.utc).strftime("v%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+
+
+async def _add_pipeline(
+    body: JSONObject,
+    experiment_id: str,
+    pipeline_id: str,
+    pipeline_version_id: str,
+    package: str,
+    parameters: JSONObject,
+) -> None:
+    """What a run and a schedule both name: their experiment, and an uploaded version (ids) or an inline
+    package whose parameters are checked against the values given."""
+    if bool(package) == bool(pipeline_version_id):
+        raise KFPError(
+            400,
+            "bad_request",
+            "Give either a pipeline version (pipeline_id, pipeline_version_id) or a package",
+        )
+    if experiment_id:
+        body["experiment_id"] = experiment_id
+    if package:
+        spec, platform = await split_pipeline_package_off_loop(package)
+        check_parameters(spec, parameters)
+        # The shape the KFP SDK sends: the bare spec, or both documents when there is a platform spec.
+        body["pipeline_spec"] = {"pipeline_spec": spec, "platform_spec": platform} if platform else spec
+    else:
+        body["pipeline_version_reference"] = {
+            "pipeline_id": pipeline_id,
+            "pipeline_version_id": pipeline_version_id,
+        }
