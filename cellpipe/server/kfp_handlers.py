@@ -73,6 +73,13 @@ class KFPHandler(APIHandler):
         except RequestRefused as e:
             raise KFPError(e.status, e.reason, e.message) from None
 
+    def parameters(self, data: JSONObject) -> JSONObject:
+        """The body's `parameters`: an object of name → value (absent: none)."""
+        parameters = data.get("parameters") or {}
+        if not isinstance(parameters, dict):
+            raise KFPError(400, "bad_request", 'Field "parameters" must be an object of name → value')
+        return parameters
+
     def text(self, data: JSONObject, field: str, required: bool = False) -> str:
         value = data.get(field, "")
         if value is None:
@@ -218,16 +225,13 @@ class RunsHandler(KFPHandler):
     async def post(self) -> None:
         async def call() -> object:
             data = await self.body()
-            parameters = data.get("parameters") or {}
-            if not isinstance(parameters, dict):
-                raise KFPError(400, "bad_request", 'Field "parameters" must be an object of name → value')
             return await self.kfp.create_run(
                 display_name=self.text(data, "name", required=True),
                 experiment_id=self.text(data, "experiment_id"),
                 pipeline_id=self.text(data, "pipeline_id"),
                 pipeline_version_id=self.text(data, "pipeline_version_id"),
                 package=self.text(data, "package"),
-                parameters=parameters,
+                parameters=self.parameters(data),
                 pipeline_root=self.text(data, "pipeline_root"),
                 namespace=self.namespace(data),
             )
@@ -271,9 +275,6 @@ class RecurringRunsHandler(KFPHandler):
     async def post(self) -> None:
         async def call() -> object:
             data = await self.body()
-            parameters = data.get("parameters") or {}
-            if not isinstance(parameters, dict):
-                raise KFPError(400, "bad_request", 'Field "parameters" must be an object of name → value')
             return await self.kfp.create_recurring_run(
                 display_name=self.text(data, "name", required=True),
                 schedule=Schedule.parse(data),
@@ -281,7 +282,7 @@ class RecurringRunsHandler(KFPHandler):
                 pipeline_id=self.text(data, "pipeline_id"),
                 pipeline_version_id=self.text(data, "pipeline_version_id"),
                 package=self.text(data, "package"),
-                parameters=parameters,
+                parameters=self.parameters(data),
                 description=self.text(data, "description"),
                 namespace=self.namespace(data),
             )
