@@ -1,5 +1,5 @@
 /**
- * The run and schedule dialogs as modals over the page (JupyterLab's dialog look), for the panel's
+ * The run, schedule (and Tune) dialogs as modals over the page (JupyterLab's dialog look), for the panel's
  * "Compile & Run" and "Schedule".
  */
 import { ReactWidget } from '@jupyterlab/ui-components';
@@ -8,66 +8,75 @@ import type { KfpRecurringRun } from '../../server-api';
 import { RunDialog, RunDialogProps, SubmittedRun } from './RunDialog';
 import { ScheduleDialog, ScheduleDialogProps } from './ScheduleDialog';
 
-/** Opens the dialog as a modal over the page; resolves with the created run, or null if closed before. */
-export function showRunDialog(
-  props: Omit<RunDialogProps, 'onClose'> & { host?: HTMLElement }
-): Promise<SubmittedRun | null> {
+/**
+ * Shows `render(close)` as a modal over the page with JupyterLab's dialog look; Escape or `close` removes
+ * it. Resolves, once closed, with what `result()` says then.
+ */
+export function showModal<T>(
+  render: (close: () => void) => React.ReactElement,
+  result: () => T,
+  host?: HTMLElement
+): Promise<T> {
   return new Promise(resolve => {
-    let submitted: SubmittedRun | null = null;
     const backdrop = ReactWidget.create(
       <div
         className="jp-Dialog-content jp-cellpipe-run-dialog-content"
         onKeyDown={e => e.key === 'Escape' && close()}
       >
-        <RunDialog
-          {...props}
-          onSubmitted={result => {
-            submitted = result;
-            props.onSubmitted?.(result);
-          }}
-          onClose={() => close()}
-        />
+        {render(() => close())}
       </div>
     );
     backdrop.addClass('jp-Dialog');
     backdrop.addClass('jp-ThemedContainer');
     backdrop.addClass('jp-cellpipe-run-modal');
     function close() {
-      backdrop.dispose();
-      resolve(submitted);
+      if (!backdrop.isDisposed) {
+        backdrop.dispose();
+        resolve(result());
+      }
     }
-    ReactWidget.attach(backdrop, props.host ?? document.body);
+    ReactWidget.attach(backdrop, host ?? document.body);
   });
+}
+
+/** Opens the dialog as a modal over the page; resolves with the created run, or null if closed before. */
+export function showRunDialog(
+  props: Omit<RunDialogProps, 'onClose'> & { host?: HTMLElement }
+): Promise<SubmittedRun | null> {
+  let submitted: SubmittedRun | null = null;
+  return showModal(
+    close => (
+      <RunDialog
+        {...props}
+        onSubmitted={result => {
+          submitted = result;
+          props.onSubmitted?.(result);
+        }}
+        onClose={close}
+      />
+    ),
+    () => submitted,
+    props.host
+  );
 }
 
 /** Opens the Schedule dialog as a modal; resolves with the created schedule, or null if closed before. */
 export function showScheduleDialog(
   props: Omit<ScheduleDialogProps, 'onClose'> & { host?: HTMLElement }
 ): Promise<KfpRecurringRun | null> {
-  return new Promise(resolve => {
-    let created: KfpRecurringRun | null = null;
-    const backdrop = ReactWidget.create(
-      <div
-        className="jp-Dialog-content jp-cellpipe-run-dialog-content"
-        onKeyDown={e => e.key === 'Escape' && close()}
-      >
-        <ScheduleDialog
-          {...props}
-          onCreated={schedule => {
-            created = schedule;
-            props.onCreated?.(schedule);
-          }}
-          onClose={() => close()}
-        />
-      </div>
-    );
-    backdrop.addClass('jp-Dialog');
-    backdrop.addClass('jp-ThemedContainer');
-    backdrop.addClass('jp-cellpipe-run-modal');
-    function close() {
-      backdrop.dispose();
-      resolve(created);
-    }
-    ReactWidget.attach(backdrop, props.host ?? document.body);
-  });
+  let created: KfpRecurringRun | null = null;
+  return showModal(
+    close => (
+      <ScheduleDialog
+        {...props}
+        onCreated={schedule => {
+          created = schedule;
+          props.onCreated?.(schedule);
+        }}
+        onClose={close}
+      />
+    ),
+    () => created,
+    props.host
+  );
 }

@@ -1,10 +1,10 @@
 /**
  * "Tune…" in the panel's Kubeflow section: opens the Tune dialog as a modal over the page.
  */
-import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import type { IKatibClient } from '../../server-api';
 import type { PanelModel } from '../panel/model';
+import { showModal } from '../run/modal';
 import { Trans, plainTrans } from '../run/trans';
 import { applyTrialParameters } from './parameters';
 import { TuneDialog } from './TuneDialog';
@@ -14,26 +14,20 @@ export function showTuneDialog(model: PanelModel, trans?: Trans, katib?: IKatibC
   if (!notebook) {
     return;
   }
-  const backdrop = ReactWidget.create(
-    <div
-      className="jp-Dialog-content jp-cellpipe-run-dialog-content"
-      onKeyDown={e => e.key === 'Escape' && backdrop.dispose()}
-    >
+  void showModal(
+    close => (
       <TuneDialog
         compile={() => model.compilePackageForRun({ importDataFiles: false })}
         metadata={{ kubeflow_notebook: notebook.getMetadata('kubeflow_notebook') }}
         save={metadata => notebook.setMetadata('kubeflow_notebook', metadata.kubeflow_notebook)}
-        onClose={() => backdrop.dispose()}
+        onClose={close}
         katib={katib}
         applyParameters={(values, types) => applyTrialParameters(notebook, values, types)}
         trans={trans}
       />
-    </div>
+    ),
+    () => undefined
   );
-  backdrop.addClass('jp-Dialog');
-  backdrop.addClass('jp-ThemedContainer');
-  backdrop.addClass('jp-cellpipe-run-modal');
-  ReactWidget.attach(backdrop, document.body);
 }
 
 export function TuneButton(props: {
