@@ -4,9 +4,9 @@ import asyncio
 import json
 
 
-async def poll(jp_fetch, run_id: str) -> dict:
-    """The run's state once it is done (asked every 50 ms, for a minute at most)."""
-    for _ in range(1200):
+async def poll(jp_fetch, run_id: str, tries: int = 1200) -> dict:
+    """The run's state once it is done (asked every 50 ms, `tries` times: a minute by default)."""
+    for _ in range(tries):
         response = await jp_fetch("cellpipe", "api", "local", "runs", run_id)
         body = json.loads(response.body)
         if body["done"]:

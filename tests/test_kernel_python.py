@@ -3,7 +3,6 @@
 `cellpipe run --python`); a non-Python or provisioned kernel, or a program that is not a Python, is refused by
 name before anything runs."""
 
-import asyncio
 import json
 import os
 import shutil
@@ -14,6 +13,7 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+from local_run_api import poll
 from tornado.httpclient import HTTPClientError
 
 from cellpipe.cli import main as cli_main
@@ -117,14 +117,7 @@ async def start(jp_fetch, jp_root_dir, package_text, kernel=None, **request):
     (jp_root_dir / "work" / "kernel.ipynb").write_text(json.dumps(notebook(kernel)))
     body = {"package": package_text, "notebookPath": "work/kernel.ipynb", **request}
     response = await jp_fetch("cellpipe", "api", "local", "runs", method="POST", body=json.dumps(body))
-    run_id = json.loads(response.body)["id"]
-    for _ in range(600):
-        response = await jp_fetch("cellpipe", "api", "local", "runs", run_id)
-        snapshot = json.loads(response.body)
-        if snapshot["done"]:
-            return snapshot
-        await asyncio.sleep(0.05)
-    raise AssertionError("the local run did not finish")
+    return await poll(jp_fetch, json.loads(response.body)["id"], tries=600)
 
 
 async def refusal(jp_fetch, jp_root_dir, package_text, kernel=None, **request) -> str:

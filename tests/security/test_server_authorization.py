@@ -4,7 +4,6 @@ and through the server the local runner runs only the compiler's step command sh
 from __future__ import annotations
 
 import ast
-import asyncio
 import json
 import re
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 from jupyter_server.auth.authorizer import Authorizer
 from kfp_mock.recorder import Answer, Recorder
+from local_run_api import poll
 from server_packages import EXECUTOR, container, dump, shell_package, step_package, step_spec
 from tornado.httpclient import HTTPClientError
 
@@ -182,21 +182,12 @@ async def test_a_read_only_user_cannot_run_code_nor_spend_the_kfp_credential(jp_
     )
 
 
-async def poll(jp_fetch, run_id) -> dict:
-    for _ in range(400):
-        body = json.loads((await jp_fetch("cellpipe", "api", "local", "runs", run_id)).body)
-        if body["done"]:
-            return body
-        await asyncio.sleep(0.05)
-    raise AssertionError("the local run did not finish")
-
-
 async def test_an_allowed_user_runs_a_step_package(jp_fetch, jp_root_dir, jp_base_url):
     (jp_root_dir / "work").mkdir()
     request = {"package": step_package(), "notebookPath": "work/pipeline.ipynb", "parameters": {"n": 4}}
     response = await jp_fetch("cellpipe", "api", "local", "runs", method="POST", body=json.dumps(request))
     assert response.code == 201
-    done = await poll(jp_fetch, json.loads(response.body)["id"])
+    done = await poll(jp_fetch, json.loads(response.body)["id"], tries=400)
     assert [s["state"] for s in done["steps"]] == ["succeeded"], done
     assert "[produce] producing 4" in done["logs"]
     assert ("POST", f"{jp_base_url}cellpipe/api/local/runs", "execute", "kernels") in CALLS
