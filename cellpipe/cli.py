@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 import time
 
 from . import __version__
@@ -60,14 +61,23 @@ def cmd_run(args) -> int:
         compile_notebook(source, package_path)
     started = time.time()
 
+    printing = threading.Lock()
+
+    def say(text: str) -> None:
+        # Steps run in parallel: their events and log lines come from several threads, and print() writes
+        # the text and its newline apart, so two lines could run together ("✔ a: succeeded✔ b: …").
+        with printing:
+            sys.stdout.write(text + "\n")
+            sys.stdout.flush()
+
     def on_event(state):
         mark = STATE_MARK.get(state.state, "·")
         took = f" ({state.finished - state.started:.1f}s)" if state.finished and state.started else ""
-        print(f"{mark} {state.step}: {state.state}{took}", flush=True)
+        say(f"{mark} {state.step}: {state.state}{took}")
 
     def on_log(step, line):
         if not args.quiet:
-            print(f"  [{step}] {line}", flush=True)
+            say(f"  [{step}] {line}")
 
     def interrupted(signum, _frame):
         # Raised in the main thread, inside the runner's wait: it ends the steps' process groups and
